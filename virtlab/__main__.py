@@ -1,0 +1,5 @@
+"""Allow ``python -m virtlab``."""
+
+from virtlab.cli import main
+
+raise SystemExit(main())
