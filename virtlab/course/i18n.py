@@ -1,0 +1,100 @@
+"""UI strings in English and Korean, looked up by flat dotted key.
+
+The catalogs live in ``virtlab/course/strings/{lang}.toml`` as TOML tables; ``[lesson]``
+``next = "…"`` is the key ``lesson.next``. ``t()`` formats with ``str.format`` named
+parameters, falls back to English for a key missing in Korean, and returns the key itself
+when no catalog has it, so a missing string is visible but never crashes the app.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LANGS: tuple[str, ...] = ("en", "ko")
+DEFAULT_LANG = "en"
+STRINGS_DIR = Path(__file__).resolve().parent / "strings"
+_LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{full}."))
+        else:
+            flat[full] = str(value)
+    return flat
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """The flat key → template mapping for ``lang`` (empty for an unknown language)."""
+    if lang not in LANGS:
+        return {}
+    with (STRINGS_DIR / f"{lang}.toml").open("rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+class _KeepMissing(dict[str, Any]):
+    """Format mapping that leaves an unknown ``{name}`` in place instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def t(key: str, lang: str, **params: Any) -> str:
+    """The string ``key`` in ``lang``, formatted with ``params``.
+
+    Korean falls back to English per key; an unknown key returns the key itself. A template
+    that names a parameter not given keeps the ``{name}`` placeholder visible.
+    """
+    template = catalog(lang).get(key)
+    if template is None:
+        template = catalog(DEFAULT_LANG).get(key)
+    if template is None:
+        return key
+    if not params and "{" not in template:
+        return template
+    try:
+        return template.format_map(_KeepMissing(params))
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return template
+
+
+def placeholders(template: str) -> set[str]:
+    """The named ``{param}`` placeholders in a template (used by tests and `check`)."""
+    names: set[str] = set()
+    for _text, field, _spec, _conv in string.Formatter().parse(template):
+        if field is not None:
+            names.add(field)
+    return names
+
+
+def normalize_lang(value: str | None) -> str | None:
+    """Map ``"ko_KR.UTF-8"``, ``"KO"``, ``"en-US"`` … to a supported code, else None."""
+    if not value:
+        return None
+    code = value.strip().lower()
+    for lang in LANGS:
+        if code == lang or code.startswith((f"{lang}_", f"{lang}-", f"{lang}.")):
+            return lang
+    return None
+
+
+def detect_lang(env: Mapping[str, str] = os.environ) -> str:
+    """The UI language from the locale: the first set of LC_ALL, LC_MESSAGES, LANG.
+
+    A value starting with ``ko`` gives ``"ko"``; anything else (or nothing) gives ``"en"``.
+    """
+    for var in _LOCALE_VARS:
+        value = env.get(var, "")
+        if value:
+            return "ko" if value.strip().lower().startswith("ko") else DEFAULT_LANG
+    return DEFAULT_LANG
