@@ -247,3 +247,19 @@ def test_export_json_with_titles_mapping(tmp_path: Path) -> None:
 def test_export_rejects_unknown_format(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         export_progress(Progress(), {}, tmp_path / "r.txt", fmt="txt")  # type: ignore[arg-type]
+
+
+def test_corrupt_file_that_cannot_be_moved_is_left_in_place_and_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "progress.json"
+    path.write_bytes(b"{oops")
+
+    def refuse(self: Path, target: Path) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "rename", refuse)
+    progress, notice = load_progress(path)
+    assert progress == Progress()
+    assert notice is not None and "could not be moved aside" in notice
+    assert path.read_bytes() == b"{oops"
