@@ -249,7 +249,7 @@ def test_export_rejects_unknown_format(tmp_path: Path) -> None:
         export_progress(Progress(), {}, tmp_path / "r.txt", fmt="txt")  # type: ignore[arg-type]
 
 
-def test_corrupt_file_that_cannot_be_moved_is_left_in_place_and_reported(
+def test_corrupt_file_that_cannot_be_renamed_is_copied_or_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "progress.json"
@@ -261,5 +261,13 @@ def test_corrupt_file_that_cannot_be_moved_is_left_in_place_and_reported(
     monkeypatch.setattr(Path, "rename", refuse)
     progress, notice = load_progress(path)
     assert progress == Progress()
+    assert notice is not None and "kept aside" in notice  # a copy was kept instead
+    assert [p.read_bytes() for p in tmp_path.glob("progress.corrupt-*.json")] == [b"{oops"]
+
+    def no_copy(src: Path, dst: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("shutil.copyfile", no_copy)
+    _, notice = load_progress(path)
     assert notice is not None and "could not be moved aside" in notice
     assert path.read_bytes() == b"{oops"

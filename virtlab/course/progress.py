@@ -8,6 +8,7 @@ The models are frozen; the helpers (``mark_goal``, ``use_hint``, ``set_section``
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -189,7 +190,8 @@ def load_progress(path: Path, *, lang: str = "en") -> tuple[Progress, str | None
 
     A missing file gives empty progress silently. A file that cannot be read, is not JSON
     or does not match the schema is renamed to ``progress.corrupt-YYYYmmdd-HHMMSS.json``
-    beside it (never deleted), and the notice says what was wrong and where it was kept.
+    beside it (copied there if it cannot be renamed; never deleted), and the notice says
+    what was wrong and where it was kept.
     """
     path = Path(path)
     if not path.exists():
@@ -201,10 +203,13 @@ def load_progress(path: Path, *, lang: str = "en") -> tuple[Progress, str | None
     try:
         path.rename(aside)
     except OSError as exc:
-        notice = t(
-            "progress.corrupt_not_moved", lang, path=path, problem=problem, error=exc.strerror
-        )
-        return Progress(), notice
+        try:  # cannot rename (e.g. a read-only folder entry): keep a copy instead
+            shutil.copyfile(path, aside)
+        except OSError:
+            notice = t(
+                "progress.corrupt_not_moved", lang, path=path, problem=problem, error=exc.strerror
+            )
+            return Progress(), notice
     return Progress(), t("progress.corrupt", lang, path=path, problem=problem, aside=aside)
 
 
