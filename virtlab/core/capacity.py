@@ -1,0 +1,119 @@
+"""Schedulable capacity and overcommit per host and resource (OpenStack Placement).
+
+``capacity = (total − reserved) × allocation_ratio``; a request is refused when
+``used + requested > capacity`` (placement/objects/allocation.py). A single VM may never have
+more vCPUs than the host has logical CPUs (drivers report ``max_unit = total``). A host
+without a hypervisor is a container node: the kube-scheduler places by requests against
+``allocatable = capacity − reserved − eviction threshold`` and never overcommits (ratio 1).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from virtlab.core.hypervisors import HypervisorKind
+from virtlab.core.models import Datacenter, Host
+
+
+@dataclass(frozen=True, slots=True)
+class Flavor:
+    """A VM size. The defaults are OpenStack's classic m1 flavors."""
+
+    name: str
+    vcpus: int
+    memory_mib: float
+    disk_gib: float
+
+
+FLAVORS: tuple[Flavor, ...] = (
+    Flavor("m1.tiny", 1, 512, 1),
+    Flavor("m1.small", 1, 2048, 20),
+    Flavor("m1.medium", 2, 4096, 40),
+    Flavor("m1.large", 4, 8192, 80),
+    Flavor("m1.xlarge", 8, 16384, 160),
+)
+FLAVOR_INDEX = {f.name: f for f in FLAVORS}
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceLine:
+    """One resource of one host, as Placement sees it."""
+
+    resource: str  # "cpu" (vCPUs), "ram" (MiB), "disk" (GiB)
+    physical: float
+    reserved: float
+    ratio: float
+    allocated: float
+
+    @property
+    def schedulable(self) -> float:
+        return max(0.0, self.physical - self.reserved) * self.ratio
+
+    @property
+    def free(self) -> float:
+        return self.schedulable - self.allocated
+
+    @property
+    def overcommit(self) -> float:
+        """Allocated ÷ (physical − reserved): above 1.0 means overcommitted."""
+        usable = self.physical - self.reserved
+        return self.allocated / usable if usable > 0 else math.inf if self.allocated else 0.0
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.allocated > self.schedulable + 1e-9
+
+
+def _ratio(host: Host, dc: Datacenter, resource: str) -> float:
+    if host.hypervisor is HypervisorKind.NONE:
+        return 1.0
+    p = dc.policy
+    return {
+        "cpu": p.cpu_allocation_ratio,
+        "ram": p.ram_allocation_ratio,
+        "disk": p.disk_allocation_ratio,
+    }[resource]
+
+
+def host_lines(dc: Datacenter, host: Host) -> dict[str, ResourceLine]:
+    """CPU, RAM and (local) disk lines for one host.
+
+    Allocations count every VM placed on the host (a stopped instance keeps its allocation in
+    Placement) and the requests of containers running directly on the host OS.
+    """
+    vms = dc.vms_by_host.get(host.name, [])
+    host_containers = dc.containers_by_parent.get(("host", host.name), [])
+    vcpus = sum(v.vcpus for v in vms) + sum(c.eff_cpu_request_m for c in host_containers) / 1000
+    ram = sum(v.memory_mib for v in vms) + sum(c.eff_mem_request_mib for c in host_containers)
+    lines = {
+        "cpu": ResourceLine(
+            "cpu", host.logical_cpus, host.reserved_cpu(dc.policy), _ratio(host, dc, "cpu"), vcpus
+        ),
+        "ram": ResourceLine(
+            "ram", host.memory_mib, host.reserved_memory(dc.policy), _ratio(host, dc, "ram"), ram
+        ),
+    }
+    local = [d for d in dc.datastores if d.hosts == (host.name,)]
+    if local:
+        names = {d.name for d in local}
+        provisioned = sum(
+            disk.size_gib for v in dc.vms for disk in v.disks if disk.datastore in names
+        )
+        lines["disk"] = ResourceLine(
+            "disk", sum(d.capacity_gib for d in local), 0.0, _ratio(host, dc, "disk"), provisioned
+        )
+    return lines
+
+
+def flavor_fits(lines: dict[str, ResourceLine], flavor: Flavor, logical_cpus: int) -> int:
+    """How many more VMs of ``flavor`` Placement would still put on this host."""
+    if flavor.vcpus > logical_cpus:
+        return 0
+    counts = [
+        math.floor(max(0.0, lines["cpu"].free) / flavor.vcpus + 1e-9),
+        math.floor(max(0.0, lines["ram"].free) / flavor.memory_mib + 1e-9),
+    ]
+    if "disk" in lines:
+        counts.append(math.floor(max(0.0, lines["disk"].free) / flavor.disk_gib + 1e-9))
+    return max(0, min(counts))

@@ -1,0 +1,355 @@
+"""CPU and VM-memory contention on each host.
+
+CPU: each running VM and host-level container gets ``clamp(λ·shares, reservation, min(demand,
+limit))`` of the host's CPU (:mod:`virtlab.core.fairshare`). Containers inside a VM divide
+that VM's entitlement with the guest's own work by their cgroup shares.
+
+CPU ready (VMware KB 2002181: ``ready% = ready_ms / (interval_s × 1000) × 100``, per vCPU
+divided by the vCPU count; < 5 % healthy, ≥ 10 % per vCPU a problem) is *estimated*, not
+measured: the share of time a vCPU is runnable but not running. It has two parts:
+
+1. unmet demand — work the VM wanted but was not entitled to: ``(demand − entitlement) /
+   (vCPUs × MHz)``;
+2. queueing — even when it gets its share, a runnable vCPU may wait for a free core. We model
+   the host's cores as an M/M/c queue (Erlang C). A VM with ``v`` vCPUs must keep its vCPUs
+   roughly in step (ESXi's relaxed co-scheduling co-stops a vCPU that runs too far ahead), which
+   we approximate as needing half of its sibling vCPUs free with it: it sees ``c = cores −
+   ⌊(v − 1) / 2⌋`` servers; the load in its way is
+   the *others'* entitled load as a proportional-share scheduler ranks it — each other
+   workload counts only up to this VM's own entitlement per share, since the scheduler
+   favours whoever is furthest below its share. Its waiting per unit of running time is
+   ``C(c, A) / (c − A)``, times its busy fraction, and ready never exceeds its idle time.
+   Wide VMs on busy hosts therefore wait longest — why "more vCPUs = faster" is wrong. This
+   is a teaching model, and the screen says "estimated".
+
+Memory (ESXi, vSphere Resource Management guide): ``minFree = 899 MB + 1 % of host RAM above
+28 GB``; states by free memory: high ≥ 400 % of minFree, clear ≥ 64 % (TPS breaks large pages
+below 100 %), soft < 64 % (ballooning), hard < 32 % (compression and swapping; ballooning
+stops), low < 16 % (also blocks new allocations). Each running VM consumes its configured
+memory (cut at its limit; a long-running guest has touched it all) plus the hypervisor's
+overhead. Ballooning takes idle memory (consumed − active) back, in proportion to each VM's
+idle memory; if that does not bring free memory back to minFree, compression (at most
+``Mem.MemZipMaxPct`` = 10 % of the VM's memory) and then swapping take the rest, divided by
+memory shares above each reservation. Inter-VM TPS is off by default since vSphere 6.0
+(salting), so TPS is shown active but saves nothing unless memory is shared.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from virtlab.core.fairshare import fair_share
+from virtlab.core.hypervisors import vm_memory_overhead_mib
+from virtlab.core.models import VM, Container, Datacenter, Host, HostStatus, WorkloadStatus
+
+COMPRESSION_MAX_PCT = 0.10  # vSphere Mem.MemZipMaxPct default
+
+
+def cgroup_cpu_shares(request_m: float) -> int:
+    """kubelet ``MilliCPUToShares``: ``milliCPU × 1024 / 1000``, at least 2."""
+    return max(2, int(request_m * 1024 // 1000))
+
+
+def vm_running(dc: Datacenter, vm: VM) -> bool:
+    host = dc.host_index.get(vm.host)
+    return vm.status is WorkloadStatus.RUNNING and host is not None and host.is_up
+
+
+def container_running(dc: Datacenter, c: Container) -> bool:
+    if c.status is not WorkloadStatus.RUNNING:
+        return False
+    if c.host is not None:
+        host = dc.host_index.get(c.host)
+        return host is not None and host.is_up
+    vm = dc.vm_index.get(c.vm or "")
+    return vm is not None and vm_running(dc, vm)
+
+
+# --------------------------------------------------------------------------- CPU
+
+
+@dataclass(slots=True)
+class CpuShare:
+    """What one workload wanted and got."""
+
+    name: str
+    demand_mhz: float
+    entitlement_mhz: float
+    ready_pct: float = 0.0  # per vCPU for VMs; for containers the share of demand unmet
+
+    @property
+    def unmet_mhz(self) -> float:
+        return max(0.0, self.demand_mhz - self.entitlement_mhz)
+
+
+def erlang_c(servers: int, load: float) -> float:
+    """Probability that an arrival waits in an M/M/c queue (Erlang C); 1.0 when saturated."""
+    if servers <= 0 or load >= servers:
+        return 1.0
+    if load <= 0:
+        return 0.0
+    b = 1.0  # Erlang B by recursion, stable for large c
+    for k in range(1, servers + 1):
+        b = load * b / (k + load * b)
+    return servers * b / (servers - load * (1 - b))
+
+
+def container_cpu_demand_m(c: Container) -> float:
+    """What a container can use: its demand, cut at its CPU limit (cgroup ``cpu.max``)."""
+    return min(c.cpu_demand_m, c.cpu_limit_m) if c.cpu_limit_m is not None else c.cpu_demand_m
+
+
+def _vm_cpu_demand_cores(dc: Datacenter, vm: VM) -> float:
+    inner = sum(
+        container_cpu_demand_m(c) / 1000
+        for c in dc.containers_by_parent.get(("vm", vm.name), [])
+        if c.status is WorkloadStatus.RUNNING
+    )
+    return min(float(vm.vcpus), vm.cpu_demand + inner)
+
+
+def host_cpu(dc: Datacenter, host: Host) -> dict[str, CpuShare]:
+    """Entitlements and estimated ready time for every running workload on ``host``."""
+    out: dict[str, CpuShare] = {}
+    if not host.is_up:
+        return out
+    mhz = host.mhz
+    vms = [v for v in dc.vms_by_host.get(host.name, []) if v.status is WorkloadStatus.RUNNING]
+    ctrs = [
+        c for c in dc.containers_by_parent.get(("host", host.name), [])
+        if c.status is WorkloadStatus.RUNNING
+    ]
+    demands = [_vm_cpu_demand_cores(dc, v) * mhz for v in vms]
+    demands += [container_cpu_demand_m(c) / 1000 * mhz for c in ctrs]
+    caps = [
+        min(d, v.cpu_limit_mhz) if v.cpu_limit_mhz is not None else d
+        for d, v in zip(demands, vms, strict=False)
+    ] + demands[len(vms):]
+    floors = [v.cpu_reservation_mhz for v in vms] + [0.0] * len(ctrs)
+    weights = [float(v.cpu_share_value) for v in vms]
+    weights += [float(cgroup_cpu_shares(c.eff_cpu_request_m)) for c in ctrs]
+    usable_cores = max(0.0, host.physical_cores - host.reserved_cpu(dc.policy))
+    ents = fair_share(usable_cores * mhz, weights, floors, caps)
+
+    cores = int(usable_cores)
+    others = _others_load(ents, weights)
+    for i, vm in enumerate(vms):
+        cap_mhz = vm.vcpus * mhz
+        busy = ents[i] / cap_mhz
+        unmet = max(0.0, demands[i] - ents[i]) / cap_mhz
+        servers = max(1, cores - (vm.vcpus - 1) // 2)
+        load = others[i] / mhz
+        wait = math.inf if load >= servers else erlang_c(servers, load) / (servers - load)
+        ready = min(1.0 - busy, unmet + busy * wait) if busy > 0 or unmet > 0 else 0.0
+        out[vm.name] = CpuShare(vm.name, demands[i], ents[i], 100.0 * max(0.0, ready))
+        out.update(_inner_cpu(dc, vm, ents[i], mhz))
+    for j, c in enumerate(ctrs):
+        k = len(vms) + j
+        unmet = demands[k] - ents[k]
+        pct = 100.0 * unmet / demands[k] if demands[k] > 0 else 0.0
+        out[c.name] = CpuShare(c.name, demands[k], ents[k], max(0.0, pct))
+    return out
+
+
+def _others_load(ents: list[float], weights: list[float]) -> list[float]:
+    """For each claimant, the others' load counted up to its own entitlement per share.
+
+    ``Σ_{j≠i} min(ent_j, level_i × w_j)`` with ``level_i = ent_i / w_i``, in O(n log n) by
+    sorting levels and keeping prefix sums.
+    """
+    n = len(ents)
+    levels = [e / max(w, 1e-12) for e, w in zip(ents, weights, strict=True)]
+    order = sorted(range(n), key=levels.__getitem__)
+    sorted_levels = [levels[k] for k in order]
+    prefix_ent = [0.0]
+    for k in order:
+        prefix_ent.append(prefix_ent[-1] + ents[k])
+    suffix_w = [0.0] * (n + 1)
+    for pos in range(n - 1, -1, -1):
+        suffix_w[pos] = suffix_w[pos + 1] + weights[order[pos]]
+    out = [0.0] * n
+    for i in range(n):
+        pos = bisect.bisect_right(sorted_levels, levels[i])
+        total = prefix_ent[pos] + levels[i] * suffix_w[pos]
+        out[i] = max(0.0, total - ents[i])
+    return out
+
+
+def _inner_cpu(dc: Datacenter, vm: VM, vm_ent: float, mhz: float) -> dict[str, CpuShare]:
+    """Containers in a VM share the VM's entitlement with the guest's own work (weight 1024)."""
+    ctrs = [
+        c for c in dc.containers_by_parent.get(("vm", vm.name), [])
+        if c.status is WorkloadStatus.RUNNING
+    ]
+    if not ctrs:
+        return {}
+    demands = [min(vm.cpu_demand, vm.vcpus) * mhz]
+    demands += [container_cpu_demand_m(c) / 1000 * mhz for c in ctrs]
+    weights = [1024.0] + [float(cgroup_cpu_shares(c.eff_cpu_request_m)) for c in ctrs]
+    ents = fair_share(vm_ent, weights, [0.0] * len(demands), demands)
+    out = {}
+    for j, c in enumerate(ctrs, start=1):
+        pct = 100.0 * (demands[j] - ents[j]) / demands[j] if demands[j] > 0 else 0.0
+        out[c.name] = CpuShare(c.name, demands[j], ents[j], max(0.0, pct))
+    return out
+
+
+# --------------------------------------------------------------------------- memory
+
+
+class MemState(StrEnum):
+    HIGH = "high"
+    CLEAR = "clear"
+    SOFT = "soft"
+    HARD = "hard"
+    LOW = "low"
+
+
+#: (state, free memory must be at least this share of minFree), from best to worst.
+STATE_THRESHOLDS: tuple[tuple[MemState, float], ...] = (
+    (MemState.HIGH, 4.00),
+    (MemState.CLEAR, 0.64),
+    (MemState.SOFT, 0.32),
+    (MemState.HARD, 0.16),
+)
+
+TECHNIQUES: dict[MemState, tuple[str, ...]] = {
+    MemState.HIGH: (),
+    MemState.CLEAR: ("tps",),
+    MemState.SOFT: ("tps", "balloon"),
+    MemState.HARD: ("tps", "compress", "swap"),
+    MemState.LOW: ("tps", "compress", "swap", "block"),
+}
+
+
+def min_free_mib(host_memory_mib: float) -> float:
+    """ESXi ``minFree = 899 MB + 1 % of host RAM above 28 GB``."""
+    return 899.0 + 0.01 * max(0.0, host_memory_mib - 28 * 1024)
+
+
+def mem_state(free_mib: float, min_free: float) -> MemState:
+    for state, share in STATE_THRESHOLDS:
+        if free_mib >= share * min_free:
+            return state
+    return MemState.LOW
+
+
+@dataclass(slots=True)
+class VmMemory:
+    name: str
+    configured_mib: float
+    consumed_mib: float
+    active_mib: float
+    overhead_mib: float
+    balloon_mib: float = 0.0
+    compressed_mib: float = 0.0
+    swapped_mib: float = 0.0
+
+    @property
+    def resident_mib(self) -> float:
+        return self.consumed_mib - self.balloon_mib - self.compressed_mib - self.swapped_mib
+
+
+@dataclass(slots=True)
+class HostMemory:
+    host: str
+    total_mib: float
+    reserved_mib: float
+    min_free_mib: float
+    consumed_mib: float  # VMs (with overhead) and host containers before reclamation
+    free_before_mib: float
+    state_before: MemState
+    free_after_mib: float
+    state_after: MemState
+    techniques: tuple[str, ...]
+    vms: dict[str, VmMemory] = field(default_factory=dict)
+
+    @property
+    def blocks_allocations(self) -> bool:
+        return self.state_after is MemState.LOW
+
+
+def vm_active_mib(dc: Datacenter, vm: VM, inner_usage_mib: float) -> float:
+    """The guest's own active memory plus what its containers use, within its memory."""
+    return min(vm.memory_mib, vm.mem_active_mib + inner_usage_mib)
+
+
+def host_memory(
+    dc: Datacenter, host: Host, inner_usage: dict[str, float], host_ctr_usage_mib: float
+) -> HostMemory:
+    """Memory state and reclamation on ``host``.
+
+    ``inner_usage`` gives, per VM, the memory its containers use; ``host_ctr_usage_mib`` is what
+    containers directly on the host OS use.
+    """
+    total = host.memory_mib
+    reserved = host.reserved_memory(dc.policy)
+    mf = min_free_mib(total)
+    vms = [v for v in dc.vms_by_host.get(host.name, [])] if host.status is HostStatus.UP else []
+    rows: dict[str, VmMemory] = {}
+    for v in vms:
+        if v.status is not WorkloadStatus.RUNNING:
+            continue
+        cap = min(v.memory_mib, v.mem_limit_mib) if v.mem_limit_mib is not None else v.memory_mib
+        active = min(cap, vm_active_mib(dc, v, inner_usage.get(v.name, 0.0)))
+        rows[v.name] = VmMemory(
+            v.name, v.memory_mib, cap, active, vm_memory_overhead_mib(host.hypervisor, v.vcpus, v.memory_mib)
+        )
+    consumed = sum(r.consumed_mib + r.overhead_mib for r in rows.values()) + host_ctr_usage_mib
+    free = total - reserved - consumed
+    before = mem_state(free, mf)
+    after = before
+    techniques: tuple[str, ...] = TECHNIQUES[before]
+    free_after = free
+    if before in (MemState.SOFT, MemState.HARD, MemState.LOW):
+        # The host passes through soft on its way down: it balloons idle memory first, and
+        # compresses and swaps only if free memory would still be in the hard state or lower.
+        need = _balloon(rows, mf - free)
+        used = ["tps"]
+        if any(r.balloon_mib > 0 for r in rows.values()):
+            used.append("balloon")
+        if need > 0 and mem_state(mf - need, mf) in (MemState.HARD, MemState.LOW):
+            _compress_and_swap(dc, rows, need)
+            used += ["compress", "swap"]
+        free_after = free + sum(r.consumed_mib - r.resident_mib for r in rows.values())
+        after = mem_state(free_after, mf)
+        if after is MemState.LOW:
+            used.append("block")
+        techniques = tuple(used)
+    return HostMemory(
+        host.name, total, reserved, mf, consumed, free, before, free_after, after, techniques, rows
+    )
+
+
+def _balloon(rows: dict[str, VmMemory], need: float) -> float:
+    """Reclaim idle memory by ballooning, in proportion to each VM's idle memory."""
+    idle = {n: max(0.0, r.consumed_mib - r.active_mib) for n, r in rows.items()}
+    total_idle = sum(idle.values())
+    if total_idle <= 0 or need <= 0:
+        return need
+    take = min(need, total_idle)
+    for n, r in rows.items():
+        r.balloon_mib = take * idle[n] / total_idle
+    return need - take
+
+
+def _compress_and_swap(dc: Datacenter, rows: dict[str, VmMemory], need: float) -> None:
+    """Take ``need`` MiB from active memory by shares above reservations; compress first."""
+    names = list(rows)
+    vms = [dc.vm_index[n] for n in names]
+    held = [rows[n].resident_mib for n in names]
+    capacity = max(0.0, sum(held) - need)
+    keep = fair_share(
+        capacity,
+        [float(v.mem_share_value) for v in vms],
+        [v.mem_reservation_mib for v in vms],
+        held,
+    )
+    for n, v, h, k in zip(names, vms, held, keep, strict=True):
+        loss = max(0.0, h - k)
+        compress = min(loss, COMPRESSION_MAX_PCT * v.memory_mib)
+        rows[n].compressed_mib = compress
+        rows[n].swapped_mib = loss - compress

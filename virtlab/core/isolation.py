@@ -1,0 +1,208 @@
+"""Isolation between workloads and the blast radius of faults.
+
+What two workloads share decides how far a failure or an exploit in one reaches the other
+(NIST SP 800-190: containers share the host kernel and isolate less strongly than VMs):
+
+- different hosts: nothing but storage they may share;
+- two VMs on one host: the hardware and the hypervisor — a hypervisor escape is rare;
+- a container on a KVM or type-2 host beside VMs: the host kernel, which *is* (KVM) or runs
+  (type 2) the hypervisor — a kernel exploit in the container reaches the VMs;
+- two containers on one kernel (a host OS or one VM's guest): namespaces and cgroups only;
+- a container and the VM it runs in: the VM — whatever stops the VM stops the container.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from virtlab.core.hypervisors import HypervisorKind
+from virtlab.core.models import Datacenter
+
+
+class Level(IntEnum):
+    """From weakest (0) to strongest (4) isolation."""
+
+    SAME_VM = 0
+    SHARED_KERNEL = 1
+    HOST_KERNEL = 2
+    HYPERVISOR = 3
+    SEPARATE_HOSTS = 4
+
+
+LEVEL_TEXT = {
+    Level.SAME_VM: "one runs inside the other: whatever stops the VM stops the container",
+    Level.SHARED_KERNEL: "one kernel, separated only by namespaces and cgroups",
+    Level.HOST_KERNEL: "the container shares the host kernel that runs the hypervisor",
+    Level.HYPERVISOR: "separate guest kernels on one hypervisor: hardware-assisted isolation",
+    Level.SEPARATE_HOSTS: "different physical hosts: no shared hardware",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a workload sits in the stack."""
+
+    name: str
+    kind: str  # "vm" | "container"
+    host: str
+    kernel: str  # "host:NAME" or "vm:NAME"
+    vm: str | None  # the VM it is, or runs in
+    datastores: frozenset[str]
+
+
+def placement(dc: Datacenter, name: str) -> Placement | None:
+    vm = dc.vm_index.get(name)
+    if vm is not None:
+        return Placement(
+            name, "vm", vm.host, f"vm:{name}", name, frozenset(d.datastore for d in vm.disks)
+        )
+    c = dc.container_index.get(name)
+    if c is None:
+        return None
+    if c.host is not None:
+        return Placement(name, "container", c.host, f"host:{c.host}", None, frozenset())
+    parent = dc.vm_index.get(c.vm or "")
+    if parent is None:
+        return None
+    return Placement(
+        name, "container", parent.host, f"vm:{parent.name}", parent.name,
+        frozenset(d.datastore for d in parent.disks),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    a: str
+    b: str
+    level: Level
+    shared: tuple[str, ...]  # "hardware", "hypervisor", "host kernel", "kernel", "VM", "datastore NAME"
+
+    @property
+    def reason(self) -> str:
+        return LEVEL_TEXT[self.level]
+
+
+def _pair(dc: Datacenter, pa: Placement, pb: Placement) -> Pair:
+    shared: list[str] = []
+    if pa.host != pb.host:
+        level = Level.SEPARATE_HOSTS
+    else:
+        shared.append("hardware")
+        host = dc.host_index.get(pa.host)
+        hv = host.hypervisor if host else HypervisorKind.NONE
+        if pa.kernel == pb.kernel:
+            if pa.kind != pb.kind:  # a container and the VM it runs in
+                level = Level.SAME_VM
+                shared += ["hypervisor", "kernel", "VM"]
+            else:
+                level = Level.SHARED_KERNEL
+                shared.append("kernel")
+                if pa.vm is not None:
+                    shared += ["hypervisor", "VM"]
+        elif pa.kernel.startswith("host:") or pb.kernel.startswith("host:"):
+            level = Level.HOST_KERNEL
+            shared += ["host kernel", "hypervisor"] if hv is not HypervisorKind.NONE else ["host kernel"]
+        else:
+            level = Level.HYPERVISOR
+            shared.append("hypervisor")
+    shared += [f"datastore {d}" for d in sorted(pa.datastores & pb.datastores)]
+    return Pair(pa.name, pb.name, level, tuple(shared))
+
+
+def isolation(dc: Datacenter, a: str, b: str) -> Pair:
+    """What workloads ``a`` and ``b`` share and how strongly they are isolated."""
+    pa, pb = placement(dc, a), placement(dc, b)
+    if pa is None or pb is None:
+        missing = a if pa is None else b
+        raise KeyError(f"no workload named {missing!r}")
+    return _pair(dc, pa, pb)
+
+
+def isolation_from(dc: Datacenter, name: str) -> list[Pair]:
+    """``name`` against every other workload (the isolation view of one selected workload)."""
+    pa = placement(dc, name)
+    if pa is None:
+        raise KeyError(f"no workload named {name!r}")
+    out = []
+    for other in dc.workload_names():
+        if other == name:
+            continue
+        pb = placement(dc, other)
+        if pb is not None:
+            out.append(_pair(dc, pa, pb))
+    return out
+
+
+def isolation_matrix(dc: Datacenter, names: list[str] | None = None) -> list[Pair]:
+    """Every pair among ``names`` (default: all workloads). Quadratic: for small labs."""
+    names = names if names is not None else dc.workload_names()
+    places = [p for p in (placement(dc, n) for n in names) if p is not None]
+    return [
+        _pair(dc, places[i], places[j])
+        for i in range(len(places))
+        for j in range(i + 1, len(places))
+    ]
+
+
+# --------------------------------------------------------------------------- blast radius
+
+
+@dataclass(frozen=True, slots=True)
+class Blast:
+    fault: str  # "host:NAME", "host-panic:NAME", "guest-panic:VM", "container:NAME",
+    #             "no-memory-limit:NAME", "datastore-full:NAME"
+    down: tuple[str, ...]  # workloads that stop
+    starved: tuple[str, ...] = ()  # workloads that may be starved or OOM-killed
+    note: str = ""
+
+
+def _on_host(dc: Datacenter, host: str) -> list[str]:
+    out = [v.name for v in dc.vms_by_host.get(host, [])]
+    out += [c.name for c in dc.containers_by_parent.get(("host", host), [])]
+    for v in dc.vms_by_host.get(host, []):
+        out += [c.name for c in dc.containers_by_parent.get(("vm", v.name), [])]
+    return out
+
+
+def blast_radius(dc: Datacenter) -> list[Blast]:
+    """For each possible single fault, the workloads it takes down or starves."""
+    out: list[Blast] = []
+    for h in dc.hosts:
+        everything = tuple(_on_host(dc, h.name))
+        out.append(Blast(f"host:{h.name}", everything, note="power or hardware failure"))
+        note = {
+            HypervisorKind.ESXI: "a purple screen stops the VMkernel and every VM",
+            HypervisorKind.KVM: "the host kernel is the hypervisor: every VM and container stops",
+            HypervisorKind.NONE: "every container shares this kernel",
+        }.get(h.hypervisor, "the host OS or hypervisor stops, and every guest with it")
+        out.append(Blast(f"host-panic:{h.name}", everything, note=note))
+    for v in dc.vms:
+        inner = tuple(c.name for c in dc.containers_by_parent.get(("vm", v.name), []))
+        out.append(Blast(f"guest-panic:{v.name}", (v.name, *inner), note="only this guest kernel"))
+    for c in dc.containers:
+        out.append(Blast(f"container:{c.name}", (c.name,), note="only this process tree"))
+        if c.mem_limit_mib is None:
+            key = ("host", c.host) if c.host is not None else ("vm", c.vm or "")
+            neighbours = [o.name for o in dc.containers_by_parent.get(key, []) if o.name != c.name]
+            if c.host is not None:
+                neighbours += [v.name for v in dc.vms_by_host.get(c.host, [])]
+            out.append(
+                Blast(
+                    f"no-memory-limit:{c.name}", (), tuple(neighbours),
+                    note="without memory.max it can take the node's memory; the OOM killer then picks by score",
+                )
+            )
+    thin_users: dict[str, list[str]] = {}
+    for v in dc.vms:
+        for d in v.disks:
+            if d.provisioning == "thin" and v.name not in thin_users.setdefault(d.datastore, []):
+                thin_users[d.datastore].append(v.name)
+    for d in dc.datastores:
+        out.append(
+            Blast(
+                f"datastore-full:{d.name}", tuple(thin_users.get(d.name, [])),
+                note="every thin disk on it stops writing",
+            )
+        )
+    return out

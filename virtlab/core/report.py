@@ -1,0 +1,220 @@
+"""The report: one function from a state to everything the panels show.
+
+Every number the app or ``virtlab report`` prints comes from here. The pairwise isolation
+matrix is quadratic, so it is included only for small labs (:data:`MATRIX_LIMIT` workloads);
+larger states get per-workload neighbour counts, and :func:`~virtlab.core.isolation.isolation_from`
+answers for one selected workload on demand.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field, is_dataclass
+from enum import Enum
+from typing import Any
+
+from virtlab.core.capacity import FLAVORS, ResourceLine, flavor_fits, host_lines
+from virtlab.core.containers import ContainerMemory, cgroup_values, node_oom
+from virtlab.core.contention import (
+    CpuShare,
+    HostMemory,
+    container_running,
+    host_cpu,
+    host_memory,
+    vm_running,
+)
+from virtlab.core.hypervisors import PROFILES, HypervisorKind, gke_reserved_memory_mib
+from virtlab.core.isolation import Blast, Pair, blast_radius, isolation_matrix, placement
+from virtlab.core.models import Datacenter, WorkloadStatus
+from virtlab.core.rules import Violation, all_violations
+from virtlab.core.storage import DatastoreUsage, datastore_usage
+
+MATRIX_LIMIT = 40
+
+
+@dataclass(slots=True)
+class HostReport:
+    name: str
+    hypervisor: str
+    hypervisor_type: str
+    status: str
+    logical_cpus: int
+    physical_cores: int
+    mhz: float
+    lines: dict[str, ResourceLine]
+    memory: HostMemory
+    cpu_demand_mhz: float
+    cpu_entitled_mhz: float
+    cpu_capacity_mhz: float
+    fits: dict[str, int]
+
+
+@dataclass(slots=True)
+class WorkloadReport:
+    name: str
+    kind: str  # "vm" | "container"
+    host: str
+    parent: str  # host name for VMs and host containers, VM name for containers in a VM
+    status: str  # running / off / crashed / host-down / vm-down / oom-killed
+    vcpus: float  # VM: vCPUs; container: CPU limit in cores (0 = none)
+    memory_mib: float  # VM: configured; container: memory limit (0 = none)
+    cpu: CpuShare | None
+    vm_memory: Any = None  # VmMemory for VMs
+    container: ContainerMemory | None = None
+    cgroup: dict[str, str] = field(default_factory=dict)
+    neighbours: dict[str, int] = field(default_factory=dict)  # isolation level name → count
+
+
+@dataclass(slots=True)
+class Report:
+    name: str
+    hosts: list[HostReport]
+    workloads: list[WorkloadReport]
+    datastores: list[DatastoreUsage]
+    violations: list[Violation]
+    blast: list[Blast]
+    pairs: list[Pair] | None  # None when there are more than MATRIX_LIMIT workloads
+
+    def host(self, name: str) -> HostReport | None:
+        return next((h for h in self.hosts if h.name == name), None)
+
+    def workload(self, name: str) -> WorkloadReport | None:
+        return next((w for w in self.workloads if w.name == name), None)
+
+
+def build_report(dc: Datacenter, *, pairs: bool | None = None) -> Report:
+    """Compute everything about ``dc``. ``pairs`` forces the isolation matrix on or off."""
+    # 1. Containers: memory use and OOM per node, innermost first (VM guests, then hosts).
+    ctr_mem: dict[str, ContainerMemory] = {}
+    inner_usage: dict[str, float] = {}
+    for vm in dc.vms:
+        ctrs = [c for c in dc.containers_by_parent.get(("vm", vm.name), []) if container_running(dc, c)]
+        if not ctrs:
+            continue
+        cap = min(vm.memory_mib, vm.mem_limit_mib or vm.memory_mib)
+        rows = node_oom(ctrs, vm.memory_mib, cap - vm.mem_active_mib)
+        ctr_mem.update(rows)
+        inner_usage[vm.name] = sum(r.usage_mib for r in rows.values() if r.killed is None)
+
+    hosts: list[HostReport] = []
+    cpu_all: dict[str, CpuShare] = {}
+    vm_mem: dict[str, Any] = {}
+    for h in dc.hosts:
+        host_ctrs = [c for c in dc.containers_by_parent.get(("host", h.name), []) if container_running(dc, c)]
+        available = h.memory_mib - h.reserved_memory(dc.policy)
+        if host_ctrs and h.hypervisor is not HypervisorKind.NONE:
+            # Beside VMs the containers get what the VMs leave.
+            vm_resident = 0.0
+            mem0 = host_memory(dc, h, inner_usage, 0.0)
+            vm_resident = sum(r.resident_mib + r.overhead_mib for r in mem0.vms.values())
+            available -= vm_resident
+        rows = node_oom(host_ctrs, h.memory_mib, available) if host_ctrs else {}
+        ctr_mem.update(rows)
+        ctr_usage = sum(r.usage_mib for r in rows.values() if r.killed is None)
+        mem = host_memory(dc, h, inner_usage, ctr_usage)
+        vm_mem.update(mem.vms)
+        cpu = host_cpu(dc, h)
+        cpu_all.update(cpu)
+        lines = host_lines(dc, h)
+        host_vm_names = {v.name for v in dc.vms_by_host.get(h.name, [])}
+        host_ctr_names = {c.name for c in dc.containers_by_parent.get(("host", h.name), [])}
+        top = [s for n, s in cpu.items() if n in host_vm_names or n in host_ctr_names]
+        hosts.append(HostReport(
+            h.name, h.hypervisor.value, PROFILES[h.hypervisor].type.value, h.status.value,
+            h.logical_cpus, h.physical_cores, h.mhz, lines, mem,
+            sum(s.demand_mhz for s in top), sum(s.entitlement_mhz for s in top),
+            max(0.0, h.physical_cores - h.reserved_cpu(dc.policy)) * h.mhz,
+            {f.name: flavor_fits(lines, f, h.logical_cpus) for f in FLAVORS}
+            if h.hypervisor is not HypervisorKind.NONE and h.is_up else {},
+        ))
+
+    # 2. Isolation: small labs get every pair, large states neighbour counts by group.
+    want_pairs = pairs if pairs is not None else len(dc.vms) + len(dc.containers) <= MATRIX_LIMIT
+    place = {n: placement(dc, n) for n in dc.workload_names()}
+    by_host = Counter(p.host for p in place.values() if p)
+    by_kernel = Counter(p.kernel for p in place.values() if p)
+
+    workloads: list[WorkloadReport] = []
+    for vm in dc.vms:
+        host = dc.host_index.get(vm.host)
+        status = vm.status.value if host is None or host.is_up else "host-down"
+        if status == "running" and not vm_running(dc, vm):
+            status = "host-down"
+        p = place[vm.name]
+        workloads.append(WorkloadReport(
+            vm.name, "vm", vm.host, vm.host, status, vm.vcpus, vm.memory_mib,
+            cpu_all.get(vm.name), vm_mem.get(vm.name),
+            neighbours=_neighbours(p, by_host, by_kernel) if p else {},
+        ))
+    for c in dc.containers:
+        host_name = dc.host_of(c.name) or ""
+        status = c.status.value
+        if status == WorkloadStatus.RUNNING and not container_running(dc, c):
+            status = "vm-down" if c.vm else "host-down"
+        row = ctr_mem.get(c.name)
+        if row is not None and row.killed is not None:
+            status = "oom-killed"
+        if row is None:  # not running: still show its class and score
+            node_mem = (dc.host_index[c.host].memory_mib if c.host in dc.host_index
+                        else dc.vm_index[c.vm].memory_mib if c.vm in dc.vm_index else 1.0)
+            row = node_oom([c], node_mem, float("inf"))[c.name]
+            row.usage_mib = 0.0
+        p = place.get(c.name)
+        workloads.append(WorkloadReport(
+            c.name, "container", host_name, c.host or c.vm or "", status,
+            (c.cpu_limit_m or 0) / 1000, c.mem_limit_mib or 0.0,
+            cpu_all.get(c.name), None, row, cgroup_values(c),
+            neighbours=_neighbours(p, by_host, by_kernel) if p else {},
+        ))
+
+    return Report(
+        dc.name, hosts, workloads, list(datastore_usage(dc).values()), all_violations(dc),
+        blast_radius(dc), isolation_matrix(dc) if want_pairs else None,
+    )
+
+
+def _neighbours(p, by_host: Counter, by_kernel: Counter) -> dict[str, int]:
+    """How many other workloads share this one's host and kernel (a cheap summary)."""
+    return {"same_host": by_host[p.host] - 1, "same_kernel": by_kernel[p.kernel] - 1}
+
+
+def node_allocatable_mib(memory_mib: float) -> float:
+    """Kubernetes node allocatable memory (capacity − reserved − eviction threshold)."""
+    return memory_mib - gke_reserved_memory_mib(memory_mib)
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Plain JSON data from a report (dataclasses, enums and properties of resource lines)."""
+    if isinstance(obj, ResourceLine):
+        d = asdict(obj)
+        d.update(schedulable=obj.schedulable, free=obj.free, overcommit=obj.overcommit)
+        return {k: to_jsonable(v) for k, v in d.items()}
+    if isinstance(obj, DatastoreUsage):
+        d = asdict(obj)
+        d.update(free_gib=obj.free_gib, used_pct=obj.used_pct, thin_overcommit=obj.thin_overcommit,
+                 full=obj.full, alarm=obj.alarm, stopped_vms=obj.stopped_vms)
+        return {k: to_jsonable(v) for k, v in d.items()}
+    if isinstance(obj, CpuShare):
+        return {"demand_mhz": obj.demand_mhz, "entitlement_mhz": obj.entitlement_mhz,
+                "unmet_mhz": obj.unmet_mhz, "ready_pct": obj.ready_pct}
+    if isinstance(obj, Pair):
+        return {"a": obj.a, "b": obj.b, "level": obj.level.name.lower(), "shared": list(obj.shared),
+                "reason": obj.reason}
+    if isinstance(obj, Violation):
+        return {"code": obj.code, "subject": obj.subject, "message": obj.message, "excess": obj.excess}
+    if is_dataclass(obj) and not isinstance(obj, type):
+        out = {f: to_jsonable(getattr(obj, f)) for f in obj.__dataclass_fields__}
+        if hasattr(obj, "resident_mib"):
+            out["resident_mib"] = obj.resident_mib
+        if hasattr(obj, "blocks_allocations"):
+            out["blocks_allocations"] = obj.blocks_allocations
+        return out
+    if isinstance(obj, Enum):
+        return obj.value
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, float):
+        return None if obj != obj or obj in (float("inf"), float("-inf")) else round(obj, 4)
+    return obj

@@ -1,0 +1,78 @@
+"""Datastores: provisioned vs written, thin overcommit, and what a full datastore stops.
+
+vSphere Storage guide: a thin disk grows on write and can overcommit a datastore; thick
+(lazy- or eager-zeroed) takes its whole size at creation. A full datastore stops writes for
+every thin disk on it — those VMs pause with "no space left". The default "Datastore usage on
+disk" alarm warns at 75 % and alerts at 85 %.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from virtlab.core.models import Datacenter, Provisioning
+
+WARN_PCT = 75.0
+ALERT_PCT = 85.0
+
+
+@dataclass(slots=True)
+class DatastoreUsage:
+    name: str
+    capacity_gib: float
+    provisioned_gib: float = 0.0  # every disk's size
+    allocated_gib: float = 0.0  # thick sizes + thin written
+    written_gib: float = 0.0
+    thick_gib: float = 0.0
+    thin_vms: list[str] = field(default_factory=list)
+
+    @property
+    def free_gib(self) -> float:
+        return self.capacity_gib - self.allocated_gib
+
+    @property
+    def used_pct(self) -> float:
+        return 100.0 * self.allocated_gib / self.capacity_gib
+
+    @property
+    def thin_overcommit(self) -> float:
+        """Provisioned ÷ capacity: above 1.0 the datastore has promised more than it has."""
+        return self.provisioned_gib / self.capacity_gib
+
+    @property
+    def full(self) -> bool:
+        return self.allocated_gib >= self.capacity_gib - 1e-9
+
+    @property
+    def alarm(self) -> str:
+        pct = self.used_pct
+        if self.full:
+            return "full"
+        if pct >= ALERT_PCT:
+            return "alert"
+        if pct >= WARN_PCT:
+            return "warning"
+        return "ok"
+
+    @property
+    def stopped_vms(self) -> list[str]:
+        """VMs whose thin disks can no longer write (only when the datastore is full)."""
+        return list(self.thin_vms) if self.full else []
+
+
+def datastore_usage(dc: Datacenter) -> dict[str, DatastoreUsage]:
+    out = {d.name: DatastoreUsage(d.name, d.capacity_gib) for d in dc.datastores}
+    for vm in dc.vms:
+        for disk in vm.disks:
+            u = out.get(disk.datastore)
+            if u is None:
+                continue
+            u.provisioned_gib += disk.size_gib
+            u.allocated_gib += disk.allocated_gib
+            u.written_gib += disk.written_gib
+            if disk.provisioning is Provisioning.THIN:
+                if vm.name not in u.thin_vms:
+                    u.thin_vms.append(vm.name)
+            else:
+                u.thick_gib += disk.size_gib
+    return out

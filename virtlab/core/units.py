@@ -1,0 +1,107 @@
+"""Units and their parsing.
+
+Memory is kept in MiB (binary), disk in GiB (binary, as vSphere's "GB" really is), CPU in
+MHz or in millicores for containers. Lab files may write either a plain number (the field's
+base unit) or a string with a unit: ``"16 GiB"``, ``"512M"``, ``"2 TB"``, ``"500m"``, ``"50%"``.
+TB, GB and MB are decimal (10^12, 10^9, 10^6 bytes), as in ``reference/semantics.md``.
+"""
+
+from __future__ import annotations
+
+import re
+
+MIB = 1024**2
+GIB = 1024**3
+
+_BYTES = {
+    "b": 1,
+    "k": 1000, "kb": 1000, "kib": 1024, "ki": 1024,
+    "m": 1000**2, "mb": 1000**2, "mib": MIB, "mi": MIB,
+    "g": 1000**3, "gb": 1000**3, "gib": GIB, "gi": GIB,
+    "t": 1000**4, "tb": 1000**4, "tib": 1024**4, "ti": 1024**4,
+}
+
+_NUM = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z%]*)\s*$")
+
+
+class UnitError(ValueError):
+    """A value that cannot be read as a size, a CPU amount or a percentage."""
+
+
+def _split(text: str) -> tuple[float, str]:
+    m = _NUM.match(text)
+    if not m:
+        raise UnitError(f"cannot read {text!r} as a number with a unit")
+    return float(m.group(1)), m.group(2).lower()
+
+
+def parse_bytes(value: object, base: int) -> float:
+    """Return ``value`` in units of ``base`` bytes (a plain number already is in ``base``)."""
+    if isinstance(value, bool):
+        raise UnitError("expected a size, got true/false")
+    if isinstance(value, int | float):
+        return float(value)
+    if not isinstance(value, str):
+        raise UnitError(f"expected a size such as '16 GiB', got {value!r}")
+    number, unit = _split(value)
+    if unit == "":
+        return number
+    if unit not in _BYTES:
+        raise UnitError(f"unknown size unit {unit!r} in {value!r} (use MiB, GiB, TiB, MB, GB, TB)")
+    return number * _BYTES[unit] / base
+
+
+def parse_mib(value: object) -> float:
+    """Memory: a number of MiB, or a string with a unit."""
+    return parse_bytes(value, MIB)
+
+
+def parse_gib(value: object) -> float:
+    """Disk: a number of GiB, or a string with a unit (``"2 TB"`` = 1862.6 GiB)."""
+    return parse_bytes(value, GIB)
+
+
+def parse_millicores(value: object) -> float:
+    """Container CPU: ``"500m"`` = 500, ``"1.5"`` or ``1.5`` = 1500 (Kubernetes quantities)."""
+    if isinstance(value, bool):
+        raise UnitError("expected a CPU amount, got true/false")
+    if isinstance(value, int | float):
+        return float(value) * 1000.0
+    if not isinstance(value, str):
+        raise UnitError(f"expected a CPU amount such as '500m' or '2', got {value!r}")
+    number, unit = _split(value)
+    if unit == "m":
+        return number
+    if unit in ("", "cpu", "cpus", "core", "cores"):
+        return number * 1000.0
+    raise UnitError(f"unknown CPU unit {unit!r} in {value!r} (use '500m' or '2')")
+
+
+def parse_fraction(value: object) -> float:
+    """A share of something: ``"40%"`` = 0.4; a bare number ≤ 1 is a fraction, > 1 a percent."""
+    if isinstance(value, bool):
+        raise UnitError("expected a percentage, got true/false")
+    if isinstance(value, int | float):
+        return float(value) if value <= 1 else float(value) / 100.0
+    if not isinstance(value, str):
+        raise UnitError(f"expected a percentage such as '40%', got {value!r}")
+    number, unit = _split(value)
+    if unit == "%":
+        return number / 100.0
+    if unit == "":
+        return number if number <= 1 else number / 100.0
+    raise UnitError(f"expected a percentage such as '40%', got {value!r}")
+
+
+def fmt_mib(mib: float) -> str:
+    """Human-readable memory: ``"4.0 GiB"`` or ``"512 MiB"``."""
+    if abs(mib) >= 1024:
+        return f"{mib / 1024:.1f} GiB"
+    return f"{mib:.0f} MiB"
+
+
+def fmt_gib(gib: float) -> str:
+    """Human-readable disk: ``"1.8 TiB"`` or ``"40 GiB"``."""
+    if abs(gib) >= 1024:
+        return f"{gib / 1024:.1f} TiB"
+    return f"{gib:.0f} GiB" if gib == int(gib) else f"{gib:.1f} GiB"
