@@ -1,0 +1,171 @@
+"""The command line: ``virtlab`` and its sub-commands.
+
+Exit codes: 0 ok, 1 invalid input (a file with problems, an unknown lesson), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+FAULTS = {
+    "host": "host-down",
+    "host-panic": "host-panic",
+    "guest-panic": "guest-panic",
+    "container": "crash",
+    "power-off": "power-off",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="virtlab", description="A terminal learning lab for virtualization."
+    )
+    p.add_argument("--lang", choices=("en", "ko"), help="language (default: from the locale)")
+    p.add_argument("--data-dir", type=Path, help="where progress is kept (or VIRTLAB_DATA_DIR)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    o = sub.add_parser("open", help="open a lesson by id")
+    o.add_argument("lesson", help="lesson id, e.g. l1-what-is-virtualization")
+
+    s = sub.add_parser("sandbox", help="open a scenario or lab file with every action allowed")
+    s.add_argument("file", nargs="?", type=Path)
+
+    r = sub.add_parser("report", help="print the report of a scenario or lab file")
+    r.add_argument("file", type=Path)
+    r.add_argument("--json", action="store_true", help="print JSON for scripts")
+    r.add_argument(
+        "--fault", action="append", default=[], metavar="KIND:NAME",
+        help="inject a fault first: host:NAME, host-panic:NAME, guest-panic:VM, container:NAME, "
+        "power-off:VM (repeatable)",
+    )
+    r.add_argument("--pairs", action="store_true", help="always include the pairwise isolation view")
+
+    c = sub.add_parser("check", help="validate lessons, labs and scenarios")
+    c.add_argument("paths", nargs="+", type=Path)
+
+    v = sub.add_parser("serve", help="serve the app to a browser (textual-serve)")
+    v.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    v.add_argument("--port", type=int, default=8000)
+    return p
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def _load_state(path: Path):
+    """A datacenter from a scenario file or a lab file's scenario."""
+    from virtlab.course.labs import load_any
+
+    return load_any(path)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from virtlab.core.actions import Fail, Refused, apply
+    from virtlab.core.report import build_report, to_jsonable
+
+    dc, problems = _load_state(args.file)
+    if dc is None:
+        for line in problems:
+            _err(line)
+        return 1
+    for spec in args.fault:
+        kind, _, name = spec.partition(":")
+        if kind not in FAULTS or not name:
+            _err(f"--fault {spec}: expected KIND:NAME with KIND one of {', '.join(FAULTS)}")
+            return 2
+        try:
+            dc = apply(dc, Fail(name=name, fault=FAULTS[kind]))
+        except Refused as e:
+            _err(f"--fault {spec}: {e}")
+            return 1
+    report = build_report(dc, pairs=True if args.pairs else None)
+    if args.json:
+        print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
+        return 0
+    from rich.console import Console
+
+    from virtlab.reportview import render_report
+
+    Console().print(render_report(report))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from virtlab.course.checker import check_paths
+
+    problems, checked = check_paths(args.paths)
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"{len(problems)} problem(s) in {checked} file(s) checked.", file=sys.stderr)
+        return 1
+    print(f"OK: {checked} file(s) checked, no problems.")
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    try:
+        from virtlab.ui.app import make_app
+    except ImportError as e:  # pragma: no cover - until the app lands
+        _err(f"the app is not available: {e}")
+        return 1
+    from virtlab.course.i18n import detect_lang
+
+    lang = args.lang or detect_lang()
+    kwargs: dict = {"lang": lang, "data_dir": args.data_dir}
+    if args.command == "open":
+        from virtlab.course.lessons import load_catalog
+        from virtlab.course.paths import lessons_dir
+
+        catalog, _ = load_catalog(lessons_dir())
+        if catalog.get(args.lesson, lang) is None:
+            near = catalog.nearest_ids(args.lesson)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            _err(f"unknown lesson id {args.lesson!r}{hint}")
+            return 1
+        kwargs["open_lesson"] = args.lesson
+    if args.command == "sandbox":
+        if args.file is not None:
+            dc, problems = _load_state(args.file)
+            if dc is None:
+                for line in problems:
+                    _err(line)
+                return 1
+            kwargs["sandbox"] = (args.file, dc)
+        else:
+            kwargs["sandbox"] = (None, None)
+    make_app(**kwargs).run()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from textual_serve.server import Server
+
+    command = f"{sys.executable} -m virtlab"
+    if args.lang:
+        command += f" --lang {args.lang}"
+    if args.data_dir:
+        command += f" --data-dir {args.data_dir}"
+    print(f"Serving virtlab on http://{args.host}:{args.port} (Ctrl+C to stop)")
+    Server(command, host=args.host, port=args.port, title="virtlab").serve()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "report":
+        return cmd_report(args)
+    if args.command == "check":
+        return cmd_check(args)
+    if args.command == "serve":
+        return cmd_serve(args)
+    return cmd_app(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,281 @@
+"""Goal checks: predicates over a lab's state and its report.
+
+Each check takes the datacenter, its report and the goal's parameters, and returns whether
+the goal is met with a short detail in English and Korean that carries the engine's numbers
+("srv-1: vRAM 240.0 GiB > 230.0 GiB"). A goal may be evaluated ``under`` a demand level
+(e.g. "peak"): the course sets every workload to that level first, so a design is judged
+at its busiest, as capacity planning should be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from virtlab.core.contention import MemState
+from virtlab.core.isolation import Level, isolation
+from virtlab.core.models import Datacenter
+from virtlab.core.report import Report
+from virtlab.core.units import UnitError, fmt_gib, fmt_mib, parse_gib, parse_mib
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    met: bool
+    en: str
+    ko: str
+
+    def text(self, lang: str) -> str:
+        return self.ko if lang == "ko" else self.en
+
+
+class GoalParamError(ValueError):
+    """A goal's parameters are wrong (reported by ``virtlab check``)."""
+
+
+Check = Callable[[Datacenter, Report, dict[str, Any]], Verdict]
+CHECKS: dict[str, Check] = {}
+#: Parameters each check takes: name → required?
+PARAMS: dict[str, dict[str, bool]] = {}
+
+
+def check(name: str, **params: bool) -> Callable[[Check], Check]:
+    def register(fn: Check) -> Check:
+        CHECKS[name] = fn
+        PARAMS[name] = params
+        return fn
+    return register
+
+
+def _hosts(dc: Datacenter, report: Report, params: dict[str, Any]):
+    name = params.get("host")
+    return [h for h in report.hosts if name is None or h.name == name]
+
+
+def _qty(resource: str, value: Any) -> float:
+    try:
+        if resource == "ram":
+            return parse_mib(value)
+        if resource == "disk":
+            return parse_gib(value)
+        return float(value)
+    except (UnitError, TypeError, ValueError) as e:
+        raise GoalParamError(f"cannot read {value!r}: {e}") from None
+
+
+def _fmt(resource: str, value: float) -> str:
+    return fmt_mib(value) if resource == "ram" else fmt_gib(value) if resource == "disk" else f"{value:g}"
+
+
+RES_KO = {"cpu": "vCPU", "ram": "RAM", "disk": "디스크"}
+
+
+@check("max_overcommit", resource=True, max=True, host=False)
+def _max_overcommit(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """Allocated ÷ (physical − reserved) at most ``max`` on every host (or ``host``)."""
+    res, limit = p["resource"], float(p["max"])
+    bad = [(h.name, h.lines[res].overcommit) for h in _hosts(dc, report, p) if res in h.lines
+           and h.lines[res].overcommit > limit + 1e-9]
+    if bad:
+        name, ratio = max(bad, key=lambda x: x[1])
+        return Verdict(False, f"{name}: {res} overcommit {ratio:.2f}:1 > {limit:g}:1",
+                       f"{name}: {RES_KO[res]} 오버커밋 {ratio:.2f}:1 > {limit:g}:1")
+    worst = max((h.lines[res].overcommit for h in _hosts(dc, report, p) if res in h.lines), default=0.0)
+    return Verdict(True, f"{res} overcommit {worst:.2f}:1 ≤ {limit:g}:1",
+                   f"{RES_KO[res]} 오버커밋 {worst:.2f}:1 ≤ {limit:g}:1")
+
+
+@check("allocated_max", resource=True, max=True, host=False)
+def _allocated_max(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """Allocated ``resource`` at most ``max`` (a quantity: "230 GiB", 96 vCPUs)."""
+    res = p["resource"]
+    limit = _qty(res, p["max"])
+    for h in _hosts(dc, report, p):
+        if res in h.lines and h.lines[res].allocated > limit + 1e-9:
+            a = h.lines[res].allocated
+            return Verdict(False, f"{h.name}: {res} allocated {_fmt(res, a)} > {_fmt(res, limit)}",
+                           f"{h.name}: {RES_KO[res]} 할당 {_fmt(res, a)} > {_fmt(res, limit)}")
+    return Verdict(True, f"{res} allocated within {_fmt(res, limit)}", f"{RES_KO[res]} 할당이 {_fmt(res, limit)} 이내")
+
+
+@check("vm_size", vm=True, min_vcpus=False, max_vcpus=False, min_memory=False, max_memory=False)
+def _vm_size(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """A VM exists and its size is within the given bounds (an app's minimum, a right-size cap)."""
+    names = p["vm"] if isinstance(p["vm"], list) else [p["vm"]]
+    for name in names:
+        vm = dc.vm_index.get(name)
+        if vm is None:
+            return Verdict(False, f"{name} does not exist", f"{name}이(가) 없습니다")
+        checks = [
+            ("min_vcpus", vm.vcpus, lambda v, b: v >= b, "≥", float),
+            ("max_vcpus", vm.vcpus, lambda v, b: v <= b, "≤", float),
+            ("min_memory", vm.memory_mib, lambda v, b: v >= b, "≥", lambda x: _qty("ram", x)),
+            ("max_memory", vm.memory_mib, lambda v, b: v <= b, "≤", lambda x: _qty("ram", x)),
+        ]
+        for key, value, ok, sym, conv in checks:
+            if key in p:
+                bound = conv(p[key])
+                if not ok(value, bound):
+                    shown = fmt_mib(value) if "memory" in key else f"{value:g} vCPU"
+                    want = fmt_mib(bound) if "memory" in key else f"{bound:g} vCPU"
+                    return Verdict(False, f"{name}: {shown}, needs {sym} {want}", f"{name}: {shown}, {sym} {want} 필요")
+    return Verdict(True, "sizes within bounds", "크기가 조건을 만족합니다")
+
+
+@check("ready_max", max=True, host=False)
+def _ready_max(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """Every running VM's estimated CPU ready % (per vCPU) below ``max``."""
+    limit = float(p["max"])
+    hosts = {h.name for h in _hosts(dc, report, p)}
+    worst = None
+    for w in report.workloads:
+        if w.kind == "vm" and w.cpu is not None and w.host in hosts:
+            if worst is None or w.cpu.ready_pct > worst[1]:
+                worst = (w.name, w.cpu.ready_pct)
+    if worst and worst[1] >= limit:
+        return Verdict(False, f"{worst[0]}: CPU ready {worst[1]:.1f} % ≥ {limit:g} %",
+                       f"{worst[0]}: CPU 준비(ready) {worst[1]:.1f} % ≥ {limit:g} %")
+    shown = worst[1] if worst else 0.0
+    return Verdict(True, f"worst CPU ready {shown:.1f} % < {limit:g} %", f"최대 CPU 준비(ready) {shown:.1f} % < {limit:g} %")
+
+
+_STATE_ORDER = [MemState.LOW, MemState.HARD, MemState.SOFT, MemState.CLEAR, MemState.HIGH]
+
+
+@check("memory_state", at_least=True, host=False)
+def _memory_state(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """Each host's memory state (before reclamation) at least ``at_least`` (e.g. "clear")."""
+    try:
+        want = MemState(p["at_least"])
+    except ValueError:
+        raise GoalParamError(f"unknown memory state {p['at_least']!r} (high, clear, soft, hard, low)") from None
+    for h in _hosts(dc, report, p):
+        if h.status != "up":
+            continue
+        state = h.memory.state_before
+        if _STATE_ORDER.index(state) < _STATE_ORDER.index(want):
+            return Verdict(False, f"{h.name}: memory state {state.value} (free {fmt_mib(h.memory.free_before_mib)}, "
+                           f"minFree {fmt_mib(h.memory.min_free_mib)}) — below {want.value}",
+                           f"{h.name}: 메모리 상태 {state.value} (여유 {fmt_mib(h.memory.free_before_mib)}, "
+                           f"minFree {fmt_mib(h.memory.min_free_mib)}) — {want.value}보다 나쁨")
+    return Verdict(True, f"memory state {want.value} or better", f"메모리 상태 {want.value} 이상")
+
+
+@check("active_memory_max", max_pct=True, host=False)
+def _active_memory_max(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """Active VM memory at most ``max_pct`` % of each host's physical RAM."""
+    limit = float(p["max_pct"])
+    for h in _hosts(dc, report, p):
+        active = sum(m.active_mib for m in h.memory.vms.values())
+        pct = 100 * active / h.memory.total_mib
+        if pct > limit + 1e-9:
+            return Verdict(False, f"{h.name}: active RAM {fmt_mib(active)} = {pct:.0f} % > {limit:g} %",
+                           f"{h.name}: 활성 메모리 {fmt_mib(active)} = {pct:.0f} % > {limit:g} %")
+    return Verdict(True, f"active RAM ≤ {limit:g} % of physical", f"활성 메모리 ≤ 물리 메모리의 {limit:g} %")
+
+
+@check("containers_limited", resource=False)
+def _containers_limited(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """Every container has a memory limit (or a CPU limit, with ``resource = "cpu"``)."""
+    res = p.get("resource", "memory")
+    for c in dc.containers:
+        if (c.mem_limit_mib if res == "memory" else c.cpu_limit_m) is None:
+            return Verdict(False, f"{c.name} has no {res} limit", f"{c.name}에 {res} 제한이 없습니다")
+    return Verdict(True, f"every container has a {res} limit", f"모든 컨테이너에 {res} 제한이 있습니다")
+
+
+@check("no_oom", workloads=False)
+def _no_oom(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """No container (or none of ``workloads``) is OOM-killed."""
+    only = set(p.get("workloads", [])) or None
+    for w in report.workloads:
+        if w.container and w.container.killed and (only is None or w.name in only):
+            why = "its own limit" if w.container.killed.value == "limit" else "the node ran out of memory"
+            why_ko = "자기 제한 초과" if w.container.killed.value == "limit" else "노드 메모리 부족"
+            return Verdict(False, f"{w.name} is OOM-killed ({why})", f"{w.name}이(가) OOM으로 종료됩니다 ({why_ko})")
+    return Verdict(True, "no container is OOM-killed", "OOM으로 종료되는 컨테이너가 없습니다")
+
+
+@check("oom_killed", workload=True)
+def _oom_killed(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """``workload`` *is* OOM-killed (a lab that shows a limit working)."""
+    w = report.workload(p["workload"])
+    if w is None or w.container is None:
+        return Verdict(False, f"no container {p['workload']}", f"컨테이너 {p['workload']}이(가) 없습니다")
+    if w.container.killed is None:
+        return Verdict(False, f"{w.name} is not OOM-killed", f"{w.name}이(가) OOM으로 종료되지 않습니다")
+    return Verdict(True, f"{w.name} is OOM-killed ({w.container.killed.value})",
+                   f"{w.name}이(가) OOM으로 종료됩니다 ({w.container.killed.value})")
+
+
+@check("isolation_min", a=True, b=True, level=True)
+def _isolation_min(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """Workloads ``a`` and ``b`` isolated at least at ``level`` (e.g. "hypervisor")."""
+    try:
+        want = Level[str(p["level"]).upper().replace(" ", "_").replace("-", "_")]
+    except KeyError:
+        raise GoalParamError(f"unknown level {p['level']!r} ({', '.join(x.name.lower() for x in Level)})") from None
+    try:
+        pair = isolation(dc, p["a"], p["b"])
+    except KeyError as e:
+        return Verdict(False, str(e), str(e))
+    shared = ", ".join(pair.shared) or "nothing"
+    got = pair.level.name.lower()
+    if pair.level < want:
+        return Verdict(False, f"{pair.a} and {pair.b} share {shared}: {got}", f"{pair.a}와 {pair.b}가 공유: {shared} ({got})")
+    return Verdict(True, f"{pair.a} and {pair.b}: {got}", f"{pair.a}와 {pair.b}: {got}")
+
+
+@check("count_min", kind=True, min=True, host=False)
+def _count_min(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """At least ``min`` running workloads of ``kind`` ("vm" or "container")."""
+    n = sum(1 for w in report.workloads if w.kind == p["kind"] and w.status == "running"
+            and (p.get("host") is None or w.host == p["host"]))
+    want = int(p["min"])
+    if n < want:
+        return Verdict(False, f"{n} running {p['kind']}s, need {want}", f"실행 중인 {p['kind']} {n}개, {want}개 필요")
+    return Verdict(True, f"{n} running {p['kind']}s", f"실행 중인 {p['kind']} {n}개")
+
+
+@check("no_violations")
+def _no_violations(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """No placement or admission rule is broken."""
+    if report.violations:
+        return Verdict(False, report.violations[0].message, report.violations[0].message)
+    return Verdict(True, "no rule is broken", "위반된 규칙이 없습니다")
+
+
+@check("datastore_free_min", datastore=True, min_pct=True)
+def _datastore_free_min(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """Datastore free space at least ``min_pct`` % of its capacity."""
+    d = next((d for d in report.datastores if d.name == p["datastore"]), None)
+    if d is None:
+        return Verdict(False, f"no datastore {p['datastore']}", f"데이터스토어 {p['datastore']}이(가) 없습니다")
+    free_pct = 100 * d.free_gib / d.capacity_gib
+    want = float(p["min_pct"])
+    if free_pct < want:
+        return Verdict(False, f"{d.name}: free {free_pct:.0f} % < {want:g} %", f"{d.name}: 여유 공간 {free_pct:.0f} % < {want:g} %")
+    return Verdict(True, f"{d.name}: free {free_pct:.0f} %", f"{d.name}: 여유 공간 {free_pct:.0f} %")
+
+
+@check("running", workloads=True)
+def _running(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """Each of ``workloads`` is running (not crashed, off, OOM-killed or on a failed host)."""
+    for name in p["workloads"]:
+        w = report.workload(name)
+        if w is None:
+            return Verdict(False, f"{name} does not exist", f"{name}이(가) 없습니다")
+        if w.status != "running":
+            return Verdict(False, f"{name} is {w.status}", f"{name} 상태: {w.status}")
+    return Verdict(True, "all running", "모두 실행 중")
+
+
+def validate_params(kind: str, params: dict[str, Any]) -> list[str]:
+    """Problems with a goal's ``check`` and ``params`` (for ``virtlab check``)."""
+    if kind not in CHECKS:
+        return [f"unknown check {kind!r} (known: {', '.join(sorted(CHECKS))})"]
+    spec = PARAMS[kind]
+    out = [f"params.{k}: unknown parameter for {kind} (takes {', '.join(spec) or 'none'})" for k in params if k not in spec]
+    out += [f"params.{k}: missing (required by {kind})" for k, req in spec.items() if req and k not in params]
+    return out

@@ -1,0 +1,400 @@
+"""Lab files: a starting scenario, goals with hints, allowed actions, quiz questions,
+misconception fixtures and a reference solution — all data, in TOML.
+
+```toml
+[lab]
+id = "l5-overcommit-budget"
+kind = "compute"                      # compute | quiz
+title = { en = "Overcommit budget", ko = "오버커밋 예산" }
+intro = { en = "…", ko = "…" }
+actions = ["update", "remove", "set_demand"]   # or ["all"]
+
+[scenario]                            # the scenario format (see scenario.py), nested
+[[scenario.host]]
+name = "esx-1"
+…
+
+[[goal]]
+id = "cpu-ratio"
+text = { en = "vCPU:pCPU at most 3:1", ko = "…" }
+check = "max_overcommit"              # see goals.py
+params = { resource = "cpu", max = 3 }
+under = "peak"                        # optional: judge at this demand level
+misconception = "more-vcpus-faster"   # optional: the misconception this goal catches
+hints = [ { en = "…", ko = "…" }, { en = "…", ko = "…", names = "more-vcpus-faster" } ]
+
+[[question]]                          # quiz items: choice | order | classify
+…
+
+[[misconception]]
+id = "more-vcpus-faster"
+text = { en = "More vCPUs make a VM faster", ko = "…" }
+fails = "cpu-ready"                   # the goal or question it must fail
+actions = [ { kind = "update", name = "web-1", changes = { vcpus = 16 } } ]   # or answers = {…}
+
+[solution]                            # for tests: reaches every goal
+actions = [ … ]
+answers = { q1 = "b" }
+```
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from virtlab.core.actions import ACTION_KINDS, Action
+from virtlab.core.models import Datacenter
+from virtlab.core.units import UnitError, parse_mib, parse_millicores
+from virtlab.course import scenario as sc
+from virtlab.course.goals import validate_params
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(_Strict):
+    """A text in both languages."""
+
+    en: str = Field(min_length=1)
+    ko: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.ko if lang == "ko" else self.en
+
+
+class Hint(Text):
+    names: str | None = None  # the misconception this hint names
+
+
+class Goal(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    text: Text
+    check: str
+    params: dict[str, Any] = {}
+    under: Literal["idle", "normal", "peak"] | None = None
+    misconception: str | None = None
+    hints: list[Hint] = Field(min_length=1, max_length=4)
+
+
+class Item(_Strict):
+    id: str
+    text: Text
+
+
+class Option(Item):
+    correct: bool = False
+    why: Text | None = None  # why this answer is right or wrong
+
+
+class Question(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    type: Literal["choice", "order", "classify"]
+    prompt: Text
+    options: list[Option] = []  # choice
+    items: list[Item] = []  # order, classify
+    categories: list[Item] = []  # classify
+    answer: list[str] | dict[str, str] | None = None  # order: ids in order; classify: item → category
+    misconception: str | None = None
+    hints: list[Hint] = Field(min_length=1, max_length=4)
+
+
+class Misconception(_Strict):
+    id: str
+    text: Text
+    fails: str
+    actions: list[dict[str, Any]] = []
+    answers: dict[str, Any] = {}
+
+
+class Solution(_Strict):
+    actions: list[dict[str, Any]] = []
+    answers: dict[str, Any] = {}
+
+
+class LabMeta(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    kind: Literal["compute", "quiz"] = "compute"
+    title: Text
+    intro: Text | None = None
+    actions: list[str] = ["all"]
+
+    @field_validator("actions")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        bad = [a for a in v if a != "all" and a not in ACTION_KINDS]
+        if bad:
+            raise ValueError(f"unknown action kind(s) {', '.join(bad)} (known: all, {', '.join(ACTION_KINDS)})")
+        return v
+
+
+class Lab(BaseModel):
+    """A loaded lab, its scenario already read into the core's model."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    meta: LabMeta
+    path: Path
+    state: Datacenter | None
+    goals: list[Goal]
+    questions: list[Question]
+    misconceptions: list[Misconception]
+    solution: Solution
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def allows(self, action_kind: str) -> bool:
+        return "all" in self.meta.actions or action_kind in self.meta.actions
+
+
+_ACTION = TypeAdapter(Action)
+
+_UPDATE_UNITS: dict[str, tuple[str, Any]] = {
+    "memory": ("memory_mib", parse_mib),
+    "mem_reservation": ("mem_reservation_mib", parse_mib),
+    "mem_limit": ("mem_limit_mib", parse_mib),
+    "cpu_reservation": ("cpu_reservation_mhz", float),
+    "memory_request": ("mem_request_mib", parse_mib),
+    "memory_limit": ("mem_limit_mib", parse_mib),
+    "cpu_request": ("cpu_request_m", parse_millicores),
+}
+
+
+def parse_action(raw: dict[str, Any], dc: Datacenter, *, container: bool = False) -> Any:
+    """An action from its TOML table, with friendly keys and units; raises ``ValueError``."""
+    raw = dict(raw)
+    kind = raw.get("kind")
+    if kind == "add_vm":
+        p = sc.Problems("action")
+        local = {d.hosts[0]: d.name for d in dc.datastores if len(d.hosts) == 1}
+        vm = sc._vm(raw.get("vm", {}), "vm", p, dict(dc.host_index), local)
+        if p or vm is None:
+            raise ValueError("; ".join(x.removeprefix("action: ") for x in p.items) or "invalid vm")
+        return _ACTION.validate_python({"kind": kind, "vm": vm})
+    if kind == "add_container":
+        p = sc.Problems("action")
+        c = sc._container(raw.get("container", {}), "container", p)
+        if p or c is None:
+            raise ValueError("; ".join(x.removeprefix("action: ") for x in p.items) or "invalid container")
+        return _ACTION.validate_python({"kind": kind, "container": c})
+    if kind == "update":
+        is_ctr = raw.get("name") in dc.container_index
+        changes = {}
+        for k, v in dict(raw.get("changes", {})).items():
+            if k == "cpu_limit" and is_ctr:
+                k, v = "cpu_limit_m", parse_millicores(v)
+            elif k == "cpu_limit":
+                k, v = "cpu_limit_mhz", float(v)
+            elif k in _UPDATE_UNITS:
+                field, conv = _UPDATE_UNITS[k]
+                try:
+                    k, v = field, conv(v)
+                except UnitError as e:
+                    raise ValueError(f"changes.{k}: {e}") from None
+            changes[k] = v
+        raw["changes"] = changes
+    if kind == "set_demand" and isinstance(raw.get("memory"), str):
+        raw["memory_mib"] = parse_mib(raw.pop("memory"))
+    try:
+        return _ACTION.validate_python(raw)
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise ValueError(f"{'.'.join(map(str, err['loc'])) or 'action'}: {err['msg']}") from None
+
+
+def _errors(e: ValidationError, prefix: str) -> list[str]:
+    out = []
+    for err in e.errors():
+        loc = ".".join(str(x) for x in err["loc"])
+        out.append(f"{prefix}.{loc}: {err['msg']}" if loc else f"{prefix}: {err['msg']}")
+    return out
+
+
+def _list(data: dict, key: str, model: type[BaseModel], problems: list[str], src: str) -> list:
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        problems.append(f"{src}: {key}: must be an array of tables ([[{key}]])")
+        return []
+    out = []
+    for i, raw in enumerate(items):
+        label = f"{key}[{i + 1}]" + (f" ({raw.get('id')})" if isinstance(raw, dict) and raw.get("id") else "")
+        try:
+            out.append(model.model_validate(raw))
+        except ValidationError as e:
+            problems += [f"{src}: {x}" for x in _errors(e, label)]
+    return out
+
+
+LAB_KEYS = {"lab", "scenario", "goal", "question", "misconception", "solution"}
+
+
+def lab_from_dict(data: dict, path: Path) -> tuple[Lab | None, list[str]]:
+    src = str(path)
+    problems: list[str] = []
+    for key in data:
+        if key not in LAB_KEYS:
+            problems.append(f"{src}: {key}: unknown table (allowed: {', '.join(sorted(LAB_KEYS))})")
+    try:
+        meta = LabMeta.model_validate(data.get("lab", {}))
+    except ValidationError as e:
+        return None, problems + [f"{src}: {x}" for x in _errors(e, "lab")]
+    state = None
+    if "scenario" in data:
+        state, sp = sc.scenario_from_dict(data["scenario"], src, "scenario")
+        problems += sp
+    elif meta.kind == "compute":
+        problems.append(f"{src}: scenario: missing (a compute lab needs a starting scenario)")
+    goals = _list(data, "goal", Goal, problems, src)
+    questions = _list(data, "question", Question, problems, src)
+    miscs = _list(data, "misconception", Misconception, problems, src)
+    try:
+        solution = Solution.model_validate(data.get("solution", {}))
+    except ValidationError as e:
+        problems += [f"{src}: {x}" for x in _errors(e, "solution")]
+        solution = Solution()
+    if not goals and not questions:
+        problems.append(f"{src}: goal: a lab needs at least one goal or question")
+    ids = [g.id for g in goals] + [q.id for q in questions]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"{src}: goal/question {dup}: duplicate id")
+    names = set(state.workload_names()) | {h.name for h in state.hosts} | {d.name for d in state.datastores} if state else set()
+    for i, g in enumerate(goals):
+        where = f"goal[{i + 1}] ({g.id})"
+        problems += [f"{src}: {where}: {x}" for x in validate_params(g.check, g.params)]
+        for key in ("vm", "a", "b", "host", "datastore", "workload", "workloads"):
+            vals = g.params.get(key)
+            for v in vals if isinstance(vals, list) else [vals] if vals else []:
+                if state is not None and v not in names and not _added_by_solution(v, solution):
+                    problems.append(f"{src}: {where}.params.{key}: names {v!r}, which is not in the scenario")
+    for i, q in enumerate(questions):
+        problems += [f"{src}: question[{i + 1}] ({q.id}): {x}" for x in _question_problems(q)]
+    known_m = {m.id for m in miscs}
+    for i, m in enumerate(miscs):
+        where = f"misconception[{i + 1}] ({m.id})"
+        if m.fails not in ids:
+            problems.append(f"{src}: {where}.fails: no goal or question {m.fails!r}")
+        else:
+            target = next(x for x in [*goals, *questions] if x.id == m.fails)
+            if not any(h.names == m.id for h in target.hints):
+                problems.append(f"{src}: {where}: goal {m.fails!r} has no hint with names = {m.id!r}")
+    for g in [*goals, *questions]:
+        for h in g.hints:
+            if h.names and h.names not in known_m:
+                problems.append(f"{src}: {g.id}: hint names unknown misconception {h.names!r}")
+    for kind, acts in [("solution", solution.actions)] + [(f"misconception {m.id}", m.actions) for m in miscs]:
+        problems += [f"{src}: {kind}: {x}" for x in _action_problems(acts, state)]
+    if problems:
+        return None, problems
+    return Lab(meta=meta, path=path, state=state, goals=goals, questions=questions,
+               misconceptions=miscs, solution=solution), []
+
+
+def _added_by_solution(name: str, solution: Solution) -> bool:
+    for a in solution.actions:
+        inner = a.get("vm") or a.get("container") or {}
+        if isinstance(inner, dict) and inner.get("name") == name:
+            return True
+    return False
+
+
+def _action_problems(actions: list[dict], state: Datacenter | None) -> list[str]:
+    from virtlab.core.actions import Refused, apply
+
+    if state is None:
+        return ["actions need a scenario"] if actions else []
+    out = []
+    dc = state
+    for i, raw in enumerate(actions):
+        try:
+            dc = apply(dc, parse_action(raw, dc))
+        except (ValueError, Refused) as e:
+            out.append(f"actions[{i + 1}]: {e}")
+            break
+    return out
+
+
+def _question_problems(q: Question) -> list[str]:
+    out = []
+    if q.type == "choice":
+        if len(q.options) < 2:
+            out.append("options: a choice needs at least two options")
+        if sum(o.correct for o in q.options) != 1:
+            out.append("options: exactly one option must have correct = true")
+        for o in q.options:
+            if not o.correct and o.why is None:
+                out.append(f"options.{o.id}.why: every wrong answer needs an explanation")
+    elif q.type == "order":
+        ids = [i.id for i in q.items]
+        if not isinstance(q.answer, list) or sorted(q.answer) != sorted(ids):
+            out.append("answer: must list every item id once, in the right order")
+    else:
+        cats = {c.id for c in q.categories}
+        if not cats:
+            out.append("categories: missing")
+        if not isinstance(q.answer, dict) or set(q.answer) != {i.id for i in q.items}:
+            out.append("answer: must map every item id to a category")
+        elif any(v not in cats for v in q.answer.values()):
+            out.append("answer: names a category that does not exist")
+    return out
+
+
+def load_lab(path: Path) -> tuple[Lab | None, list[str]]:
+    data, problems = sc.read_toml(path)
+    if data is None:
+        return None, problems
+    return lab_from_dict(data, path)
+
+
+def load_labs(folder: Path) -> tuple[dict[str, Lab], list[str]]:
+    labs: dict[str, Lab] = {}
+    problems: list[str] = []
+    for f in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        lab, p = load_lab(f)
+        problems += p
+        if lab is not None:
+            if lab.id in labs:
+                problems.append(f"{f}: lab.id: duplicate id {lab.id!r} (also in {labs[lab.id].path})")
+            labs[lab.id] = lab
+    return labs, problems
+
+
+def is_lab(data: dict) -> bool:
+    return "lab" in data
+
+
+def load_any(path: Path) -> tuple[Datacenter | None, list[str]]:
+    """A datacenter from a scenario file, or from a lab file's starting scenario."""
+    data, problems = sc.read_toml(path)
+    if data is None:
+        return None, problems
+    if is_lab(data):
+        lab, problems = lab_from_dict(data, path)
+        if lab is None:
+            return None, problems
+        if lab.state is None:
+            return None, [f"{path}: scenario: this lab has no scenario (a quiz)"]
+        return lab.state, []
+    return sc.scenario_from_dict(data, str(path))
+
+
+AnswerValue = Annotated[Any, "option id, list of ids, or item → category"]
+
+
+def grade(q: Question, answer: Any) -> tuple[bool, list[str]]:
+    """Whether ``answer`` is right, and the ids of the wrong parts (an option, items)."""
+    if answer is None:
+        return False, []
+    if q.type == "choice":
+        opt = next((o for o in q.options if o.id == answer), None)
+        return (opt is not None and opt.correct), ([] if opt and opt.correct else [str(answer)])
+    if q.type == "order":
+        wrong = [a for a, b in zip(answer, q.answer or [], strict=False) if a != b]
+        return list(answer) == list(q.answer or []), wrong
+    assert isinstance(q.answer, dict)
+    wrong = [k for k, v in q.answer.items() if answer.get(k) != v]
+    return not wrong, wrong

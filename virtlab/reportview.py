@@ -1,0 +1,147 @@
+"""Rich tables for a report: what ``virtlab report`` prints.
+
+Only the shell layers (CLI and UI) import this; the core stays free of Rich.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from virtlab.core.report import Report
+from virtlab.core.units import fmt_gib, fmt_mib
+
+STATE_STYLE = {"high": "green", "clear": "green", "soft": "yellow", "hard": "red", "low": "bold red"}
+
+
+def _qty(resource: str, value: float) -> str:
+    if resource == "ram":
+        return fmt_mib(value)
+    if resource == "disk":
+        return fmt_gib(value)
+    return f"{value:g}"
+
+
+def hosts_table(report: Report) -> Table:
+    t = Table(title="Hosts: capacity and overcommit (Placement)", title_justify="left", expand=False)
+    for col in ("host", "resource", "physical", "reserved", "ratio", "schedulable", "allocated", "free", "overcommit"):
+        t.add_column(col, justify="left" if col in ("host", "resource") else "right")
+    for h in report.hosts:
+        first = True
+        for res, line in h.lines.items():
+            over = line.overcommit
+            t.add_row(
+                f"{h.name} ({h.hypervisor}, {h.status})" if first else "",
+                {"cpu": "vCPU", "ram": "RAM", "disk": "disk"}[res],
+                _qty(res, line.physical), _qty(res, line.reserved), f"{line.ratio:g}×",
+                _qty(res, line.schedulable), _qty(res, line.allocated), _qty(res, line.free),
+                Text(f"{over:.2f}:1", style="red" if line.over_capacity else ("yellow" if over > 1 else "")),
+            )
+            first = False
+    return t
+
+
+def memory_table(report: Report) -> Table:
+    t = Table(title="Host memory state (ESXi minFree model) and CPU", title_justify="left")
+    for col in ("host", "minFree", "free before", "state", "after", "reclaiming", "CPU demand", "CPU entitled", "fits m1.medium"):
+        t.add_column(col, justify="left" if col in ("host", "state", "after", "reclaiming") else "right")
+    for h in report.hosts:
+        m = h.memory
+        t.add_row(
+            h.name, fmt_mib(m.min_free_mib), fmt_mib(m.free_before_mib),
+            Text(m.state_before.value, style=STATE_STYLE[m.state_before.value]),
+            Text(m.state_after.value, style=STATE_STYLE[m.state_after.value]),
+            ", ".join(m.techniques) or "—",
+            f"{h.cpu_demand_mhz:,.0f} MHz", f"{h.cpu_entitled_mhz:,.0f}/{h.cpu_capacity_mhz:,.0f} MHz",
+            str(h.fits.get("m1.medium", "—")),
+        )
+    return t
+
+
+def workloads_table(report: Report) -> Table:
+    t = Table(title="Workloads: entitlement, ready, memory, OOM", title_justify="left")
+    for col in ("workload", "kind", "on", "status", "size", "CPU demand", "entitled", "ready % (est.)",
+                "memory", "reclaimed", "QoS / oom_score_adj"):
+        t.add_column(col, justify="left" if col in ("workload", "kind", "on", "status", "QoS / oom_score_adj") else "right")
+    for w in report.workloads:
+        cpu = w.cpu
+        if w.kind == "vm":
+            size = f"{w.vcpus:g} vCPU / {fmt_mib(w.memory_mib)}"
+            mem = w.vm_memory
+            memory = fmt_mib(mem.consumed_mib) if mem else "—"
+            reclaimed = "—"
+            if mem and (mem.balloon_mib or mem.compressed_mib or mem.swapped_mib):
+                reclaimed = f"balloon {fmt_mib(mem.balloon_mib)}, zip {fmt_mib(mem.compressed_mib)}, swap {fmt_mib(mem.swapped_mib)}"
+            qos = "—"
+        else:
+            cpu_lim = f"{w.vcpus * 1000:g}m" if w.vcpus else "no CPU limit"
+            mem_lim = fmt_mib(w.memory_mib) if w.memory_mib else "no memory limit"
+            size = f"{cpu_lim} / {mem_lim}" if w.vcpus or w.memory_mib else "no limits"
+            memory = fmt_mib(w.container.usage_mib) if w.container else "—"
+            reclaimed = f"OOM-killed ({w.container.killed.value})" if w.container and w.container.killed else "—"
+            qos = f"{w.container.qos.value} / {w.container.oom_score_adj}" if w.container else "—"
+        ready = "—"
+        if cpu is not None:
+            style = "red" if cpu.ready_pct >= 10 else "yellow" if cpu.ready_pct >= 5 else ""
+            ready = Text(f"{cpu.ready_pct:.1f}", style=style)
+        t.add_row(
+            w.name, w.kind, w.parent, w.status, size,
+            f"{cpu.demand_mhz:,.0f}" if cpu else "—", f"{cpu.entitlement_mhz:,.0f}" if cpu else "—",
+            ready, memory, reclaimed, qos,
+        )
+    return t
+
+
+def datastores_table(report: Report) -> Table:
+    t = Table(title="Datastores: provisioned vs written", title_justify="left")
+    for col in ("datastore", "capacity", "provisioned", "allocated", "written", "thin overcommit", "used", "alarm"):
+        t.add_column(col, justify="left" if col in ("datastore", "alarm") else "right")
+    for d in report.datastores:
+        t.add_row(
+            d.name, fmt_gib(d.capacity_gib), fmt_gib(d.provisioned_gib), fmt_gib(d.allocated_gib),
+            fmt_gib(d.written_gib), f"{d.thin_overcommit:.2f}×", f"{d.used_pct:.0f} %",
+            Text(d.alarm + (f": stops {', '.join(d.stopped_vms)}" if d.stopped_vms else ""),
+                 style={"ok": "", "warning": "yellow", "alert": "red", "full": "bold red"}[d.alarm]),
+        )
+    return t
+
+
+def isolation_table(report: Report) -> Table | Text:
+    if report.pairs is None:
+        return Text(f"Isolation: {len(report.workloads)} workloads — pairwise view omitted (use the app).")
+    t = Table(title="Isolation between workloads", title_justify="left")
+    for col in ("a", "b", "level", "shared", "why"):
+        t.add_column(col)
+    for p in report.pairs:
+        t.add_row(p.a, p.b, p.level.name.lower().replace("_", " "), ", ".join(p.shared) or "nothing", p.reason)
+    return t
+
+
+def blast_table(report: Report) -> Table:
+    t = Table(title="Blast radius of each fault", title_justify="left")
+    for col in ("fault", "stops", "may starve", "note"):
+        t.add_column(col)
+    for b in report.blast:
+        if not b.down and not b.starved:
+            continue
+        t.add_row(b.fault, ", ".join(b.down) or "—", ", ".join(b.starved) or "—", b.note)
+    return t
+
+
+def violations_text(report: Report) -> Text:
+    if not report.violations:
+        return Text("No constraint is violated.", style="green")
+    out = Text("Violated constraints:\n", style="bold red")
+    for v in report.violations:
+        out.append(f"  • {v.message}\n")
+    return out
+
+
+def render_report(report: Report) -> Group:
+    parts = [Text(report.name or "Scenario", style="bold"), hosts_table(report), memory_table(report),
+             workloads_table(report)]
+    if report.datastores:
+        parts.append(datastores_table(report))
+    parts += [isolation_table(report), blast_table(report), violations_text(report)]
+    return Group(*parts)
