@@ -35,11 +35,23 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """The flat key → template mapping for ``lang`` (empty for an unknown language)."""
+    """The flat key → template mapping for ``lang`` (empty for an unknown language).
+
+    ``strings/{lang}.toml`` plus any ``strings/{lang}-PART.toml`` (one per UI area, so that
+    areas can grow their strings independently); a key defined twice is an error.
+    """
     if lang not in LANGS:
         return {}
-    with (STRINGS_DIR / f"{lang}.toml").open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+    merged: dict[str, str] = {}
+    files = [STRINGS_DIR / f"{lang}.toml", *sorted(STRINGS_DIR.glob(f"{lang}-*.toml"))]
+    for path in files:
+        with path.open("rb") as handle:
+            flat = _flatten(tomllib.load(handle))
+        twice = sorted(set(flat) & set(merged))
+        if twice:
+            raise ValueError(f"{path}: keys defined in another strings file too: {', '.join(twice)}")
+        merged.update(flat)
+    return merged
 
 
 class _KeepMissing(dict[str, Any]):
