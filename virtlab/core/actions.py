@@ -245,16 +245,25 @@ class SetDemand(_Action):
 
 
 class Move(_Action):
-    """Place a VM on another host (a cold or live migration; storage must be visible there)."""
+    """Place a VM on another host (storage must be visible there), or a container on another
+    host OS or into a VM (``host`` is then a host or VM name; names are unique)."""
 
     kind: Literal["move"] = "move"
     name: str
     host: str
 
     def apply(self, dc: Datacenter) -> Datacenter:
+        c = dc.container_index.get(self.name)
+        if c is not None:
+            if self.host in dc.vm_index:
+                new_c = c.model_copy(update={"host": None, "vm": self.host})
+            else:
+                new_c = c.model_copy(update={"host": self.host, "vm": None})
+            _check_container_home(dc, new_c)
+            return dc.evolve(containers=_update(dc.containers, c.name, new_c))
         vm = dc.vm_index.get(self.name)
         if vm is None:
-            raise _refuse("unknown_vm", self.name, f"no VM named {self.name!r}", vm=self.name)
+            raise _refuse("unknown_name", self.name, f"no VM or container named {self.name!r}", name=self.name)
         target = dc.host_index.get(self.host)
         if target is not None and not target.is_up:
             raise _refuse("host_down", self.host, f"{self.host} is {target.status.value}", host=self.host)
@@ -389,7 +398,11 @@ def _affected(before: Datacenter, after: Datacenter, action: _Action) -> tuple[s
                 if c.host:
                     hosts.add(c.host)
     if isinstance(action, Move):
-        hosts.add(action.host)
+        if action.host in after.host_index:
+            hosts.add(action.host)
+            nodes.add(("host", action.host))
+        if action.host in after.vm_index:
+            nodes.add(("vm", action.host))
     return hosts, stores, nodes
 
 

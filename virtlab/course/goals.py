@@ -279,3 +279,53 @@ def validate_params(kind: str, params: dict[str, Any]) -> list[str]:
     out = [f"params.{k}: unknown parameter for {kind} (takes {', '.join(spec) or 'none'})" for k in params if k not in spec]
     out += [f"params.{k}: missing (required by {kind})" for k, req in spec.items() if req and k not in params]
     return out
+
+
+@check("vm_minimums", minimums=True)
+def _vm_minimums(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """Every listed VM exists with at least its vCPUs and memory:
+    ``minimums = { web-1 = { vcpus = 2, memory = "8 GiB" }, … }``."""
+    mins = p["minimums"]
+    if not isinstance(mins, dict):
+        raise GoalParamError("minimums must be a table of VM name → { vcpus, memory }")
+    short = []
+    for name, need in mins.items():
+        vm = dc.vm_index.get(name)
+        want_cpu = int(need.get("vcpus", 0))
+        want_mem = _qty("ram", need.get("memory", 0))
+        if vm is None:
+            short.append((name, f"{name} is missing", f"{name}이(가) 없습니다"))
+        elif vm.vcpus < want_cpu or vm.memory_mib < want_mem:
+            short.append((name, f"{name}: {vm.vcpus} vCPU / {fmt_mib(vm.memory_mib)}, needs ≥ {want_cpu} / {fmt_mib(want_mem)}",
+                          f"{name}: {vm.vcpus} vCPU / {fmt_mib(vm.memory_mib)}, {want_cpu} / {fmt_mib(want_mem)} 이상 필요"))
+    if short:
+        more = f" (+{len(short) - 1} more)" if len(short) > 1 else ""
+        more_ko = f" (외 {len(short) - 1}개)" if len(short) > 1 else ""
+        return Verdict(False, short[0][1] + more, short[0][2] + more_ko)
+    return Verdict(True, f"all {len(mins)} VMs meet their minimums", f"VM {len(mins)}개 모두 최소 요구를 만족합니다")
+
+
+@check("container_limits", container=True, cpu_limit=False, memory_limit=False)
+def _container_limits(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """A container's cgroup limits are exactly these (``cpu_limit = "500m"``, ``memory_limit = "256 MiB"``)."""
+    from virtlab.core.units import parse_millicores
+
+    c = dc.container_index.get(p["container"])
+    if c is None:
+        return Verdict(False, f"no container {p['container']}", f"컨테이너 {p['container']}이(가) 없습니다")
+    if "memory_limit" in p:
+        want = _qty("ram", p["memory_limit"])
+        if c.mem_limit_mib is None or abs(c.mem_limit_mib - want) > 0.5:
+            got = fmt_mib(c.mem_limit_mib) if c.mem_limit_mib else "max"
+            return Verdict(False, f"{c.name}: memory.max {got}, want {fmt_mib(want)}",
+                           f"{c.name}: memory.max {got}, 목표 {fmt_mib(want)}")
+    if "cpu_limit" in p:
+        try:
+            want_m = parse_millicores(p["cpu_limit"])
+        except UnitError as e:
+            raise GoalParamError(str(e)) from None
+        if c.cpu_limit_m is None or abs(c.cpu_limit_m - want_m) > 0.5:
+            got = f"{int(c.cpu_limit_m * 100)} 100000" if c.cpu_limit_m else "max 100000"
+            return Verdict(False, f"{c.name}: cpu.max \"{got}\", want \"{int(want_m * 100)} 100000\"",
+                           f"{c.name}: cpu.max \"{got}\", 목표 \"{int(want_m * 100)} 100000\"")
+    return Verdict(True, f"{c.name}: limits set", f"{c.name}: 제한 설정 완료")
