@@ -1,0 +1,266 @@
+"""The virtlab Textual app: wires the course data, the screens and progress together.
+
+``make_app`` is the one factory used by the CLI, the tests and the benchmarks. The app owns
+the loaded catalog, the labs, the student's progress (saved through ``virtlab.course``
+after every change and on exit) and the UI language; screens ask it for data and call
+``update_progress`` / ``switch_lang``. Widgets never touch disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from virtlab.course.i18n import LANGS, detect_lang, t
+from virtlab.course.lessons import Catalog, load_catalog
+from virtlab.course.paths import data_dir as default_data_dir
+from virtlab.course.paths import lessons_dir, progress_file
+from virtlab.course.progress import Progress, load_progress, save_progress, set_lang
+from virtlab.ui.palette import LabCommands, LessonCommands
+
+MIN_WIDTH = 80
+"""Below this width (or MIN_HEIGHT) the screens show a "make the terminal bigger" notice."""
+MIN_HEIGHT = 24
+
+Sandbox = tuple[Path | None, Any]
+
+
+class VirtlabApp(App[None]):
+    """The learning lab: catalog → lesson (Markdown + lab + goals), sandbox, glossary, help."""
+
+    TITLE = "virtlab"
+    CSS = "Screen { layers: base overlay; }"
+    COMMANDS = App.COMMANDS | {LessonCommands, LabCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("q", "quit", "quit", id="quit"),
+        Binding("question_mark", "help", "help", key_display="?", id="help"),
+        Binding("f1", "help", "help", show=False, id="help-f1"),
+        Binding("g", "glossary", "glossary", id="glossary"),
+        Binding("ctrl+l", "switch_lang", "switch_lang", id="switch-lang"),
+    ]
+
+    lang: reactive[str] = reactive("en", init=False)
+    """The UI and lesson language (``en`` or ``ko``)."""
+    cramped: reactive[bool] = reactive(False, init=False)
+    """True while the terminal is smaller than MIN_WIDTH × MIN_HEIGHT."""
+
+    def __init__(
+        self,
+        *,
+        lang: str,
+        data_dir: Path,
+        lessons_root: Path,
+        open_lesson: str | None = None,
+        sandbox: Sandbox | None = None,
+    ) -> None:
+        super().__init__()
+        self.set_reactive(VirtlabApp.lang, lang if lang in LANGS else "en")
+        self.data_dir = Path(data_dir)
+        self.lessons_root = Path(lessons_root)
+        self.progress_path = progress_file(self.data_dir)
+        self.open_lesson = open_lesson
+        self.sandbox_request = sandbox
+        self.catalog: Catalog = Catalog(lessons={})
+        self.catalog_problems: list[Any] = []
+        self._labs: dict[str, Any] | None = None
+        self.lab_problems: list[str] = []
+        self._glossary: list[dict[str, Any]] | None = None
+        self.sessions: dict[str, Any] = {}
+        """Lab id → LabSession, kept while the app runs so a reopened lab keeps its state."""
+        self.progress = Progress()
+        self.startup_notice: str | None = None
+        self.save_error: str | None = None
+
+    # ------------------------------------------------------------------ data
+
+    def load(self) -> None:
+        """Read the catalog and the progress (labs are read on first use)."""
+        self.catalog, self.catalog_problems = load_catalog(self.lessons_root)
+        self.progress, self.startup_notice = load_progress(self.progress_path, lang=self.lang)
+
+    @property
+    def labs(self) -> dict[str, Any]:
+        """Lab id → Lab, loaded once on first use (start-up stays fast)."""
+        if self._labs is None:
+            from virtlab.course.labs import load_labs
+
+            self._labs, self.lab_problems = load_labs(self.lessons_root / "labs")
+        return self._labs
+
+    def session_for(self, lab_id: str | None) -> Any:
+        """The running LabSession for ``lab_id`` (created on first use), or None."""
+        if lab_id is None or lab_id not in self.labs:
+            return None
+        if lab_id not in self.sessions:
+            from virtlab.course.session import LabSession
+
+            self.sessions[lab_id] = LabSession(self.labs[lab_id])
+        return self.sessions[lab_id]
+
+    def glossary(self) -> list[dict[str, Any]]:
+        """The terms of ``lessons/glossary.toml`` (empty if it is missing or broken)."""
+        if self._glossary is None:
+            import tomllib
+
+            try:
+                with (self.lessons_root / "glossary.toml").open("rb") as handle:
+                    self._glossary = list(tomllib.load(handle).get("term", []))
+            except (OSError, tomllib.TOMLDecodeError):
+                self._glossary = []
+        return self._glossary
+
+    def update_progress(self, change: Callable[[Progress], Progress]) -> None:
+        """Apply a pure progress helper and save the result atomically."""
+        self.progress = change(self.progress)
+        self.save()
+
+    def save(self) -> bool:
+        """Write the progress file; a failure is shown once, never raised."""
+        try:
+            save_progress(self.progress_path, self.progress)
+        except OSError as exc:
+            message = t("progress.save_failed", self.lang, path=self.progress_path, error=exc)
+            if message != self.save_error:
+                self.save_error = message
+                if self.is_running:
+                    self.notify(message, severity="error", timeout=8)
+            return False
+        self.save_error = None
+        return True
+
+    def export(self, fmt: str = "md") -> Path | None:
+        """Export progress into the data folder (or the working folder); notify the path."""
+        from virtlab.course.progress import export_progress
+
+        name = f"virtlab-progress.{fmt}"
+        for folder in (self.data_dir, Path.cwd()):
+            dest = folder / name
+            try:
+                export_progress(self.progress, self.catalog, dest, fmt, lang=self.lang)  # type: ignore[arg-type]
+            except OSError as exc:
+                error = exc
+                continue
+            self.notify(t("progress.exported", self.lang, path=dest), timeout=8)
+            return dest
+        self.notify(
+            t("progress.export_failed", self.lang, path=self.data_dir / name, error=error),
+            severity="error",
+        )
+        return None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def on_mount(self) -> None:
+        from virtlab.ui.screens.catalog import CatalogScreen
+
+        if not self.catalog.lessons:
+            self.load()
+        self.theme = "textual-dark"
+        self.push_screen(CatalogScreen())
+        if self.startup_notice:
+            self.notify(self.startup_notice, severity="warning", timeout=15)
+        if self.open_lesson is not None:
+            self.open_lesson_screen(self.open_lesson)
+        elif self.sandbox_request is not None:
+            self.open_sandbox(*self.sandbox_request)
+        self._check_size()
+
+    def on_resize(self) -> None:
+        self._check_size()
+
+    def _check_size(self) -> None:
+        self.cramped = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+
+    def watch_cramped(self, cramped: bool) -> None:
+        self.set_class(cramped, "-cramped")
+
+    def watch_lang(self, lang: str) -> None:
+        self.update_progress(lambda p: set_lang(p, lang))
+        for screen in self.screen_stack:
+            setter = getattr(screen, "set_lang", None)
+            if setter is not None:
+                setter(lang)
+
+    async def action_quit(self) -> None:
+        self.save()
+        self.exit()
+
+    # ------------------------------------------------------------------ navigation
+
+    def open_lesson_screen(self, lesson_id: str, step: int | None = None) -> bool:
+        """Open a lesson (at its saved step unless ``step`` is given)."""
+        from virtlab.ui.screens.lesson import LessonScreen
+
+        if self.catalog.get(lesson_id, self.lang) is None:
+            near = self.catalog.nearest_ids(lesson_id)
+            key = "errors.unknown_lesson" if near else "errors.unknown_lesson_no_match"
+            self.notify(t(key, self.lang, id=lesson_id, suggestions=", ".join(near)), severity="error")
+            return False
+        self._pop_to_catalog()
+        self.push_screen(LessonScreen(lesson_id, step=step))
+        return True
+
+    def open_sandbox(self, path: Path | None = None, state: Any = None) -> None:
+        """Open the sandbox over ``state`` (a Datacenter) or one empty default host."""
+        from virtlab.ui.screens.sandbox import SandboxScreen
+
+        self._pop_to_catalog()
+        self.push_screen(SandboxScreen(path, state))
+
+    def _pop_to_catalog(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        from virtlab.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_glossary(self) -> None:
+        from virtlab.ui.screens.glossary import GlossaryScreen
+
+        if not isinstance(self.screen, GlossaryScreen):
+            self.push_screen(GlossaryScreen())
+
+    def action_switch_lang(self) -> None:
+        """Switch between English and Korean everywhere."""
+        self.switch_lang()
+
+    def switch_lang(self, lang: str | None = None) -> None:
+        self.lang = lang or LANGS[(LANGS.index(self.lang) + 1) % len(LANGS)]
+        self.notify(t("lesson.language_switched", self.lang), timeout=2)
+
+
+def make_app(
+    *,
+    lang: str | None = None,
+    data_dir: Path | None = None,
+    open_lesson: str | None = None,
+    sandbox: Sandbox | None = None,
+    lessons_root: Path | None = None,
+) -> VirtlabApp:
+    """Build the app for the CLI, tests and benchmarks.
+
+    ``sandbox=(path|None, Datacenter|None)`` opens the sandbox (``(None, None)``: one empty
+    default host); ``open_lesson`` opens that lesson; ``lessons_root`` overrides the lessons
+    folder (tests use a temporary one).
+    """
+    app = VirtlabApp(
+        lang=lang or "en",
+        data_dir=default_data_dir(data_dir),
+        lessons_root=lessons_root or lessons_dir(),
+        open_lesson=open_lesson,
+        sandbox=sandbox,
+    )
+    app.load()
+    if lang is None:
+        app.set_reactive(VirtlabApp.lang, app.progress.lang or detect_lang())
+    return app

@@ -1,0 +1,94 @@
+"""Command palette providers: find lessons by title or id in both languages, and run lab
+actions (add VM, undo, reset, …) when a lab panel is on screen."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from virtlab.course.i18n import LANGS, t
+
+LAB_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("add_vm", "shell.lab_action.add_vm"),
+    ("add_container", "shell.lab_action.add_container"),
+    ("remove", "shell.lab_action.remove"),
+    ("fail", "shell.lab_action.fail"),
+    ("cycle_demand", "shell.lab_action.cycle_demand"),
+    ("undo", "shell.lab_action.undo"),
+    ("redo", "shell.lab_action.redo"),
+    ("reset", "shell.lab_action.reset"),
+    ("cycle_view", "shell.lab_action.cycle_view"),
+)
+"""(LabPanel action name, string key of its label) offered when a lab is open."""
+
+
+class LessonCommands(Provider):
+    """Open any lesson: matches its title in either language or its id."""
+
+    def _lessons(self) -> list[tuple[str, str, str]]:
+        app: Any = self.app
+        out = []
+        for lesson in app.catalog.ordered(app.lang):
+            others = [app.catalog.get(lesson.id, lang) for lang in LANGS if lang != app.lang]
+            extra = " · ".join(o.title for o in others if o is not None and o.title != lesson.title)
+            out.append((lesson.id, lesson.title, extra))
+        return out
+
+    def _command(self, lesson_id: str) -> None:
+        self.app.open_lesson_screen(lesson_id)  # type: ignore[attr-defined]
+
+    def _label(self, title: str) -> str:
+        return f"{t('catalog.open', self.app.lang)}: {title}"  # type: ignore[attr-defined]
+
+    async def discover(self) -> Hits:
+        for lesson_id, title, _extra in self._lessons():
+            yield DiscoveryHit(self._label(title), partial(self._command, lesson_id),
+                               help=lesson_id)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for lesson_id, title, extra in self._lessons():
+            label = self._label(title)
+            score = max(matcher.match(label), matcher.match(lesson_id),
+                        matcher.match(extra) if extra else 0)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), partial(self._command, lesson_id),
+                          text=label, help=f"{lesson_id}  {extra}".strip())
+
+
+class LabCommands(Provider):
+    """Lab actions on the lab panel of the current screen, if there is one."""
+
+    def _panel(self) -> Any:
+        panel = getattr(self.screen, "lab_panel", None)
+        if panel is None or not hasattr(panel, "run_action"):
+            return None
+        return panel
+
+    def _actions(self) -> list[tuple[str, str]]:
+        panel = self._panel()
+        if panel is None:
+            return []
+        lang = self.app.lang  # type: ignore[attr-defined]
+        known = {b.action for b in getattr(type(panel), "BINDINGS", []) if hasattr(b, "action")}
+        return [(action, f"{t('lab.title', lang)}: {t(key, lang)}")
+                for action, key in LAB_ACTIONS if not known or action in known]
+
+    async def _run(self, action: str) -> None:
+        panel = self._panel()
+        if panel is not None:
+            panel.focus()
+            await panel.run_action(action)
+
+    async def discover(self) -> Hits:
+        for action, label in self._actions():
+            yield DiscoveryHit(label, partial(self._run, action))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for action, label in self._actions():
+            score = max(matcher.match(label), matcher.match(action))
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), partial(self._run, action), text=label)

@@ -1,0 +1,95 @@
+"""Pieces every screen shares: the localized key bar, the "terminal too small" banner,
+and the table of key bindings the help screen and the key bar are built from.
+
+Binding descriptions in virtlab are action names; the text shown comes from ``t()`` under
+``keys.<action>`` so the key bar and the help screen switch language with the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Static
+
+from virtlab.course.i18n import t
+
+
+def key_label(binding: Binding) -> str:
+    """The key as shown to the student (``?``, ``ctrl+l``, ``n``)."""
+    if binding.key_display:
+        return binding.key_display
+    names = {"question_mark": "?", "escape": "esc", "plus": "+", "minus": "-",
+             "left_square_bracket": "[", "right_square_bracket": "]", "enter": "enter"}
+    return ", ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
+
+
+def describe(binding: Binding, lang: str) -> str:
+    """The binding's localized description (``keys.<action>``), else its own text."""
+    action = binding.action.split("(")[0].removeprefix("app.").removeprefix("screen.")
+    text = t(f"keys.{action}", lang)
+    return binding.description or action if text == f"keys.{action}" else text
+
+
+def bindings_of(*owners: type) -> list[Binding]:
+    """The Binding objects declared on ``owners`` (tuples are expanded)."""
+    found: list[Binding] = []
+    for owner in owners:
+        for item in getattr(owner, "BINDINGS", []):
+            if isinstance(item, Binding):
+                found.append(item)
+            else:
+                key, action, *rest = item
+                found.append(Binding(key, action, rest[0] if rest else ""))
+    return found
+
+
+class KeyBar(Static):
+    """One line at the bottom: the keys that matter on this screen, localized."""
+
+    DEFAULT_CSS = """
+    KeyBar { dock: bottom; height: 1; width: 1fr; background: $panel; padding: 0 1; }
+    """
+
+    def __init__(self, bindings: Iterable[Binding], lang: str, **kwargs) -> None:
+        self._bindings = [b for b in bindings if b.show]
+        super().__init__(self._content(lang), **kwargs)
+
+    def _content(self, lang: str) -> Content:
+        parts = [
+            Content.assemble((key_label(b), "bold $accent"), " ", describe(b, lang))
+            for b in self._bindings
+        ]
+        return Content("  ").join(parts)
+
+    def set_lang(self, lang: str) -> None:
+        self.update(self._content(lang))
+
+
+class TooSmall(Static):
+    """A banner shown only while the app has the ``-cramped`` class."""
+
+    DEFAULT_CSS = """
+    TooSmall { dock: top; height: auto; display: none; background: $warning; color: $text;
+               padding: 0 1; text-style: bold; }
+    App.-cramped TooSmall { display: block; }
+    """
+
+    def __init__(self, lang: str) -> None:
+        from virtlab.ui.app import MIN_HEIGHT, MIN_WIDTH
+
+        self._size = (MIN_WIDTH, MIN_HEIGHT)
+        super().__init__(self._text(lang), classes="too-small")
+
+    def _text(self, lang: str) -> str:
+        return t("terminal.too_small", lang, w=self._size[0], h=self._size[1])
+
+    def set_lang(self, lang: str) -> None:
+        self.update(self._text(lang))
+
+
+def refresh_chrome(screen, lang: str) -> None:
+    """Switch the key bar and banner of ``screen`` to ``lang``."""
+    for widget in screen.query("KeyBar, TooSmall"):
+        widget.set_lang(lang)  # type: ignore[attr-defined]

@@ -1,0 +1,175 @@
+"""The catalog: tracks and their lessons with the student's state, "continue where I left
+off", and the ways out to the sandbox, the glossary and a progress export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from virtlab.course.i18n import t
+from virtlab.ui.screens._chrome import KeyBar, TooSmall, bindings_of, refresh_chrome
+
+STATE_MARK = {"not_started": ("○", "$text-muted"), "in_progress": ("◐", "$warning"),
+              "done": ("●", "$success")}
+
+
+class CatalogScreen(Screen[None]):
+    """Every lesson by track; Enter opens the highlighted one."""
+
+    CSS_PATH = "catalog.tcss"
+    AUTO_FOCUS = "#lesson-list"
+    BINDINGS = [
+        Binding("enter", "open", "open", show=True, id="open"),
+        Binding("c", "continue", "continue", id="continue"),
+        Binding("s", "sandbox", "sandbox", id="sandbox"),
+        Binding("e", "export", "export", id="export"),
+    ]
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        from virtlab.ui.app import VirtlabApp
+
+        yield Header(show_clock=False, icon="≡")
+        yield TooSmall(self.lang)
+        with Vertical(id="catalog-body"):
+            with Horizontal(id="catalog-actions"):
+                yield Button("", id="continue", variant="primary", compact=True)
+                yield Button("", id="sandbox", compact=True)
+                yield Button("", id="glossary", compact=True)
+                yield Button("", id="export", compact=True)
+            yield Static("", id="catalog-count")
+            yield OptionList(id="lesson-list")
+            yield Static("", id="lesson-summary")
+        yield KeyBar([*bindings_of(CatalogScreen), *bindings_of(VirtlabApp)], self.lang)
+
+    def on_mount(self) -> None:
+        self.set_lang(self.lang)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_lessons()
+
+    # ------------------------------------------------------------------ content
+
+    def set_lang(self, lang: str) -> None:
+        self.title = t("app.title", lang)
+        self.sub_title = t("catalog.title", lang)
+        refresh_chrome(self, lang)
+        self.query_one("#sandbox", Button).label = t("catalog.sandbox", lang)
+        self.query_one("#glossary", Button).label = t("catalog.glossary", lang)
+        self.query_one("#export", Button).label = t("catalog.export", lang)
+        self.refresh_lessons()
+
+    def refresh_lessons(self) -> None:
+        """Rebuild the list from the catalog and progress (keeps the highlight)."""
+        app = self.app
+        lang, progress, catalog = self.lang, app.progress, app.catalog  # type: ignore[attr-defined]
+        options: list[Option | None] = []
+        done = total = 0
+        for track, lessons in catalog.tracks(lang).items():
+            options.append(Option(Content.styled(t(f"track.{track}", lang), "bold $accent"),
+                                  disabled=True))
+            for lesson in lessons:
+                state = progress.state(lesson.id)
+                mark, style = STATE_MARK[state]
+                total += 1
+                done += state == "done"
+                lab = f" · {t('catalog.has_lab', lang)}" if lesson.lab else ""
+                prompt = Content.assemble(
+                    (f" {mark} ", style), (lesson.title, "bold"),
+                    (f"  {t(f'state.{state}', lang)} · "
+                     f"{t('catalog.minutes', lang, minutes=lesson.minutes)}{lab}", "$text-muted"),
+                )
+                options.append(Option(prompt, id=lesson.id))
+        listing = self.query_one("#lesson-list", OptionList)
+        highlighted = listing.highlighted_option.id if listing.highlighted_option else None
+        listing.set_options(options)
+        if not total:
+            root = app.lessons_root  # type: ignore[attr-defined]
+            listing.add_option(Option(t("catalog.empty", lang, path=root), disabled=True))
+        self._highlight(listing, highlighted or progress.last_lesson)
+        count = t("catalog.lesson_count", lang, done=done, total=total)
+        problems = len(app.catalog_problems)  # type: ignore[attr-defined]
+        if problems:
+            count += "  " + t("catalog.lesson_problems", lang, count=problems)
+        self.query_one("#catalog-count", Static).update(count)
+        last = progress.last_lesson and catalog.get(progress.last_lesson, lang)
+        button = self.query_one("#continue", Button)
+        button.label = (t("catalog.continue_lesson", lang, title=last.title) if last
+                        else t("catalog.start", lang))
+        self._show_summary()
+
+    def _highlight(self, listing: OptionList, lesson_id: str | None) -> None:
+        index = None
+        if lesson_id is not None:
+            try:
+                index = listing.get_option_index(lesson_id)
+            except Exception:
+                index = None
+        if index is None:
+            index = next((i for i, o in enumerate(listing.options) if not o.disabled), None)
+        listing.highlighted = index
+
+    def _show_summary(self) -> None:
+        listing = self.query_one("#lesson-list", OptionList)
+        option = listing.highlighted_option
+        lesson = option and option.id and self.app.catalog.get(option.id, self.lang)  # type: ignore[attr-defined]
+        self.query_one("#lesson-summary", Static).update(lesson.summary if lesson else "")
+
+    @on(OptionList.OptionHighlighted, "#lesson-list")
+    def _highlighted(self) -> None:
+        self._show_summary()
+
+    @on(OptionList.OptionSelected, "#lesson-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.open_lesson_screen(event.option.id)  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------------ actions
+
+    def action_open(self) -> None:
+        option = self.query_one("#lesson-list", OptionList).highlighted_option
+        if option is not None and option.id:
+            self.app.open_lesson_screen(option.id)  # type: ignore[attr-defined]
+
+    def action_continue(self) -> None:
+        """Open the last lesson at its last step, or the first lesson."""
+        app = self.app
+        last = app.progress.last_lesson  # type: ignore[attr-defined]
+        if last is None or app.catalog.get(last, self.lang) is None:  # type: ignore[attr-defined]
+            ordered = app.catalog.ordered(self.lang)  # type: ignore[attr-defined]
+            last = ordered[0].id if ordered else None
+        if last is not None:
+            app.open_lesson_screen(last)  # type: ignore[attr-defined]
+
+    def action_sandbox(self) -> None:
+        self.app.open_sandbox(None, None)  # type: ignore[attr-defined]
+
+    def action_export(self) -> Path | None:
+        return self.app.export()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#continue")
+    def _continue(self) -> None:
+        self.action_continue()
+
+    @on(Button.Pressed, "#sandbox")
+    def _sandbox(self) -> None:
+        self.action_sandbox()
+
+    @on(Button.Pressed, "#glossary")
+    def _glossary(self) -> None:
+        self.app.action_glossary()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#export")
+    def _export(self) -> None:
+        self.action_export()

@@ -1,0 +1,92 @@
+"""The glossary: every term in English and Korean with its definition, filterable by
+typing (either language, term or definition)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from virtlab.course.i18n import t
+from virtlab.ui.screens._chrome import KeyBar, TooSmall, bindings_of, refresh_chrome
+
+
+def matches(term: dict[str, Any], query: str) -> bool:
+    """Whether ``query`` (case-insensitive) occurs in the term or a definition."""
+    needle = query.strip().lower()
+    if not needle:
+        return True
+    fields = ("id", "en", "ko", "en_def", "ko_def", "track")
+    return any(needle in str(term.get(key, "")).lower() for key in fields)
+
+
+class GlossaryScreen(Screen[None]):
+    """Type to filter; Escape goes back."""
+
+    CSS_PATH = "glossary.tcss"
+    AUTO_FOCUS = "#glossary-filter"
+    BINDINGS = [
+        Binding("escape", "back", "back", id="back"),
+        Binding("down", "focus_list", "focus_list", show=False),
+    ]
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        yield TooSmall(self.lang)
+        with Vertical(id="glossary-body"):
+            yield Input(id="glossary-filter")
+            yield Static("", id="glossary-count")
+            yield OptionList(id="glossary-list")
+        yield KeyBar(bindings_of(GlossaryScreen), self.lang)
+
+    def on_mount(self) -> None:
+        self.set_lang(self.lang)
+
+    def set_lang(self, lang: str) -> None:
+        self.title = t("app.title", lang)
+        self.sub_title = t("glossary.title", lang)
+        self.query_one("#glossary-filter", Input).placeholder = t("glossary.search", lang)
+        refresh_chrome(self, lang)
+        self.refresh_terms()
+
+    def refresh_terms(self) -> None:
+        lang = self.lang
+        query = self.query_one("#glossary-filter", Input).value
+        terms = [term for term in self.app.glossary() if matches(term, query)]  # type: ignore[attr-defined]
+        other = "en" if lang == "ko" else "ko"
+        options = []
+        for term in terms:
+            prompt = Content.assemble(
+                (str(term.get(lang, "")), "bold $accent"), "  ",
+                (str(term.get(other, "")), "$text-muted"), "\n",
+                str(term.get(f"{lang}_def", "")), "\n",
+            )
+            options.append(Option(prompt, id=str(term.get("id"))))
+        listing = self.query_one("#glossary-list", OptionList)
+        listing.set_options(options)
+        if not terms:
+            listing.add_option(Option(t("glossary.no_match", lang, query=query), disabled=True))
+        total = len(self.app.glossary())  # type: ignore[attr-defined]
+        self.query_one("#glossary-count", Static).update(
+            t("shell.glossary_count", lang, shown=len(terms), total=total))
+
+    @on(Input.Changed, "#glossary-filter")
+    def _filter(self) -> None:
+        self.refresh_terms()
+
+    def action_focus_list(self) -> None:
+        self.query_one("#glossary-list").focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,241 @@
+"""The lesson screen: one step (## section) of the lesson at a time on the left, the lab
+panel (compute or quiz) on the right with the live goals below it.
+
+Showing one step at a time keeps the Markdown widget small, so a 300-line lesson opens
+in a fraction of the time a whole-document viewer needs. Progress (step, goals met,
+hints, lesson state) goes to the app, which saves it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Header, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from virtlab.course.i18n import t
+from virtlab.course.progress import mark_goal, set_section, set_state, use_hint
+from virtlab.ui.screens._chrome import KeyBar, TooSmall, bindings_of, refresh_chrome
+from virtlab.ui.widgets.goals_panel import GoalsPanel
+
+
+def lab_widget_classes() -> tuple[type, type]:
+    """(LabPanel, QuizPanel) from the widgets package."""
+    from virtlab.ui.widgets.lab_panel import LabPanel
+    from virtlab.ui.widgets.quiz_panel import QuizPanel
+
+    return LabPanel, QuizPanel
+
+
+class LessonScreen(Screen[None]):
+    """A lesson beside its lab; n / p move between steps, h reveals a hint."""
+
+    CSS_PATH = "lesson.tcss"
+    AUTO_FOCUS = None
+    BINDINGS = [
+        Binding("n", "next_step", "next_step", id="next-step"),
+        Binding("p", "previous_step", "previous_step", id="previous-step"),
+        Binding("h", "hint", "hint", id="hint"),
+        Binding("escape", "back", "back", id="back"),
+    ]
+
+    def __init__(self, lesson_id: str, step: int | None = None) -> None:
+        super().__init__()
+        self.lesson_id = lesson_id
+        self._start_step = step
+        self.step = 0
+        self.lesson: Any = None
+        self.session: Any = None
+        self.lab_panel: Any = None
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        from virtlab.ui.app import VirtlabApp
+
+        app: Any = self.app
+        self.lesson = app.catalog.get(self.lesson_id, self.lang)
+        saved = app.progress.lesson(self.lesson_id).section
+        wanted = self._start_step if self._start_step is not None else saved
+        self.step = max(0, min(wanted, len(self.lesson.sections) - 1))
+        self.session = app.session_for(self.lesson.lab)
+        yield Header(show_clock=False, icon="≡")
+        yield TooSmall(self.lang)
+        with Horizontal(id="lesson-main"):
+            with Vertical(id="lesson-pane"):
+                yield Static("", id="step-title")
+                with VerticalScroll(id="lesson-scroll"):
+                    yield Markdown(self._step_markdown(), id="lesson-body", open_links=False)
+                yield OptionList(id="step-list")
+            with Vertical(id="lab-pane"):
+                yield from self._compose_lab()
+        extra = []
+        if self.lab_panel is not None:
+            extra = bindings_of(type(self.lab_panel))
+        yield KeyBar([*bindings_of(LessonScreen), *[b for b in extra if b.show][:6],
+                      *bindings_of(VirtlabApp)[:2]], self.lang)
+
+    def _compose_lab(self) -> ComposeResult:
+        lesson, session = self.lesson, self.session
+        hints = dict(self.app.progress.lesson(self.lesson_id).hints_used)  # type: ignore[attr-defined]
+        if session is None:
+            key = "shell.lab_missing" if lesson.lab else "lesson.no_lab"
+            yield Static(t(key, self.lang, lab=lesson.lab), id="lab-note")
+            return
+        lab_panel, quiz_panel = lab_widget_classes()
+        cls = quiz_panel if session.lab.meta.kind == "quiz" else lab_panel
+        self.lab_panel = cls(session, self.lang, id="lab-panel")
+        yield self.lab_panel
+        yield GoalsPanel(session, self.lang, hints, id="goals")
+
+    def on_mount(self) -> None:
+        (self.lab_panel or self.query_one("#lesson-scroll")).focus()
+        self._fill_step_list()
+        self.set_lang(self.lang, rerender=False)
+        self._record_step()
+        # A lesson opened with all goals already met (a kept session) is done.
+        self._goals_changed(initial=True)
+
+    # ------------------------------------------------------------------ steps
+
+    def _title_of(self, index: int) -> str:
+        title = self.lesson.sections[index].title
+        return title or t("lesson.intro", self.lang)
+
+    def _step_markdown(self) -> str:
+        section = self.lesson.sections[self.step]
+        head = f"## {section.title}\n\n" if section.title else ""
+        return head + section.body
+
+    def _fill_step_list(self) -> None:
+        steps = self.query_one("#step-list", OptionList)
+        steps.set_options(
+            Option(f"{i + 1}. {self._title_of(i)}", id=f"step-{i}")
+            for i in range(len(self.lesson.sections))
+        )
+        steps.highlighted = self.step
+
+    def show_step(self, index: int) -> None:
+        """Show step ``index`` (clamped) and remember it."""
+        index = max(0, min(index, len(self.lesson.sections) - 1))
+        changed = index != self.step
+        self.step = index
+        self.query_one("#lesson-body", Markdown).update(self._step_markdown())
+        self.query_one("#lesson-scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#step-list", OptionList).highlighted = index
+        self._update_step_title()
+        if changed:
+            self._record_step()
+
+    def _update_step_title(self) -> None:
+        total = len(self.lesson.sections)
+        text = f"{t('lesson.step', self.lang, n=self.step + 1, total=total)} · {self._title_of(self.step)}"
+        self.query_one("#step-title", Static).update(text)
+
+    def _record_step(self) -> None:
+        app: Any = self.app
+        step = self.step
+        app.update_progress(lambda p: set_section(p, self.lesson_id, step))
+        last = step == len(self.lesson.sections) - 1
+        if last and self.session is None and app.progress.state(self.lesson_id) != "done":
+            app.update_progress(lambda p: set_state(p, self.lesson_id, "done"))
+
+    def action_next_step(self) -> None:
+        self.show_step(self.step + 1)
+
+    def action_previous_step(self) -> None:
+        self.show_step(self.step - 1)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(OptionList.OptionSelected, "#step-list")
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        self.show_step(event.option_index)
+
+    # ------------------------------------------------------------------ language
+
+    def set_lang(self, lang: str, rerender: bool = True) -> None:
+        """Show the lesson's twin in ``lang`` and relabel everything."""
+        twin = self.app.catalog.get(self.lesson_id, lang)  # type: ignore[attr-defined]
+        if twin is not None:
+            self.lesson = twin
+        self.title = t("app.title", lang)
+        self.sub_title = self.lesson.title
+        refresh_chrome(self, lang)
+        if rerender:
+            self.step = min(self.step, len(self.lesson.sections) - 1)
+            self.query_one("#lesson-body", Markdown).update(self._step_markdown())
+            self._fill_step_list()
+        self._update_step_title()
+        self.query_one("#lesson-pane").border_title = self.lesson.title
+        for widget in self.query("#lab-panel, #goals"):
+            widget.set_lang(lang)  # type: ignore[attr-defined]
+        if self.session is None:
+            key = "shell.lab_missing" if self.lesson.lab else "lesson.no_lab"
+            self.query_one("#lab-note", Static).update(t(key, lang, lab=self.lesson.lab))
+
+    # ------------------------------------------------------------------ goals and hints
+
+    def action_hint(self) -> None:
+        """Reveal the next hint for the selected (or first unmet) goal."""
+        goals = self.query("#goals").first(GoalsPanel) if self.query("#goals") else None
+        if goals is None:
+            self.notify(t("lesson.no_lab", self.lang), timeout=3)
+            return
+        goals.reveal_hint()
+
+    @on(GoalsPanel.HintRevealed)
+    def _hint_revealed(self, event: GoalsPanel.HintRevealed) -> None:
+        goal, count = event.goal_id, event.count
+        self.app.update_progress(  # type: ignore[attr-defined]
+            lambda p: use_hint(p, self.lesson_id, goal, limit=count)
+            if p.lesson(self.lesson_id).hints_used.get(goal, 0) < count else p)
+
+    def on_lab_panel_changed(self, _event: Any) -> None:
+        self._goals_changed()
+
+    def on_quiz_panel_changed(self, _event: Any) -> None:
+        self._goals_changed()
+
+    def _goals_changed(self, initial: bool = False) -> None:
+        if not self.query("#goals"):
+            return
+        goals = self.query_one("#goals", GoalsPanel)
+        results = goals.refresh_results()
+        app: Any = self.app
+        before = app.progress.lesson(self.lesson_id)
+        progress = app.progress
+        for result in results:
+            recorded = result.id in before.goals_met
+            if result.met != recorded and (result.met or not initial):
+                progress = mark_goal(progress, self.lesson_id, result.id, result.met)
+        newly_done = goals.all_met and before.state != "done"
+        if newly_done:
+            progress = set_state(progress, self.lesson_id, "done")
+        if progress is not app.progress:
+            app.update_progress(lambda _p: progress)
+        if newly_done:
+            self.notify(t("lesson.all_goals_met", self.lang), title=self.lesson.title, timeout=6)
+
+    # ------------------------------------------------------------------ lesson links
+
+    @on(Markdown.LinkClicked)
+    def _link(self, event: Markdown.LinkClicked) -> None:
+        """``lab:ACTION`` links run a lab panel action; others open in the browser."""
+        href = event.href
+        if href.startswith("lab:"):
+            if self.lab_panel is not None:
+                self.lab_panel.focus()
+                self.lab_panel.run_action(href.removeprefix("lab:"))
+        elif href.startswith(("http://", "https://")):
+            self.app.open_url(href)

@@ -1,0 +1,70 @@
+"""The sandbox: the lab panel over any scenario (or one empty default host) with every
+action allowed and no goals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Header
+
+from virtlab.course.i18n import t
+from virtlab.ui.screens._chrome import KeyBar, TooSmall, bindings_of, refresh_chrome
+
+
+def default_state() -> Any:
+    """One empty KVM host (2 × 8 cores × 2 threads, 128 GiB), for an empty sandbox."""
+    from virtlab.core.models import Datacenter, Host
+
+    host = Host(name="host-1", sockets=2, cores_per_socket=8, threads_per_core=2,
+                memory_mib=128 * 1024)
+    return Datacenter(name="sandbox", hosts=(host,))
+
+
+class SandboxScreen(Screen[None]):
+    """Every action allowed over a scenario file or an empty host."""
+
+    CSS_PATH = "sandbox.tcss"
+    AUTO_FOCUS = "#lab-panel"
+    BINDINGS = [Binding("escape", "back", "back", id="back")]
+
+    def __init__(self, path: Path | None = None, state: Any = None) -> None:
+        super().__init__()
+        from virtlab.course.session import LabSession
+
+        self.path = path
+        self.session = LabSession(None, state if state is not None else default_state(),
+                                  sandbox=True)
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        from virtlab.ui.app import VirtlabApp
+        from virtlab.ui.screens.lesson import lab_widget_classes
+
+        lab_panel, _quiz = lab_widget_classes()
+        self.lab_panel = lab_panel(self.session, self.lang, id="lab-panel")
+        yield Header(show_clock=False, icon="≡")
+        yield TooSmall(self.lang)
+        yield self.lab_panel
+        shown = [b for b in bindings_of(lab_panel) if b.show][:8]
+        yield KeyBar([*bindings_of(SandboxScreen), *shown, *bindings_of(VirtlabApp)[:2]],
+                     self.lang)
+
+    def on_mount(self) -> None:
+        self.set_lang(self.lang)
+
+    def set_lang(self, lang: str) -> None:
+        self.title = t("app.title", lang)
+        name = self.path.name if self.path else t("shell.empty_sandbox", lang)
+        self.sub_title = f"{t('sandbox.title', lang)} · {name}"
+        refresh_chrome(self, lang)
+        self.lab_panel.set_lang(lang)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,154 @@
+"""GoalsPanel: a lab's goals (or quiz questions), each live ✓/✗ with the engine's detail,
+and the hints the student asked for, revealed one at a time (gentle → specific).
+
+The panel never touches disk: it is given how many hints were already used per goal and
+posts ``GoalsPanel.HintRevealed`` so the app can save the new count.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from virtlab.course.i18n import t
+
+
+class GoalsPanel(VerticalScroll, can_focus=True):
+    """Live goals with ✓/✗, the verdict detail and revealed hints."""
+
+    BINDINGS = [
+        Binding("up", "select(-1)", "select_previous_goal", show=False),
+        Binding("down", "select(1)", "select_next_goal", show=False),
+    ]
+    DEFAULT_CSS = """
+    GoalsPanel { height: auto; max-height: 45%; padding: 0 1; }
+    GoalsPanel > #goals-body { height: auto; }
+    GoalsPanel.-all-met { border-title-color: $success; }
+    """
+
+    selected: reactive[int | None] = reactive(None)
+    """Index of the goal the student picked with up/down (None: the first unmet one)."""
+
+    class HintRevealed(Message):
+        """One more hint was revealed for ``goal_id`` (``count`` hints shown now)."""
+
+        def __init__(self, panel: GoalsPanel, goal_id: str, count: int) -> None:
+            super().__init__()
+            self.panel = panel
+            self.goal_id = goal_id
+            self.count = count
+
+        @property
+        def control(self) -> GoalsPanel:
+            return self.panel
+
+    def __init__(self, session: Any, lang: str, hints_used: dict[str, int] | None = None,
+                 *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.lang = lang
+        self.hints_used: dict[str, int] = dict(hints_used or {})
+        self.results: list[Any] = []
+        self._body = Static("", id="goals-body")
+        self.refresh_results()
+
+    def compose(self) -> ComposeResult:
+        yield self._body
+
+    # ------------------------------------------------------------------ public API
+
+    def refresh_results(self) -> list[Any]:
+        """Re-check every goal against the session's current state and redraw."""
+        self.results = self.session.results() if self.session is not None else []
+        self.set_class(self.all_met, "-all-met")
+        self._update_title()
+        self._redraw()
+        return self.results
+
+    @property
+    def all_met(self) -> bool:
+        return bool(self.results) and all(r.met for r in self.results)
+
+    def met_ids(self) -> set[str]:
+        return {r.id for r in self.results if r.met}
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        self._update_title()
+        self._redraw()
+
+    def target(self) -> Any:
+        """The goal hints go to: the selected one, else the first unmet one."""
+        if not self.results:
+            return None
+        if self.selected is not None and self.selected < len(self.results):
+            return self.results[self.selected]
+        return next((r for r in self.results if not r.met), self.results[0])
+
+    def reveal_hint(self, goal_id: str | None = None) -> Any:
+        """Reveal the next hint of ``goal_id`` (default: ``target()``); None if none left."""
+        result = self.target() if goal_id is None else next(
+            (r for r in self.results if r.id == goal_id), None)
+        if result is None:
+            return None
+        shown = self.hints_used.get(result.id, 0)
+        if shown >= len(result.hints):
+            key = "lesson.no_more_hints" if result.hints else "lesson.no_hints"
+            self.notify(t(key, self.lang), timeout=3)
+            return None
+        self.hints_used[result.id] = shown + 1
+        self._redraw()
+        self.post_message(self.HintRevealed(self, result.id, shown + 1))
+        return result.hints[shown]
+
+    def as_text(self) -> str:
+        """Plain-text twin: one line per goal, hints indented."""
+        return self.render_content().plain
+
+    # ------------------------------------------------------------------ rendering
+
+    def action_select(self, step: int) -> None:
+        if not self.results:
+            return
+        current = self.results.index(self.target())
+        self.selected = (current + step) % len(self.results)
+
+    def watch_selected(self) -> None:
+        self._redraw()
+
+    def _update_title(self) -> None:
+        done = sum(r.met for r in self.results)
+        self.border_title = f"{t('lesson.goals', self.lang)} {done}/{len(self.results)}"
+
+    def render_content(self) -> Content:
+        lab = getattr(self.session, "lab", None)
+        if lab is None or not self.results:
+            return Content(t("lesson.no_lab", self.lang))
+        lines: list[Content] = []
+        target = self.target()
+        for result in self.results:
+            mark, style = ("✓", "bold $success") if result.met else ("✗", "bold $error")
+            pointer = "›" if result is target else " "
+            text = result.text(lab, self.lang)
+            lines.append(Content.assemble(pointer, (f"{mark} ", style), text))
+            detail = result.verdict.text(self.lang)
+            if detail:
+                lines.append(Content.assemble("    ", (detail, "$text-muted")))
+            shown = min(self.hints_used.get(result.id, 0), len(result.hints))
+            for n, hint in enumerate(result.hints[:shown], start=1):
+                label = t("lesson.hint_n", self.lang, n=n, total=len(result.hints))
+                lines.append(Content.assemble("    ", (f"{label}: ", "bold $warning"),
+                                              hint.get(self.lang)))
+        if self.all_met:
+            lines.append(Content.styled(t("lesson.all_goals_met", self.lang), "bold $success"))
+        return Content("\n").join(lines)
+
+    def _redraw(self) -> None:
+        self._body.update(self.render_content())
