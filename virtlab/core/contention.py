@@ -11,16 +11,18 @@ measured: the share of time a vCPU is runnable but not running. It has two parts
 1. unmet demand — work the VM wanted but was not entitled to: ``(demand − entitlement) /
    (vCPUs × MHz)``;
 2. queueing — even when it gets its share, a runnable vCPU may wait for a free core. We model
-   the host's cores as an M/M/c queue (Erlang C). A VM with ``v`` vCPUs must keep its vCPUs
-   roughly in step (ESXi's relaxed co-scheduling co-stops a vCPU that runs too far ahead), which
-   we approximate as needing half of its sibling vCPUs free with it: it sees ``c = cores −
-   ⌊(v − 1) / 2⌋`` servers; the load in its way is
-   the *others'* entitled load as a proportional-share scheduler ranks it — each other
-   workload counts only up to this VM's own entitlement per share, since the scheduler
-   favours whoever is furthest below its share. Its waiting per unit of running time is
-   ``C(c, A) / (c − A)``, times its busy fraction, and ready never exceeds its idle time.
-   Wide VMs on busy hosts therefore wait longest — why "more vCPUs = faster" is wrong. This
-   is a teaching model, and the screen says "estimated".
+   the host's cores as an M/M/c queue (Erlang C) whose load is the *others'* entitled load as
+   a proportional-share scheduler ranks it: each other workload counts only up to this VM's
+   own entitlement per share, since the scheduler favours whoever is furthest below its
+   share. The wait per unit of running time is ``C(c, A) / (c − A)``, times the busy fraction;
+3. co-scheduling — a VM with ``v`` vCPUs must keep them in step. We take the textbook
+   (strict) picture: it waits whenever fewer than ``v`` cores are free. ESXi's relaxed
+   co-scheduling only co-stops a vCPU that runs too far ahead, so for wide VMs this errs
+   high — on the side of the lesson. The others' busy vCPUs are a sum of Bernoulli trials
+   (each vCPU busy with its VM's busy fraction), approximated as normal.
+
+Ready never exceeds a vCPU's idle time. Wide VMs on busy hosts wait longest — why "more
+vCPUs = faster" is wrong. This is a teaching model, and the screen says "estimated".
 
 Memory (ESXi, vSphere Resource Management guide): ``minFree = 899 MB + 1 % of host RAM above
 28 GB``; states by free memory: high ≥ 400 % of minFree, clear ≥ 64 % (TPS breaks large pages
@@ -136,14 +138,22 @@ def host_cpu(dc: Datacenter, host: Host) -> dict[str, CpuShare]:
 
     cores = int(usable_cores)
     others = _others_load(ents, weights)
+    # Busy vCPUs of everyone, for the co-scheduling term: mean and variance of a sum of
+    # Bernoulli(b) per vCPU, b = a VM's busy fraction; containers add their load as mean only.
+    busy = [ents[i] / (vm.vcpus * mhz) for i, vm in enumerate(vms)]
+    mean_all = sum(ents) / mhz
+    var_all = sum(vm.vcpus * b * (1 - b) for vm, b in zip(vms, busy, strict=True))
     for i, vm in enumerate(vms):
-        cap_mhz = vm.vcpus * mhz
-        busy = ents[i] / cap_mhz
-        unmet = max(0.0, demands[i] - ents[i]) / cap_mhz
-        servers = max(1, cores - (vm.vcpus - 1) // 2)
+        b = busy[i]
+        unmet = max(0.0, demands[i] - ents[i]) / (vm.vcpus * mhz)
         load = others[i] / mhz
-        wait = math.inf if load >= servers else erlang_c(servers, load) / (servers - load)
-        ready = min(1.0 - busy, unmet + busy * wait) if busy > 0 or unmet > 0 else 0.0
+        wait = math.inf if load >= cores else erlang_c(cores, load) / (cores - load)
+        costop = 0.0
+        if vm.vcpus > 1:
+            mean = mean_all - vm.vcpus * b
+            var = max(0.0, var_all - vm.vcpus * b * (1 - b))
+            costop = b * _prob_more_than(cores - vm.vcpus, mean, var)
+        ready = min(1.0 - b, unmet + b * wait + costop) if b > 0 or unmet > 0 else 0.0
         out[vm.name] = CpuShare(vm.name, demands[i], ents[i], 100.0 * max(0.0, ready))
         out.update(_inner_cpu(dc, vm, ents[i], mhz))
     for j, c in enumerate(ctrs):
@@ -152,6 +162,13 @@ def host_cpu(dc: Datacenter, host: Host) -> dict[str, CpuShare]:
         pct = 100.0 * unmet / demands[k] if demands[k] > 0 else 0.0
         out[c.name] = CpuShare(c.name, demands[k], ents[k], max(0.0, pct))
     return out
+
+
+def _prob_more_than(k: float, mean: float, var: float) -> float:
+    """P(N > k) for a count with this mean and variance (normal approximation, continuity-corrected)."""
+    if var <= 1e-12:
+        return 1.0 if mean > k else 0.0
+    return 0.5 * math.erfc((k + 0.5 - mean) / math.sqrt(2 * var))
 
 
 def _others_load(ents: list[float], weights: list[float]) -> list[float]:
