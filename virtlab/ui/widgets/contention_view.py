@@ -1,0 +1,152 @@
+"""The contention view: who wants how much CPU and gets it, memory pressure and reclamation,
+and, for containers, QoS class, ``oom_score_adj``, cgroup values and who is OOM-killed and why.
+
+CPU ready is the engine's *estimate*, banded per vCPU as VMware KB 2002181 does: < 5 %
+healthy, 5–10 % warning, ≥ 10 % a problem. With many hosts only the selected workload's host
+is shown, and at most :data:`MAX_ROWS` workloads of it.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from virtlab.core.containers import MIB
+from virtlab.core.models import Datacenter
+from virtlab.core.report import HostReport, Report, WorkloadReport
+from virtlab.core.units import fmt_mib
+from virtlab.course.i18n import t
+from virtlab.ui.widgets.host_bars import MANY_HOSTS
+from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, ready_mark, status_text
+
+MAX_ROWS = 40
+W_NAME, W_NUM, W_READY = 16, 10, 18
+
+
+def _mem_max(raw: str) -> str:
+    return raw if raw == "max" else fmt_mib(int(raw) / MIB)
+
+
+def host_lines(out: Lines, h: HostReport, lang: str) -> None:
+    m = h.memory
+    out.add(h.name, "bold").add(" · ")
+    out.line(t("labp.cont.cpu_host", lang, demand=f"{h.cpu_demand_mhz:,.0f}",
+               entitled=f"{h.cpu_entitled_mhz:,.0f}", capacity=f"{h.cpu_capacity_mhz:,.0f}"))
+    out.add("  " + t("labp.cont.mem_host", lang, min_free=fmt_mib(m.min_free_mib),
+                     free=fmt_mib(m.free_before_mib), after=fmt_mib(m.free_after_mib)) + " ")
+    out.add(t(f"labp.mem_state.{m.state_before.value}", lang), STATE_STYLE[m.state_before.value])
+    out.add(" → ").add(t(f"labp.mem_state.{m.state_after.value}", lang),
+                       STATE_STYLE[m.state_after.value])
+    out.nl()
+    techniques = ", ".join(t(f"labp.technique.{x}", lang) for x in m.techniques) or "—"
+    out.line("  " + t("labp.cont.techniques", lang, techniques=techniques))
+
+
+def header(out: Lines, lang: str) -> None:
+    out.cell("  " + t("labp.col.name", lang), W_NAME + 2, "bold")
+    out.cell(t("labp.cont.demand", lang), W_NUM, "bold")
+    out.cell(t("labp.cont.entitled", lang), W_NUM, "bold")
+    out.cell(t("labp.cont.ready", lang), W_READY, "bold")
+    out.line(t("labp.cont.memory", lang), "bold")
+
+
+def workload_row(out: Lines, w: WorkloadReport, dc: Datacenter, lang: str, indent: str) -> None:
+    out.cell(f"  {indent}{w.name}", W_NAME + 2, "bold" if w.status == "running" else "bold $error")
+    if w.cpu is None:
+        out.cell("—", W_NUM).cell("—", W_NUM).cell(status_text(w.status, lang), W_READY, "$error")
+    else:
+        out.cell(f"{w.cpu.demand_mhz:,.0f}", W_NUM).cell(f"{w.cpu.entitlement_mhz:,.0f}", W_NUM)
+        if w.kind == "vm":
+            mark, style, level = ready_mark(w.cpu.ready_pct)
+            out.cell(f"{mark} {w.cpu.ready_pct:.1f}% {t(f'labp.ready.{level}', lang)}", W_READY, style)
+        else:
+            out.cell(t("labp.cont.unmet", lang, pct=f"{w.cpu.ready_pct:.0f}"), W_READY)
+    if w.kind == "vm":
+        m = w.vm_memory
+        if m is None:
+            out.nl()
+            return
+        out.add(t("labp.cont.vm_mem", lang, consumed=fmt_mib(m.consumed_mib),
+                  active=fmt_mib(m.active_mib)))
+        taken = [(k, v) for k, v in (("balloon", m.balloon_mib), ("compressed", m.compressed_mib),
+                                     ("swapped", m.swapped_mib)) if v > 0.5]
+        for k, v in taken:
+            out.add(f" · {t(f'labp.cont.{k}', lang)} {fmt_mib(v)}", "$warning")
+        out.nl()
+        return
+    c = w.container
+    if c is None:
+        out.nl()
+        return
+    out.add(t("labp.cont.ctr_mem", lang, usage=fmt_mib(c.usage_mib), qos=c.qos.value,
+              oom=c.oom_score_adj))
+    out.nl()
+    cg = w.cgroup
+    pad = " " * len(indent)
+    out.line(f"  {pad}  cpu.max {cg.get('cpu.max', '—')} · cpu.weight {cg.get('cpu.weight', '—')}"
+             f" · memory.max {_mem_max(cg.get('memory.max', 'max'))}", "$foreground-muted")
+    if c.killed is not None:
+        ctr = dc.container_index.get(w.name)
+        limit = fmt_mib(ctr.mem_limit_mib) if ctr and ctr.mem_limit_mib else "—"
+        demand = fmt_mib(ctr.mem_demand_mib) if ctr else "—"
+        out.line(f"  {pad}  ✗ " + t(f"labp.cont.killed_{c.killed.value}", lang, limit=limit,
+                                       demand=demand, parent=w.parent), "bold $error")
+
+
+def render_contention(report: Report, dc: Datacenter, selected: str | None, lang: str,
+                      width: int) -> Lines:
+    out = Lines()
+    hosts = report.hosts
+    if len(hosts) > MANY_HOSTS:
+        focus = dc.host_of(selected) if selected else None
+        one = report.host(focus) if focus else None
+        hosts = [one or hosts[0]]
+        out.line(t("labp.iso.one_host", lang, n=len(report.hosts)), "$foreground-muted")
+    by_host: dict[str, list[WorkloadReport]] = {}
+    for w in report.workloads:
+        by_host.setdefault(w.host, []).append(w)
+    for h in hosts:
+        host_lines(out, h, lang)
+        rows = by_host.get(h.name, [])
+        if not rows:
+            out.line("  " + t("labp.cont.empty", lang), "$foreground-muted")
+            continue
+        header(out, lang)
+        # VMs, each followed by the containers inside it, then the host's own containers.
+        inner: dict[str, list[WorkloadReport]] = {}
+        for w in rows:
+            if w.kind == "container" and w.parent != h.name:
+                inner.setdefault(w.parent, []).append(w)
+        ordered: list[tuple[WorkloadReport, str]] = []
+        for w in rows:
+            if w.kind == "vm":
+                ordered.append((w, ""))
+                ordered += [(c, "└ ") for c in inner.get(w.name, [])]
+            elif w.parent == h.name:
+                ordered.append((w, ""))
+        for w, indent in ordered[:MAX_ROWS]:
+            workload_row(out, w, dc, lang, indent)
+        if len(ordered) > MAX_ROWS:
+            out.line("  " + t("labp.cont.more", lang, n=len(ordered) - MAX_ROWS))
+    out.line(t("labp.cont.legend", lang), "$foreground-muted")
+    return out
+
+
+class ContentionView(Static):
+    """CPU entitlement and ready, memory state and reclamation, container QoS and OOM."""
+
+    DEFAULT_CSS = """
+    ContentionView { height: auto; width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._args: tuple | None = None
+        self._lines = Lines()
+
+    def show(self, report: Report, dc: Datacenter, selected: str | None, lang: str) -> None:
+        self._args = (report, dc, selected, lang)
+        self._lines = render_contention(report, dc, selected, lang, self.size.width or 60)
+        self.update(self._lines.content())
+
+    def as_text(self) -> str:
+        return self._lines.plain()

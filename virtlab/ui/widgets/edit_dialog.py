@@ -1,0 +1,106 @@
+"""Edit a workload's resource controls: a VM's shares, reservations, limits and disk size
+(vSphere semantics), or a container's requests and limits (Kubernetes). Dismisses with an
+``Update`` action holding only the fields that changed.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Select
+
+from virtlab.core.actions import Update
+from virtlab.core.models import VM, Container
+from virtlab.core.units import fmt_gib, fmt_mib
+from virtlab.course.i18n import t
+from virtlab.ui.widgets.form_dialog import FormDialog
+
+SHARE_LEVELS = ("low", "normal", "high")
+
+
+def _mhz(v: float | None) -> str:
+    return "" if v is None else f"{v:g}"
+
+
+def _mib(v: float | None) -> str:
+    return "" if v is None else fmt_mib(v)
+
+
+def _m(v: float | None) -> str:
+    return "" if v is None else f"{v:g}m"
+
+
+class EditDialog(FormDialog):
+    """Resource controls of one VM or container."""
+
+    TITLE_KEY = "labp.form.edit_title"
+
+    def __init__(self, workload: VM | Container, lang: str) -> None:
+        super().__init__(lang)
+        self.workload = workload
+
+    def _shares(self, key: str, value: str | int, field_id: str) -> ComposeResult:
+        options = [(t(f"labp.shares.{s}", self.lang), s) for s in SHARE_LEVELS]
+        options.append((t("labp.form.custom", self.lang), "custom"))
+        level = value if isinstance(value, str) else "custom"
+        yield self.row(key, Select(options, value=level, allow_blank=False, id=f"{field_id}-level"))
+        custom = "" if isinstance(value, str) else str(value)
+        yield self.row("labp.form.custom_shares", Input(custom, id=f"{field_id}-custom"))
+
+    def fields(self) -> ComposeResult:
+        w = self.workload
+        if isinstance(w, VM):
+            yield from self._shares("labp.form.cpu_shares", w.cpu_shares, "f-cpu-shares")
+            yield self.row("labp.form.cpu_reservation", Input(_mhz(w.cpu_reservation_mhz or None),
+                                                              id="f-cpu-res"))
+            yield self.row("labp.form.cpu_limit_mhz", Input(_mhz(w.cpu_limit_mhz), id="f-cpu-lim"))
+            yield from self._shares("labp.form.mem_shares", w.mem_shares, "f-mem-shares")
+            yield self.row("labp.form.mem_reservation", Input(_mib(w.mem_reservation_mib or None),
+                                                              id="f-mem-res"))
+            yield self.row("labp.form.mem_limit", Input(_mib(w.mem_limit_mib), id="f-mem-lim"))
+            if w.disks:
+                yield self.row("labp.form.disk", Input(fmt_gib(w.disks[0].size_gib), id="f-disk"))
+        else:
+            yield self.row("labp.form.cpu_request", Input(_m(w.cpu_request_m), id="f-cpu-request"))
+            yield self.row("labp.form.cpu_limit", Input(_m(w.cpu_limit_m), id="f-cpu-limit"))
+            yield self.row("labp.form.mem_request", Input(_mib(w.mem_request_mib), id="f-mem-request"))
+            yield self.row("labp.form.mem_limit", Input(_mib(w.mem_limit_mib), id="f-mem-limit"))
+
+    def _share_value(self, field_id: str) -> str | int:
+        level = self.query_one(f"#{field_id}-level", Select).value
+        if level != "custom":
+            return str(level)
+        raw = self.value(f"{field_id}-custom")
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValueError(t("labp.form.bad_value", self.lang, field=t("labp.form.custom_shares",
+                               self.lang), error=raw or "—"))
+        return int(raw)
+
+    def build(self) -> Update | None:
+        w = self.workload
+        if isinstance(w, VM):
+            new: dict = {
+                "cpu_shares": self._share_value("f-cpu-shares"),
+                "cpu_reservation_mhz": self.opt_float("f-cpu-res") or 0.0,
+                "cpu_limit_mhz": self.opt_float("f-cpu-lim"),
+                "mem_shares": self._share_value("f-mem-shares"),
+                "mem_reservation_mib": self.opt_mib("f-mem-res") or 0.0,
+                "mem_limit_mib": self.opt_mib("f-mem-lim"),
+            }
+            if w.disks:
+                size = self.opt_gib("f-disk")
+                if size and size != w.disks[0].size_gib:
+                    first = w.disks[0].model_dump()
+                    first["size_gib"] = size
+                    first["written_gib"] = min(first["written_gib"], size)
+                    new["disks"] = [first, *[d.model_dump() for d in w.disks[1:]]]
+        else:
+            new = {
+                "cpu_request_m": self.opt_millicores("f-cpu-request"),
+                "cpu_limit_m": self.opt_millicores("f-cpu-limit"),
+                "mem_request_mib": self.opt_mib("f-mem-request"),
+                "mem_limit_mib": self.opt_mib("f-mem-limit"),
+            }
+        changes = {k: v for k, v in new.items() if k == "disks" or getattr(w, k) != v}
+        if not changes:
+            return None
+        return Update(name=w.name, changes=changes)

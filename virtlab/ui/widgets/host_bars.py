@@ -1,0 +1,188 @@
+"""Host bars: CPU, RAM and disk of each host as stacked bars, one segment per workload.
+
+A bar's scale is the largest of physical, schedulable and allocated capacity, so overcommit is
+visible at a glance: ``│`` marks the physical capacity and ``┤`` the schedulable one
+(``(physical − reserved) × ratio``); ``░`` is free usable capacity, ``▒`` what the host keeps
+for itself, ``·`` room the allocation ratio still allows beyond physical, and any allocation
+past physical is drawn in ``$error``. With many hosts only the selected workload's host gets
+bars; the others get one summary line each (at most :data:`MAX_SUMMARIES`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from textual.widgets import Static
+
+from virtlab.core.capacity import ResourceLine
+from virtlab.core.models import Datacenter
+from virtlab.core.report import HostReport, Report
+from virtlab.course.i18n import t
+from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, qty
+
+#: More hosts than this and only the selected one is drawn with bars.
+MANY_HOSTS = 3
+MAX_SUMMARIES = 24
+SEGMENT_STYLES = ("$accent", "$primary")
+SEGMENT_GLYPHS = ("█", "▓")
+
+
+def allocations(dc: Datacenter, host: str) -> dict[str, list[tuple[str, float]]]:
+    """Per resource, what each workload placed on ``host`` allocates (Placement's view)."""
+    vms = dc.vms_by_host.get(host, [])
+    ctrs = dc.containers_by_parent.get(("host", host), [])
+    local = {d.name for d in dc.datastores if d.hosts == (host,)}
+    return {
+        "cpu": [(v.name, float(v.vcpus)) for v in vms]
+        + [(c.name, c.eff_cpu_request_m / 1000) for c in ctrs],
+        "ram": [(v.name, v.memory_mib) for v in vms] + [(c.name, c.eff_mem_request_mib) for c in ctrs],
+        "disk": [(v.name, sum(d.size_gib for d in v.disks if d.datastore in local)) for v in vms],
+    }
+
+
+def draw_bar(out: Lines, line: ResourceLine, segments: list[tuple[str, float]], width: int,
+             selected: str | None) -> None:
+    """One bar of ``width`` cells (plus the two markers) into ``out``."""
+    usable = max(0.0, line.physical - line.reserved)
+    scale = max(line.physical, line.schedulable, line.allocated, 1e-9)
+    ends: list[float] = []
+    total = 0.0
+    for _name, amount in segments:
+        total += amount
+        ends.append(total)
+    phys_at = round(line.physical / scale * width)
+    sched_at = round(line.schedulable / scale * width)
+    for i in range(width + 1):
+        if i == phys_at:
+            out.add("│", "bold")
+        if i == sched_at and sched_at != phys_at:
+            out.add("┤", "bold")
+        if i == width:
+            break
+        v = (i + 0.5) * scale / width
+        if v < total:
+            k = bisect_right(ends, v)
+            name = segments[min(k, len(segments) - 1)][0]
+            style = SEGMENT_STYLES[k % 2]
+            if name == selected:
+                style = "$secondary"
+            if v > line.physical:
+                style = "bold $error"
+            out.add(SEGMENT_GLYPHS[k % 2], style)
+        elif v < usable:
+            out.add("░", "$foreground-muted")
+        elif v < line.physical:
+            out.add("▒", "$foreground-muted")
+        elif v < line.schedulable:
+            out.add("·", "$foreground-muted")
+        else:
+            out.add(" ")
+    out.nl()
+
+
+def _resource_label(res: str, lang: str) -> str:
+    return t({"cpu": "lab.vcpu", "ram": "lab.ram", "disk": "lab.disk"}[res], lang)
+
+
+def host_header(out: Lines, h: HostReport, lang: str) -> None:
+    up = h.status == "up"
+    out.add(h.name, "bold").add(f" · {h.hypervisor} ({h.hypervisor_type}) · ")
+    out.add(t(f"labp.host_status.{h.status}", lang), "" if up else "bold $error")
+    m = h.memory
+    out.add(" · " + t("labp.bars.memory_state", lang) + " ")
+    out.add(t(f"labp.mem_state.{m.state_before.value}", lang), STATE_STYLE[m.state_before.value])
+    if m.state_after != m.state_before:
+        out.add(" → ").add(t(f"labp.mem_state.{m.state_after.value}", lang),
+                           STATE_STYLE[m.state_after.value])
+    out.nl()
+    if h.fits:
+        fits = " · ".join(f"{name.removeprefix('m1.')} {n}" for name, n in h.fits.items())
+        out.line("  " + t("labp.bars.fits", lang, fits=fits), "$foreground-muted")
+
+
+def host_block(out: Lines, h: HostReport, dc: Datacenter, width: int, selected: str | None,
+               lang: str) -> None:
+    host_header(out, h, lang)
+    alloc = allocations(dc, h.name)
+    for res, line in h.lines.items():
+        label = _resource_label(res, lang)
+        over = line.overcommit
+        out.add(f"  {label} ", "bold")
+        out.add(t("labp.bars.line", lang, allocated=qty(res, line.allocated),
+                  physical=qty(res, line.physical), reserved=qty(res, line.reserved),
+                  ratio=f"{line.ratio:g}", schedulable=qty(res, line.schedulable)))
+        out.add(" · ")
+        out.add(f"{over:.2f}:1",
+                "bold $error" if line.over_capacity else "$warning" if over > 1 else "$success")
+        out.nl()
+        out.add("  ")
+        draw_bar(out, line, alloc.get(res, []), max(8, width - 4), selected)
+
+
+def host_summary(out: Lines, h: HostReport, lang: str) -> None:
+    cpu, ram = h.lines["cpu"], h.lines["ram"]
+    m = h.memory.state_after.value
+    out.add(f"  {h.name} ", "bold")
+    out.add(t(f"labp.host_status.{h.status}", lang), "" if h.status == "up" else "bold $error")
+    out.add(f" · vCPU {cpu.overcommit:.2f}:1 · RAM {ram.overcommit:.2f}:1 · ")
+    out.add(t(f"labp.mem_state.{m}", lang), STATE_STYLE[m])
+    if "m1.medium" in h.fits:
+        out.add(" · " + t("labp.bars.fits", lang, fits=f"medium {h.fits['m1.medium']}"))
+    out.nl()
+
+
+def render_hosts(report: Report, dc: Datacenter, selected: str | None, lang: str,
+                 width: int) -> Lines:
+    """The whole view (also its plain-text twin through ``Lines.plain``)."""
+    out = Lines()
+    if not report.hosts:
+        return out.line(t("labp.bars.no_hosts", lang))
+    legend = t("labp.bars.legend", lang)
+    if len(report.hosts) <= MANY_HOSTS:
+        for h in report.hosts:
+            host_block(out, h, dc, width, selected, lang)
+        return out.line(legend, "$foreground-muted")
+    focus = dc.host_of(selected) if selected else None
+    main = report.host(focus) if focus else None
+    main = main or report.hosts[0]
+    host_block(out, main, dc, width, selected, lang)
+    out.line(legend, "$foreground-muted")
+    others = [h for h in report.hosts if h.name != main.name]
+    out.line(t("labp.bars.others", lang, n=len(others)), "bold")
+    for h in others[:MAX_SUMMARIES]:
+        host_summary(out, h, lang)
+    if len(others) > MAX_SUMMARIES:
+        out.line("  " + t("labp.bars.more_hosts", lang, n=len(others) - MAX_SUMMARIES))
+    return out
+
+
+class HostBars(Static):
+    """Stacked capacity bars per host (see the module docstring for the glyphs)."""
+
+    DEFAULT_CSS = """
+    HostBars { height: auto; width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._args: tuple | None = None
+        self._lines = Lines()
+        self._width = 0
+
+    def show(self, report: Report, dc: Datacenter, selected: str | None, lang: str) -> None:
+        self._args = (report, dc, selected, lang)
+        self._draw()
+
+    def _draw(self) -> None:
+        if self._args is None:
+            return
+        self._width = self.size.width or 60
+        self._lines = render_hosts(*self._args, width=self._width)
+        self.update(self._lines.content())
+
+    def on_resize(self) -> None:
+        if self.size.width != self._width:
+            self._draw()
+
+    def as_text(self) -> str:
+        return self._lines.plain()

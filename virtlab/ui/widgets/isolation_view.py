@@ -1,0 +1,188 @@
+"""The isolation view: the source note's layered stack, drawn from the actual state.
+
+Per host, bottom to top: hardware → the hypervisor (ESXi: no host OS; Hyper-V: a Windows root
+partition beside the guests; KVM: the Linux kernel *is* the hypervisor; type 2: a host OS
+below the hypervisor; none: a Linux host OS with a container engine) → VMs with their guest
+kernels / the container engine → containers. Below it, for the selected workload, what it
+shares with every other one (``isolation_from``) and which faults take it down (``report.blast``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from textual.widgets import Static
+
+from virtlab.core.hypervisors import PROFILES, HypervisorKind, HypervisorType
+from virtlab.core.isolation import isolation_from
+from virtlab.core.models import Datacenter, Host
+from virtlab.core.report import Report
+from virtlab.course.i18n import t
+from virtlab.ui.widgets.host_bars import MANY_HOSTS
+from virtlab.ui.widgets.labtext import Lines, fault_text, level_text, shared_text
+
+MAX_LIST = 12
+MAX_NAMES = 6
+
+
+def _names(names: list[str] | tuple[str, ...]) -> str:
+    shown = ", ".join(names[:MAX_NAMES])
+    return shown + (f", … (+{len(names) - MAX_NAMES})" if len(names) > MAX_NAMES else "")
+
+
+def _columns(dc: Datacenter, host: Host, lang: str) -> list[tuple[list[str], str | None]]:
+    """The guest columns of one host's stack: (cells top → bottom, workload name or None)."""
+    cols: list[tuple[list[str], str | None]] = []
+    hv = host.hypervisor
+    if hv is HypervisorKind.HYPERV:
+        cols.append((["", "", t("labp.iso.root_os", lang), t("labp.iso.root_partition", lang)], None))
+    if hv is HypervisorKind.XEN:
+        cols.append((["", "", t("labp.iso.dom0_os", lang), "dom0"], None))
+    for vm in dc.vms_by_host.get(host.name, []):
+        inner = [c.name for c in dc.containers_by_parent.get(("vm", vm.name), [])]
+        cols.append(([_names(inner) if inner else t("labp.iso.apps", lang),
+                      t("labp.iso.engine", lang) if inner else "",
+                      t("labp.iso.guest_kernel", lang), f"VM {vm.name} ({vm.vcpus} vCPU)"], vm.name))
+    ctrs = [c.name for c in dc.containers_by_parent.get(("host", host.name), [])]
+    if ctrs:
+        cols.append(([_names(ctrs), t("labp.iso.engine", lang), t("labp.iso.shares_host_kernel", lang),
+                      ""], ctrs[0] if len(ctrs) == 1 else None))
+    return cols
+
+
+def _layers(host: Host, lang: str) -> list[tuple[str, str]]:
+    """The full-width layers under the guests, top → bottom, with a style."""
+    p = PROFILES[host.hypervisor]
+    kind = host.hypervisor.value
+    if p.type is HypervisorType.TYPE2:
+        return [(t("labp.iso.layer.type2", lang, label=p.label), "bold $accent"),
+                (t("labp.iso.layer.host_os", lang), "$primary")]
+    return [(t(f"labp.iso.layer.{kind}", lang, label=p.label), "bold $accent")]
+
+
+def host_stack(out: Lines, dc: Datacenter, host: Host, selected: str | None, width: int,
+               lang: str) -> None:
+    down = not host.is_up
+    out.add(host.name, "bold").add(f" · {PROFILES[host.hypervisor].label}")
+    if down:
+        out.add(" · " + t(f"labp.host_status.{host.status.value}", lang), "bold $error")
+    out.nl()
+    inner = max(20, width - 2)
+    cols = _columns(dc, host, lang)
+    if cols:
+        n = len(cols)
+        fits = max(1, (inner + 1) // 13)
+        if n > fits:
+            hidden = n - (fits - 1)
+            cols = cols[: fits - 1] + [(["", "", "", t("labp.iso.more_vms", lang, n=hidden)], None)]
+            n = len(cols)
+        col_w = (inner - (n - 1)) // n
+        widths = [col_w] * n
+        widths[-1] += inner - (n - 1) - col_w * n
+        out.line("┌" + "┬".join("─" * w for w in widths) + "┐")
+        for r in range(4):
+            out.add("│")
+            for (cells, name), w in zip(cols, widths, strict=True):
+                style = ""
+                if name is not None and name == selected:
+                    style = "reverse"
+                vm = dc.vm_index.get(name or "")
+                if vm is not None and vm.status.value != "running":
+                    style = "bold $error"
+                if r == 2 and cells[2]:
+                    style = style or "$primary"
+                out.cell(" " + cells[r], w, style)
+                out.add("│")
+            out.nl()
+        out.line("├" + "┴".join("─" * w for w in widths) + "┤")
+    else:
+        out.line("┌" + "─" * inner + "┐")
+        out.add("│").cell(" " + t("labp.iso.no_guests", lang), inner, "$foreground-muted").line("│")
+        out.line("├" + "─" * inner + "┤")
+    for label, style in _layers(host, lang):
+        out.add("│").cell(" " + label, inner, "bold $error" if down else style).line("│")
+        out.line("├" + "─" * inner + "┤")
+    hw = t("labp.iso.hardware", lang, host=host.name, sockets=host.sockets,
+           cores=host.cores_per_socket, threads=host.threads_per_core, mhz=f"{host.mhz:g}",
+           ram=f"{host.memory_mib / 1024:g}")
+    out.add("│").cell(" " + hw, inner, "$foreground-muted").line("│")
+    out.line("└" + "─" * inner + "┘")
+
+
+def selected_section(out: Lines, dc: Datacenter, report: Report, selected: str, lang: str) -> None:
+    pairs = sorted(isolation_from(dc, selected), key=lambda p: (p.level, p.b))
+    out.line(t("labp.iso.shares_with", lang, name=selected), "bold")
+    if not pairs:
+        out.line("  " + t("labp.iso.alone", lang))
+    elif len(pairs) <= MAX_LIST:
+        for p in pairs:
+            shared = ", ".join(shared_text(s, lang) for s in p.shared) or t("labp.shared.nothing", lang)
+            out.add(f"  {p.b}", "bold").add(f" — {shared}")
+            out.line(f" · {level_text(p.level.name, lang)}", "$foreground-muted")
+    else:
+        groups: dict = defaultdict(list)
+        for p in pairs:
+            groups[p.level].append(p.b)
+        for level, names in sorted(groups.items()):
+            out.add(f"  {level_text(level.name, lang)}: ", "bold").line(f"{len(names)} ({_names(names)})")
+    out.line(t("labp.iso.faults", lang, name=selected), "bold")
+    hits = 0
+    for b in report.blast:
+        if selected in b.down:
+            out.add("  ✗ ", "bold $error").add(fault_text(b.fault, lang))
+            out.line(" — " + t("labp.iso.stops", lang, n=len(b.down), names=_names(b.down)))
+            hits += 1
+        elif selected in b.starved:
+            out.add("  ! ", "$warning").add(fault_text(b.fault, lang))
+            out.line(" — " + t("labp.iso.starves", lang, n=len(b.starved), names=_names(b.starved)))
+            hits += 1
+    if not hits:
+        out.line("  " + t("labp.iso.no_faults", lang))
+
+
+def render_isolation(report: Report, dc: Datacenter, selected: str | None, lang: str,
+                     width: int) -> Lines:
+    out = Lines()
+    hosts = list(dc.hosts)
+    if len(hosts) > MANY_HOSTS:
+        focus = dc.host_of(selected) if selected else None
+        hosts = [dc.host_index[focus]] if focus in dc.host_index else hosts[:1]
+        out.line(t("labp.iso.one_host", lang, n=len(dc.hosts)), "$foreground-muted")
+    for h in hosts:
+        host_stack(out, dc, h, selected, width, lang)
+    if selected and (selected in dc.vm_index or selected in dc.container_index):
+        selected_section(out, dc, report, selected, lang)
+    return out
+
+
+class IsolationView(Static):
+    """Layered stack per host and the selected workload's isolation and blast radius."""
+
+    DEFAULT_CSS = """
+    IsolationView { height: auto; width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._args: tuple | None = None
+        self._lines = Lines()
+        self._width = 0
+
+    def show(self, report: Report, dc: Datacenter, selected: str | None, lang: str) -> None:
+        self._args = (report, dc, selected, lang)
+        self._draw()
+
+    def _draw(self) -> None:
+        if self._args is None:
+            return
+        self._width = self.size.width or 60
+        self._lines = render_isolation(*self._args, width=self._width)
+        self.update(self._lines.content())
+
+    def on_resize(self) -> None:
+        if self.size.width != self._width:
+            self._draw()
+
+    def as_text(self) -> str:
+        return self._lines.plain()
+

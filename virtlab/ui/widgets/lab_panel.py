@@ -1,0 +1,382 @@
+"""The lab panel: a live simulated datacenter the student edits from the keyboard.
+
+It shows a status line, the workload table (always) and one lower view — host bars,
+isolation or contention — cycled with ``v``. Every change goes through
+``LabSession.apply`` (so it can be undone and is refused exactly as the engine says); after
+each change the panel re-renders from ``session.report`` (built once per state) and posts
+:class:`LabPanel.Changed`. A refused or not-allowed action opens :class:`RefusedDialog`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.cells import cell_len
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import ContentSwitcher, DataTable, Static
+
+from virtlab.core.actions import Fail, Move, Remove, Repair, SetDemand, Update
+from virtlab.core.hypervisors import supports_vms
+from virtlab.course.i18n import t
+from virtlab.course.session import LabSession, Outcome
+from virtlab.ui.widgets.choice_dialog import ChoiceDialog
+from virtlab.ui.widgets.contention_view import ContentionView
+from virtlab.ui.widgets.edit_dialog import EditDialog
+from virtlab.ui.widgets.host_bars import HostBars
+from virtlab.ui.widgets.isolation_view import IsolationView
+from virtlab.ui.widgets.labtext import demand_level, describe, next_demand
+from virtlab.ui.widgets.refused_dialog import RefusedDialog
+from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
+from virtlab.ui.widgets.workload_table import WorkloadTable
+
+VIEWS = ("hosts", "isolation", "contention")
+CPU_STEP_M = 250  # container CPU limit step, millicores
+MEM_STEP_VM = 1024  # VM memory step, MiB (512 below 2 GiB)
+MEM_STEP_CTR = 128  # container memory limit step, MiB
+
+
+class LabPanel(Vertical):
+    """Workload table plus host bars / isolation / contention; handles the lab keys."""
+
+    DEFAULT_CSS = """
+    LabPanel { height: 1fr; }
+    LabPanel #lab-status { height: auto; padding: 0 1; background: $panel; }
+    LabPanel #lab-status.-refused { background: $error 30%; }
+    LabPanel #lab-views { height: 1fr; }
+    LabPanel #lab-views > VerticalScroll { height: 1fr; padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("a", "add_vm", "Add VM"),
+        Binding("c", "add_container", "Add container"),
+        Binding("plus", "cpu(1)", "+CPU"),
+        Binding("minus", "cpu(-1)", "−CPU"),
+        Binding("right_square_bracket", "memory(1)", "+RAM"),
+        Binding("left_square_bracket", "memory(-1)", "−RAM"),
+        Binding("d", "demand", "Demand"),
+        Binding("e", "edit", "Edit"),
+        Binding("x", "remove", "Remove"),
+        Binding("f", "fail", "Fail/repair"),
+        Binding("m", "move", "Move"),
+        Binding("u", "undo", "Undo"),
+        Binding("U", "redo", "Redo"),
+        Binding("R", "reset", "Reset"),
+        Binding("v", "cycle_view", "View"),
+    ]
+
+    class Changed(Message):
+        """The lab's state changed (an action, undo, redo or reset)."""
+
+        def __init__(self, session: LabSession) -> None:
+            super().__init__()
+            self.session = session
+
+    def __init__(self, session: LabSession, lang: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.lang = lang
+        self.view = "hosts"
+        self.message = ""
+        self.last_outcome: Outcome | None = None
+        self._stale: set[str] = set(VIEWS)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="lab-status")
+        yield WorkloadTable(id="lab-table")
+        with ContentSwitcher(initial="view-hosts", id="lab-views"):
+            with VerticalScroll(id="view-hosts"):
+                yield HostBars(id="lab-hosts")
+            with VerticalScroll(id="view-isolation"):
+                yield IsolationView(id="lab-isolation")
+            with VerticalScroll(id="view-contention"):
+                yield ContentionView(id="lab-contention")
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def table(self) -> WorkloadTable:
+        return self.query_one(WorkloadTable)
+
+    def focus(self, scroll_visible: bool = True) -> LabPanel:
+        """Focusing the panel focuses its workload table (where the keys act)."""
+        self.table.focus(scroll_visible)
+        return self
+
+    def selected(self) -> str | None:
+        return self.table.selected()
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Re-render the table and the visible view from the session's (cached) report."""
+        report = self.session.report
+        self.table.sync(report, self.session.state, self.lang)
+        self._stale = set(VIEWS)
+        self._render_view()
+        self._render_status()
+
+    def apply(self, action: Any) -> Outcome:
+        """Apply a core action through the session; explain a refusal in a dialog."""
+        outcome = self.session.apply(action)
+        self.last_outcome = outcome
+        text = describe(action, self.lang)
+        if outcome.ok:
+            self._changed(t("lab.applied", self.lang, action=text))
+        else:
+            self._set_message(t("lab.refused", self.lang, reason=text), refused=True)
+            self.app.push_screen(RefusedDialog(text, outcome.violations, self.lang,
+                                               not_allowed=outcome.not_allowed,
+                                               kind=getattr(action, "kind", "")))
+        return outcome
+
+    def undo(self) -> bool:
+        done = self.session.undo()
+        if done:
+            self._changed(t("lesson.undo", self.lang))
+        else:
+            self._set_message(t("lesson.nothing_to_undo", self.lang))
+        return done
+
+    def redo(self) -> bool:
+        done = self.session.redo()
+        if done:
+            self._changed(t("lesson.redo", self.lang))
+        else:
+            self._set_message(t("lesson.nothing_to_redo", self.lang))
+        return done
+
+    def reset(self) -> None:
+        self.session.reset()
+        self._changed(t("lesson.lab_reset", self.lang))
+
+    def cycle_view(self) -> str:
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        self.query_one(ContentSwitcher).current = f"view-{self.view}"
+        self._render_view()
+        self._render_status()
+        return self.view
+
+    def as_text(self) -> str:
+        """The plain-text twin: status, workload table and the visible view."""
+        return "\n".join([self._status_text(), self._table_text(), self._view_widget().as_text()])
+
+    # ------------------------------------------------------------------ rendering
+
+    def _view_widget(self) -> HostBars | IsolationView | ContentionView:
+        return self.query_one({"hosts": HostBars, "isolation": IsolationView,
+                               "contention": ContentionView}[self.view])
+
+    def _render_view(self) -> None:
+        if self.view in self._stale:
+            self._view_widget().show(self.session.report, self.session.state, self.selected(),
+                                     self.lang)
+            self._stale.discard(self.view)
+
+    def _status_text(self) -> str:
+        lab = self.session.lab
+        title = lab.meta.title.get(self.lang) if lab else t("sandbox.title", self.lang)
+        view = t(f"labp.view.{self.view}", self.lang)
+        parts = [title, f"[v] {view}"]
+        if self.message:
+            parts.append(self.message)
+        return " · ".join(parts)
+
+    def _render_status(self) -> None:
+        self.query_one("#lab-status", Static).update(self._status_text())
+
+    def _table_text(self) -> str:
+        table = self.table
+        rows = [[str(c.label) for c in table.columns.values()]]
+        rows += [[str(v) for v in table.get_row(key)] for key in table.rows]
+        widths = [max(cell_len(r[i]) for r in rows) for i in range(len(rows[0]))] if rows[0] else []
+        return "\n".join("  ".join(v + " " * (w - cell_len(v)) for v, w in zip(r, widths, strict=True))
+                         .rstrip() for r in rows)
+
+    def _set_message(self, message: str, *, refused: bool = False) -> None:
+        self.message = message
+        self.query_one("#lab-status", Static).set_class(refused, "-refused")
+        self._render_status()
+
+    def _changed(self, message: str) -> None:
+        self.message = message
+        self.query_one("#lab-status", Static).set_class(False, "-refused")
+        self.refresh_view()
+        self.post_message(self.Changed(self.session))
+
+    @on(DataTable.RowHighlighted, "#lab-table")
+    def _row_highlighted(self) -> None:
+        self._stale = set(VIEWS)
+        self._render_view()
+
+    # ------------------------------------------------------------------ keys
+
+    def _allowed(self, kind: str) -> bool:
+        if self.session.allows(kind):
+            return True
+        self.apply_refused_kind(kind)
+        return False
+
+    def apply_refused_kind(self, kind: str) -> None:
+        text = t(f"labp.kind_name.{kind}", self.lang)
+        self.last_outcome = Outcome(False, text, not_allowed=True)
+        self._set_message(t("lab.refused", self.lang, reason=text), refused=True)
+        self.app.push_screen(RefusedDialog(text, (), self.lang, not_allowed=True, kind=text))
+
+    def _need_selection(self) -> str | None:
+        name = self.selected()
+        if name is None:
+            self._set_message(t("labp.msg.select_first", self.lang))
+        return name
+
+    def _apply_result(self, action: Any) -> None:
+        if action is not None:
+            self.apply(action)
+
+    def action_add_vm(self) -> None:
+        if self._allowed("add_vm"):
+            dc = self.session.state
+            name = self.selected()
+            self.app.push_screen(AddVMDialog(dc, self.lang, dc.host_of(name) if name else None),
+                                 self._apply_result)
+
+    def action_add_container(self) -> None:
+        if self._allowed("add_container"):
+            dc, name = self.session.state, self.selected()
+            parent = None
+            if name in dc.vm_index:
+                parent = f"vm:{name}"
+            elif name in dc.container_index:
+                c = dc.container_index[name]
+                parent = f"host:{c.host}" if c.host else f"vm:{c.vm}"
+            self.app.push_screen(AddContainerDialog(dc, self.lang, parent), self._apply_result)
+
+    def action_cpu(self, step: int) -> None:
+        name = self._need_selection()
+        if name is None or not self._allowed("update"):
+            return
+        dc = self.session.state
+        if name in dc.vm_index:
+            self.apply(Update(name=name, changes={"vcpus": dc.vm_index[name].vcpus + step}))
+            return
+        c = dc.container_index[name]
+        new = (c.cpu_limit_m or c.cpu_request_m or 0.0) + step * CPU_STEP_M
+        changes: dict[str, Any] = {"cpu_limit_m": new}
+        if c.cpu_request_m is not None and c.cpu_request_m > new > 0:
+            changes["cpu_request_m"] = new
+        self.apply(Update(name=name, changes=changes))
+
+    def action_memory(self, step: int) -> None:
+        name = self._need_selection()
+        if name is None or not self._allowed("update"):
+            return
+        dc = self.session.state
+        if name in dc.vm_index:
+            mem = dc.vm_index[name].memory_mib
+            size = MEM_STEP_VM if (mem >= 2048 if step > 0 else mem > 2048) else 512
+            self.apply(Update(name=name, changes={"memory_mib": mem + step * size}))
+            return
+        c = dc.container_index[name]
+        new = (c.mem_limit_mib or c.mem_request_mib or 0.0) + step * MEM_STEP_CTR
+        changes: dict[str, Any] = {"mem_limit_mib": new}
+        if c.mem_request_mib is not None and c.mem_request_mib > new > 0:
+            changes["mem_request_mib"] = new
+        self.apply(Update(name=name, changes=changes))
+
+    def action_demand(self) -> None:
+        name = self._need_selection()
+        if name is not None and self._allowed("set_demand"):
+            level = next_demand(demand_level(self.session.state, name))
+            self.apply(SetDemand(name=name, level=level))
+
+    def action_edit(self) -> None:
+        name = self._need_selection()
+        if name is None or not self._allowed("update"):
+            return
+        dc = self.session.state
+        workload = dc.vm_index.get(name) or dc.container_index[name]
+        self.app.push_screen(EditDialog(workload, self.lang), self._apply_result)
+
+    def action_remove(self) -> None:
+        name = self._need_selection()
+        if name is not None and self._allowed("remove"):
+            self.apply(Remove(name=name))
+
+    def fault_choices(self, name: str) -> list[tuple[str, Any]]:
+        """What ``f`` offers for the selected workload: (label, action) pairs."""
+        dc, lang = self.session.state, self.lang
+        out: list[tuple[str, Any]] = []
+        host = dc.host_index.get(dc.host_of(name) or "")
+        if host is not None and host.is_up:
+            out.append((t("labp.fault_menu.host_down", lang, host=host.name),
+                        Fail(name=host.name, fault="host-down")))
+            out.append((t("labp.fault_menu.host_panic", lang, host=host.name),
+                        Fail(name=host.name, fault="host-panic")))
+        elif host is not None:
+            out.append((t("labp.fault_menu.repair_host", lang, host=host.name), Repair(name=host.name)))
+        c = dc.container_index.get(name)
+        vm = dc.vm_index.get(name) or (dc.vm_index.get(c.vm or "") if c else None)
+        if vm is not None:
+            if vm.status.value == "running":
+                out.append((t("labp.fault_menu.guest_panic", lang, vm=vm.name),
+                            Fail(name=vm.name, fault="guest-panic")))
+            else:
+                out.append((t("labp.fault_menu.repair_vm", lang, vm=vm.name), Repair(name=vm.name)))
+        if c is not None:
+            if c.status.value == "running":
+                out.append((t("labp.fault_menu.crash", lang, name=c.name), Fail(name=c.name, fault="crash")))
+            else:
+                out.append((t("labp.fault_menu.restart", lang, name=c.name), Repair(name=c.name)))
+        return [(label, a) for label, a in out if self.session.allows(a.kind)]
+
+    def action_fail(self) -> None:
+        name = self._need_selection()
+        if name is None:
+            return
+        choices = self.fault_choices(name)
+        if not choices:
+            self.apply_refused_kind("fail")
+            return
+        actions = {str(i): a for i, (_, a) in enumerate(choices)}
+        self.app.push_screen(
+            ChoiceDialog(t("labp.fault_menu.title", self.lang, name=name),
+                         [(label, str(i)) for i, (label, _) in enumerate(choices)]),
+            lambda key: self._apply_result(actions.get(key or "")))
+
+    def action_move(self) -> None:
+        name = self._need_selection()
+        if name is None or not self._allowed("move"):
+            return
+        dc = self.session.state
+        vm = dc.vm_index.get(name)
+        if vm is None:
+            self._set_message(t("labp.msg.only_vms_move", self.lang))
+            return
+        hosts = [h.name for h in dc.hosts if h.name != vm.host and supports_vms(h.hypervisor)]
+        if not hosts:
+            self._set_message(t("labp.msg.no_other_host", self.lang))
+            return
+        self.app.push_screen(
+            ChoiceDialog(t("labp.move_title", self.lang, name=name, host=vm.host),
+                         [(h, h) for h in hosts]),
+            lambda host: self._apply_result(Move(name=name, host=host) if host else None))
+
+    def action_undo(self) -> None:
+        self.undo()
+
+    def action_redo(self) -> None:
+        self.redo()
+
+    def action_reset(self) -> None:
+        self.reset()
+
+    def action_cycle_view(self) -> None:
+        self.cycle_view()

@@ -1,0 +1,171 @@
+"""Shared text helpers for the lab panel's views: styled line building with cell-width padding,
+quantities, CPU-ready markers, demand levels and localized fault and isolation wording.
+
+Styles are Textual theme tokens (``$error``, ``$warning`` …) resolved by the widget that shows
+the :class:`~textual.content.Content`; the same content's ``.plain`` is the plain-text twin.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.content import Content
+
+from virtlab.core.actions import CPU_LEVELS, MEM_LEVELS
+from virtlab.core.models import Datacenter
+from virtlab.core.units import fmt_gib, fmt_mib
+from virtlab.course.i18n import t
+
+DEMAND_CYCLE = ("idle", "normal", "peak", "leak")
+#: Styles for the host memory states of the ESXi minFree model.
+STATE_STYLE = {"high": "$success", "clear": "$success", "soft": "$warning", "hard": "$error",
+               "low": "bold $error"}
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut or padded to exactly ``width`` terminal cells (Korean is two cells wide)."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        out, used = [], 0
+        for ch in text:
+            w = cell_len(ch)
+            if used + w > width - 1:
+                break
+            out.append(ch)
+            used += w
+        text = "".join(out) + "…"
+    return text + " " * (width - cell_len(text))
+
+
+class Lines:
+    """Builds a block of styled lines; ``content()`` for the screen, ``plain()`` for the twin."""
+
+    def __init__(self) -> None:
+        self._parts: list[str | tuple[str, str]] = []
+
+    def add(self, text: str, style: str = "") -> Lines:
+        self._parts.append((text, style) if style else text)
+        return self
+
+    def cell(self, text: str, width: int, style: str = "") -> Lines:
+        return self.add(fit(text, width), style)
+
+    def nl(self) -> Lines:
+        self._parts.append("\n")
+        return self
+
+    def line(self, text: str = "", style: str = "") -> Lines:
+        return self.add(text, style).nl()
+
+    def content(self) -> Content:
+        parts = list(self._parts)
+        while parts and parts[-1] == "\n":
+            parts.pop()
+        return Content.assemble(*parts)
+
+    def plain(self) -> str:
+        return self.content().plain
+
+
+def qty(resource: str, value: float) -> str:
+    """A resource amount in its unit: vCPUs, MiB/GiB of RAM, GiB/TiB of disk."""
+    if resource == "ram":
+        return fmt_mib(value)
+    if resource == "disk":
+        return fmt_gib(value)
+    return f"{value:.3g}" if value != int(value) else f"{value:.0f}"
+
+
+def ready_mark(pct: float) -> tuple[str, str, str]:
+    """VMware KB 2002181 bands per vCPU: (<5 % healthy, 5–10 % warning, ≥ 10 % problem)."""
+    if pct >= 10:
+        return "✗", "bold $error", "problem"
+    if pct >= 5:
+        return "!", "$warning", "warning"
+    return "✓", "$success", "healthy"
+
+
+def demand_level(dc: Datacenter, name: str) -> str:
+    """The demand preset a workload is at (``custom`` when set by numbers)."""
+    vm = dc.vm_index.get(name)
+    if vm is not None:
+        cpu = vm.cpu_demand / vm.vcpus
+        mem = vm.mem_active_mib / vm.memory_mib
+        for level in reversed(DEMAND_CYCLE):
+            if abs(CPU_LEVELS[level] - cpu) < 1e-6 and abs(min(1.0, MEM_LEVELS[level]) - mem) < 1e-6:
+                return level
+        return "custom"
+    c = dc.container_index.get(name)
+    if c is None:
+        return "custom"
+    cpu_base = c.cpu_limit_m or c.cpu_request_m or 1000.0
+    mem_base = c.mem_limit_mib or c.mem_request_mib or 512.0
+    for level in DEMAND_CYCLE:
+        if (abs(CPU_LEVELS[level] * cpu_base - c.cpu_demand_m) < 1e-6
+                and abs(MEM_LEVELS[level] * mem_base - c.mem_demand_mib) < 1e-6):
+            return level
+    return "custom"
+
+
+def next_demand(level: str) -> str:
+    if level not in DEMAND_CYCLE:
+        return "normal"
+    return DEMAND_CYCLE[(DEMAND_CYCLE.index(level) + 1) % len(DEMAND_CYCLE)]
+
+
+def demand_text(level: str, lang: str) -> str:
+    return t(f"labp.demand.{level}", lang)
+
+
+def fault_text(fault: str, lang: str) -> str:
+    """``host:esx-1`` → "esx-1 fails (power/hardware)" in ``lang``."""
+    kind, _, subject = fault.partition(":")
+    return t(f"labp.fault.{kind}", lang, name=subject)
+
+
+def shared_text(item: str, lang: str) -> str:
+    """One thing two workloads share ("hardware", "datastore ds-1" …) in ``lang``."""
+    if item.startswith("datastore "):
+        return t("labp.shared.datastore", lang, name=item.removeprefix("datastore "))
+    return t("labp.shared." + item.replace(" ", "_"), lang)
+
+
+def level_text(level_name: str, lang: str) -> str:
+    return t(f"labp.level.{level_name.lower()}", lang)
+
+
+def status_style(status: str) -> str:
+    return "" if status == "running" else "$warning" if status == "off" else "bold $error"
+
+
+def status_text(status: str, lang: str) -> str:
+    return t(f"labp.status.{status}", lang)
+
+
+def describe(action: object, lang: str) -> str:
+    """A core action in words, in ``lang`` (the engine's ``describe()`` is English only)."""
+    kind = getattr(action, "kind", "")
+    if kind == "add_vm":
+        vm = action.vm  # type: ignore[attr-defined]
+        return t("labp.act.add_vm", lang, name=vm.name, vcpus=vm.vcpus, memory=fmt_mib(vm.memory_mib),
+                 host=vm.host)
+    if kind == "add_container":
+        c = action.container  # type: ignore[attr-defined]
+        return t("labp.act.add_container", lang, name=c.name, where=c.vm or c.host)
+    if kind == "update":
+        changes = ", ".join(f"{k}={v}" for k, v in action.changes.items() if k != "disks")  # type: ignore[attr-defined]
+        if "disks" in action.changes:  # type: ignore[attr-defined]
+            changes = ", ".join(x for x in (changes, "disks") if x)
+        return t("labp.act.update", lang, name=action.name, changes=changes)  # type: ignore[attr-defined]
+    if kind == "set_demand":
+        return t("labp.act.set_demand", lang, name=action.name,  # type: ignore[attr-defined]
+                 level=demand_text(action.level or "custom", lang))  # type: ignore[attr-defined]
+    if kind == "move":
+        return t("labp.act.move", lang, name=action.name, host=action.host)  # type: ignore[attr-defined]
+    if kind == "fail":
+        return t("labp.act.fail", lang, name=action.name,  # type: ignore[attr-defined]
+                 fault=t(f"labp.faultkind.{action.fault or 'default'}", lang))  # type: ignore[attr-defined]
+    if kind in ("remove", "repair"):
+        return t(f"labp.act.{kind}", lang, name=action.name)  # type: ignore[attr-defined]
+    describe_en = getattr(action, "describe", None)
+    return describe_en() if callable(describe_en) else str(action)

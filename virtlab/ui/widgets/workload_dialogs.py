@@ -1,0 +1,164 @@
+"""Dialogs that add a workload: a VM (an m1 flavor or a custom size, on a host) and a
+container (on a host OS or in a VM, with requests and limits and a live QoS preview).
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Input, Select, Static
+
+from virtlab.core.actions import CPU_LEVELS, MEM_LEVELS, AddContainer, AddVM
+from virtlab.core.capacity import FLAVOR_INDEX, FLAVORS
+from virtlab.core.containers import oom_score_adj, qos_class
+from virtlab.core.hypervisors import PROFILES, supports_vms
+from virtlab.core.models import VM, Container, Datacenter, VirtualDisk
+from virtlab.core.units import fmt_gib, fmt_mib
+from virtlab.course.i18n import t
+from virtlab.ui.widgets.form_dialog import FormDialog
+
+
+def model_error(e: ValidationError) -> str:
+    first = e.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "value"
+    return f"{where}: {first['msg']}"
+
+
+def free_name(dc: Datacenter, prefix: str) -> str:
+    taken = set(dc.vm_index) | set(dc.container_index) | set(dc.host_index)
+    n = 1
+    while f"{prefix}-{n}" in taken:
+        n += 1
+    return f"{prefix}-{n}"
+
+
+def datastore_for(dc: Datacenter, host: str) -> str | None:
+    """The host's local datastore, else the first shared one it sees."""
+    local = [d.name for d in dc.datastores if d.hosts == (host,)]
+    if local:
+        return local[0]
+    seen = [d.name for d in dc.datastores if d.visible_from(host)]
+    return seen[0] if seen else None
+
+
+class AddVMDialog(FormDialog):
+    """Pick a flavor (fills the sizes) or type a custom size; pick the host."""
+
+    TITLE_KEY = "labp.form.add_vm_title"
+
+    def __init__(self, dc: Datacenter, lang: str, host: str | None = None) -> None:
+        super().__init__(lang)
+        self.dc = dc
+        self.hosts = [h.name for h in dc.hosts if supports_vms(h.hypervisor)]
+        self.host = host if host in self.hosts else (self.hosts[0] if self.hosts else None)
+
+    def fields(self) -> ComposeResult:
+        flavors = [(f"{f.name}  {f.vcpus} vCPU · {fmt_mib(f.memory_mib)} · {fmt_gib(f.disk_gib)}",
+                    f.name) for f in FLAVORS]
+        flavors.append((t("labp.form.custom", self.lang), "custom"))
+        small = FLAVOR_INDEX["m1.small"]
+        yield self.row("labp.form.flavor", Select(flavors, value="m1.small", allow_blank=False,
+                                                  id="f-flavor"))
+        yield self.row("lab.name", Input(free_name(self.dc, "vm"), id="f-name"))
+        yield self.row("labp.form.vcpus", Input(str(small.vcpus), id="f-vcpus"))
+        yield self.row("labp.form.memory", Input(fmt_mib(small.memory_mib), id="f-memory"))
+        yield self.row("labp.form.disk", Input(fmt_gib(small.disk_gib), id="f-disk"))
+        hosts = [(h, h) for h in self.hosts]
+        yield self.row("lab.host", Select(hosts, value=self.host or Select.BLANK,
+                                          allow_blank=not hosts, id="f-host"))
+
+    @on(Select.Changed, "#f-flavor")
+    def _flavor(self, event: Select.Changed) -> None:
+        f = FLAVOR_INDEX.get(str(event.value))
+        if f is None:
+            return
+        self.query_one("#f-vcpus", Input).value = str(f.vcpus)
+        self.query_one("#f-memory", Input).value = fmt_mib(f.memory_mib)
+        self.query_one("#f-disk", Input).value = fmt_gib(f.disk_gib)
+
+    def build(self) -> AddVM:
+        host = self.query_one("#f-host", Select).value
+        if not isinstance(host, str):
+            raise ValueError(t("labp.form.no_host", self.lang))
+        try:
+            vcpus = int(self.value("f-vcpus"))
+        except ValueError:
+            raise ValueError(t("labp.form.bad_value", self.lang, field="vCPU",
+                               error=self.value("f-vcpus"))) from None
+        memory = self.opt_mib("f-memory")
+        disk = self.opt_gib("f-disk")
+        if memory is None:
+            raise ValueError(t("labp.form.required", self.lang, field=t("labp.form.memory", self.lang)))
+        ds = datastore_for(self.dc, host)
+        try:
+            vm = VM(name=self.value("f-name"), host=host, vcpus=vcpus, memory_mib=memory,
+                    disks=(VirtualDisk(size_gib=disk, datastore=ds),) if disk and ds else (),
+                    cpu_demand=CPU_LEVELS["normal"] * vcpus,
+                    mem_active_mib=MEM_LEVELS["normal"] * memory)
+        except ValidationError as e:
+            raise ValueError(model_error(e)) from None
+        return AddVM(vm=vm)
+
+
+class AddContainerDialog(FormDialog):
+    """Place a container on a host OS or in a VM; requests/limits with a QoS preview."""
+
+    TITLE_KEY = "labp.form.add_container_title"
+
+    def __init__(self, dc: Datacenter, lang: str, parent: str | None = None) -> None:
+        super().__init__(lang)
+        self.dc = dc
+        self.places = [(f"{t('labp.form.on_host', lang)} {h.name}", f"host:{h.name}")
+                       for h in dc.hosts if PROFILES[h.hypervisor].runs_host_containers]
+        self.places += [(f"{t('labp.form.in_vm', lang)} {v.name}", f"vm:{v.name}") for v in dc.vms]
+        values = [v for _, v in self.places]
+        self.parent = parent if parent in values else (values[0] if values else None)
+
+    def fields(self) -> ComposeResult:
+        yield self.row("lab.name", Input(free_name(self.dc, "ctr"), id="f-name"))
+        yield self.row("labp.form.place", Select(self.places, value=self.parent or Select.BLANK,
+                                                 allow_blank=not self.places, id="f-place"))
+        yield self.row("labp.form.cpu_request", Input("250m", id="f-cpu-request"))
+        yield self.row("labp.form.cpu_limit", Input("500m", id="f-cpu-limit"))
+        yield self.row("labp.form.mem_request", Input("256 MiB", id="f-mem-request"))
+        yield self.row("labp.form.mem_limit", Input("512 MiB", id="f-mem-limit"))
+
+    def on_mount(self) -> None:
+        self._preview()
+
+    def container(self) -> Container:
+        place = self.query_one("#f-place", Select).value
+        if not isinstance(place, str):
+            raise ValueError(t("labp.form.no_place", self.lang))
+        kind, _, parent = place.partition(":")
+        cpu_req, cpu_lim = self.opt_millicores("f-cpu-request"), self.opt_millicores("f-cpu-limit")
+        mem_req, mem_lim = self.opt_mib("f-mem-request"), self.opt_mib("f-mem-limit")
+        cpu_base = cpu_lim or cpu_req or 1000.0
+        mem_base = mem_lim or mem_req or 512.0
+        try:
+            return Container(
+                name=self.value("f-name"), host=parent if kind == "host" else None,
+                vm=parent if kind == "vm" else None, cpu_request_m=cpu_req, cpu_limit_m=cpu_lim,
+                mem_request_mib=mem_req, mem_limit_mib=mem_lim,
+                cpu_demand_m=CPU_LEVELS["normal"] * cpu_base,
+                mem_demand_mib=MEM_LEVELS["normal"] * mem_base)
+        except ValidationError as e:
+            raise ValueError(model_error(e)) from None
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _preview(self) -> None:
+        preview = self.query_one("#form-preview", Static)
+        try:
+            c = self.container()
+        except ValueError as e:
+            preview.update(str(e))
+            return
+        node = self.dc.host_index.get(c.host or "") or self.dc.vm_index.get(c.vm or "")
+        node_mib = node.memory_mib if node is not None else 1.0
+        preview.update(t("labp.form.qos_preview", self.lang, qos=qos_class(c).value,
+                         oom=oom_score_adj(c, node_mib)))
+
+    def build(self) -> AddContainer:
+        return AddContainer(container=self.container())

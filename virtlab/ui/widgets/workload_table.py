@@ -1,0 +1,144 @@
+"""The lab's workload table: one row per VM or container, updated cell by cell from the report.
+
+Rows are keyed by workload name. :meth:`WorkloadTable.sync` compares each new row with the one
+shown and updates only the cells that changed, so a key press on a large sandbox does not
+rebuild thousands of rows; adding or removing a workload (a change of row order) rebuilds.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import DataTable
+
+from virtlab.core.models import Datacenter
+from virtlab.core.report import Report, WorkloadReport
+from virtlab.core.units import fmt_mib
+from virtlab.course.i18n import t
+from virtlab.ui.widgets.labtext import demand_level, demand_text, ready_mark, status_text
+
+COLUMNS = ("name", "kind", "on", "status", "size", "demand", "cpu", "memory", "qos")
+
+
+def _cpu_m(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}m"
+
+
+def _mem(value: float | None) -> str:
+    return "—" if value is None else fmt_mib(value)
+
+
+class WorkloadTable(DataTable):
+    """Workloads with their size, demand, CPU entitlement / ready and memory / OOM."""
+
+    DEFAULT_CSS = """
+    WorkloadTable { height: auto; max-height: 12; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._rows: dict[str, tuple] = {}
+        self._order: list[str] = []
+        self._lang = "en"
+        self._styles: dict[str, Style] = {}
+
+    # ------------------------------------------------------------------ public
+
+    def selected(self) -> str | None:
+        """The workload under the cursor, or None when the table is empty."""
+        if not self._order or self.cursor_row < 0:
+            return None
+        return self._order[min(self.cursor_row, len(self._order) - 1)]
+
+    def select(self, name: str) -> None:
+        if name in self._rows:
+            self.move_cursor(row=self._order.index(name))
+
+    def sync(self, report: Report, dc: Datacenter, lang: str) -> None:
+        """Show ``report``: update changed cells, or rebuild when rows came or went."""
+        if lang != self._lang or not self.columns:
+            self._lang = lang
+            self._rebuild(report, dc, columns=True)
+            return
+        names = [w.name for w in report.workloads]
+        if names != self._order:
+            self._rebuild(report, dc)
+            return
+        for w in report.workloads:
+            row = self._row(w, dc)
+            old = self._rows[w.name]
+            if row != old:
+                for key, new, was in zip(COLUMNS, row, old, strict=True):
+                    if new != was:
+                        self.update_cell(w.name, key, new, update_width=True)
+                self._rows[w.name] = row
+
+    # ------------------------------------------------------------------ rows
+
+    def _rebuild(self, report: Report, dc: Datacenter, *, columns: bool = False) -> None:
+        keep = self.selected()
+        self.clear(columns=columns)
+        if columns or not self.columns:
+            for key in COLUMNS:
+                self.add_column(t(f"labp.col.{key}", self._lang), key=key)
+        self._rows = {w.name: self._row(w, dc) for w in report.workloads}
+        self._order = list(self._rows)
+        self.add_rows_keyed(self._rows)
+        if keep in self._rows:
+            self.move_cursor(row=self._order.index(keep), animate=False)
+
+    def add_rows_keyed(self, rows: dict[str, tuple]) -> None:
+        for name, row in rows.items():
+            self.add_row(*row, key=name)
+
+    def _style(self, token: str) -> Style:
+        """A theme colour (``error``, ``warning`` …) as a Rich style for a table cell."""
+        if token not in self._styles:
+            try:
+                value = self.app.get_css_variables().get(token, "")
+                self._styles[token] = Style(color=value) if value else Style(bold=True)
+            except Exception:  # no app or an unparsable colour: fall back on emphasis
+                self._styles[token] = Style(bold=True)
+        return self._styles[token]
+
+    def _row(self, w: WorkloadReport, dc: Datacenter) -> tuple:
+        lang = self._lang
+        status_style = "" if w.status == "running" else "warning" if w.status == "off" else "error"
+        status = Text(status_text(w.status, lang),
+                      style=self._style(status_style) if status_style else "")
+        if w.kind == "vm":
+            size = f"{w.vcpus:g} vCPU · {fmt_mib(w.memory_mib)}"
+            vm = dc.vm_index.get(w.name)
+            qos = t("labp.table.shares", lang, level=vm.cpu_shares if vm else "—")
+        else:
+            c = dc.container_index.get(w.name)
+            size = (f"{_cpu_m(c.cpu_request_m)}/{_cpu_m(c.cpu_limit_m)} · "
+                    f"{_mem(c.mem_request_mib)}/{_mem(c.mem_limit_mib)}") if c else "—"
+            qos = f"{w.container.qos.value} · {w.container.oom_score_adj}" if w.container else "—"
+        cpu: Text | str = "—"
+        if w.cpu is not None:
+            if w.kind == "vm":
+                mark, _style, level = ready_mark(w.cpu.ready_pct)
+                token = {"healthy": "success", "warning": "warning", "problem": "error"}[level]
+                cpu = Text.assemble(
+                    f"{w.cpu.entitlement_mhz:,.0f}/{w.cpu.demand_mhz:,.0f} · ",
+                    (f"{mark} {w.cpu.ready_pct:.1f}%", self._style(token)),
+                )
+            else:
+                cpu = f"{w.cpu.entitlement_mhz:,.0f}/{w.cpu.demand_mhz:,.0f} · {w.cpu.ready_pct:.0f}%"
+        memory: Text | str = "—"
+        if w.kind == "vm" and w.vm_memory is not None:
+            m = w.vm_memory
+            taken = m.balloon_mib + m.compressed_mib + m.swapped_mib
+            memory = fmt_mib(m.consumed_mib) + (
+                f" (−{fmt_mib(taken)})" if taken > 0.5 else "")
+        elif w.container is not None:
+            if w.container.killed is not None:
+                memory = Text(t(f"labp.table.oom_{w.container.killed.value}", lang),
+                              style=self._style("error"))
+            else:
+                memory = fmt_mib(w.container.usage_mib)
+        return (
+            w.name, t(f"labp.kind.{w.kind}", lang), w.parent, status, size,
+            demand_text(demand_level(dc, w.name), lang), cpu, memory, qos,
+        )
