@@ -162,7 +162,6 @@ class VirtlabApp(App[None]):
 
         if not self.catalog.lessons:
             self.load()
-        self.theme = "textual-dark"
         self.push_screen(CatalogScreen())
         if self.startup_notice:
             self.notify(self.startup_notice, severity="warning", timeout=15)

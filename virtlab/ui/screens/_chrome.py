@@ -67,6 +67,26 @@ class KeyBar(Static):
         self.update(self._content(lang))
 
 
+class TitleBar(Static):
+    """One line at the top: the app name and where the student is (the screen's sub-title).
+
+    Lighter than Textual's Header (one widget, no clock), so the catalog paints sooner.
+    """
+
+    DEFAULT_CSS = """
+    TitleBar { dock: top; height: 1; width: 1fr; background: $panel; padding: 0 1;
+               text-style: bold; }
+    """
+
+    def on_mount(self) -> None:
+        self.watch(self.screen, "title", self._show)
+        self.watch(self.screen, "sub_title", self._show)
+
+    def _show(self, _value: object = None) -> None:
+        title, sub = self.screen.title or "", self.screen.sub_title or ""
+        self.update(Content.assemble((title, "bold $accent"), (f"  {sub}" if sub else "")))
+
+
 class TooSmall(Static):
     """A banner shown only while the app has the ``-cramped`` class."""
 

@@ -8,14 +8,15 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
+from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Button, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
-from virtlab.ui.screens._chrome import KeyBar, TooSmall, bindings_of, refresh_chrome
+from virtlab.ui.screens._chrome import KeyBar, TitleBar, TooSmall, bindings_of, refresh_chrome
 
 STATE_MARK = {"not_started": ("○", "$text-muted"), "in_progress": ("◐", "$warning"),
               "done": ("●", "$success")}
@@ -40,35 +41,29 @@ class CatalogScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from virtlab.ui.app import VirtlabApp
 
-        yield Header(show_clock=False, icon="≡")
+        yield TitleBar()
         yield TooSmall(self.lang)
         with Vertical(id="catalog-body"):
-            with Horizontal(id="catalog-actions"):
-                yield Button("", id="continue", variant="primary", compact=True)
-                yield Button("", id="sandbox", compact=True)
-                yield Button("", id="glossary", compact=True)
-                yield Button("", id="export", compact=True)
+            yield Static("", id="catalog-actions")
             yield Static("", id="catalog-count")
             yield OptionList(id="lesson-list")
             yield Static("", id="lesson-summary")
         yield KeyBar([*bindings_of(CatalogScreen), *bindings_of(VirtlabApp)], self.lang)
 
     def on_mount(self) -> None:
-        self.set_lang(self.lang)
+        self.set_lang(self.lang, lessons=False)  # the list is filled on screen resume
 
     def on_screen_resume(self) -> None:
         self.refresh_lessons()
 
     # ------------------------------------------------------------------ content
 
-    def set_lang(self, lang: str) -> None:
+    def set_lang(self, lang: str, lessons: bool = True) -> None:
         self.title = t("app.title", lang)
         self.sub_title = t("catalog.title", lang)
         refresh_chrome(self, lang)
-        self.query_one("#sandbox", Button).label = t("catalog.sandbox", lang)
-        self.query_one("#glossary", Button).label = t("catalog.glossary", lang)
-        self.query_one("#export", Button).label = t("catalog.export", lang)
-        self.refresh_lessons()
+        if lessons:
+            self.refresh_lessons()
 
     def refresh_lessons(self) -> None:
         """Rebuild the list from the catalog and progress (keeps the highlight)."""
@@ -104,10 +99,20 @@ class CatalogScreen(Screen[None]):
             count += "  " + t("catalog.lesson_problems", lang, count=problems)
         self.query_one("#catalog-count", Static).update(count)
         last = progress.last_lesson and catalog.get(progress.last_lesson, lang)
-        button = self.query_one("#continue", Button)
-        button.label = (t("catalog.continue_lesson", lang, title=last.title) if last
-                        else t("catalog.start", lang))
+        resume = (t("catalog.continue_lesson", lang, title=last.title) if last
+                  else t("catalog.start", lang))
+        self.query_one("#catalog-actions", Static).update(self._actions_line(resume))
         self._show_summary()
+
+    def _actions_line(self, resume: str) -> Content:
+        """Clickable links: continue, sandbox, glossary, export (each also has a key)."""
+        lang = self.lang
+        links = [("screen.continue", "c", resume), ("screen.sandbox", "s", t("catalog.sandbox", lang)),
+                 ("app.glossary", "g", t("catalog.glossary", lang)),
+                 ("screen.export", "e", t("catalog.export", lang))]
+        parts = [Content.from_markup(f"[@click={action}][b $accent]{key}[/] {escape(label)}[/]")
+                 for action, key, label in links]
+        return Content("   ").join(parts)
 
     def _highlight(self, listing: OptionList, lesson_id: str | None) -> None:
         index = None
@@ -157,19 +162,3 @@ class CatalogScreen(Screen[None]):
 
     def action_export(self) -> Path | None:
         return self.app.export()  # type: ignore[attr-defined]
-
-    @on(Button.Pressed, "#continue")
-    def _continue(self) -> None:
-        self.action_continue()
-
-    @on(Button.Pressed, "#sandbox")
-    def _sandbox(self) -> None:
-        self.action_sandbox()
-
-    @on(Button.Pressed, "#glossary")
-    def _glossary(self) -> None:
-        self.app.action_glossary()  # type: ignore[attr-defined]
-
-    @on(Button.Pressed, "#export")
-    def _export(self) -> None:
-        self.action_export()

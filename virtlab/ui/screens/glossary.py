@@ -11,11 +11,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
-from virtlab.ui.screens._chrome import KeyBar, TooSmall, bindings_of, refresh_chrome
+from virtlab.ui.screens._chrome import KeyBar, TitleBar, TooSmall, bindings_of, refresh_chrome
 
 
 def matches(term: dict[str, Any], query: str) -> bool:
@@ -42,7 +42,7 @@ class GlossaryScreen(Screen[None]):
         return self.app.lang  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield TitleBar()
         yield TooSmall(self.lang)
         with Vertical(id="glossary-body"):
             yield Input(id="glossary-filter")

@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
 from virtlab.course.progress import mark_goal, set_section, set_state, use_hint
-from virtlab.ui.screens._chrome import KeyBar, TooSmall, bindings_of, refresh_chrome
+from virtlab.ui.screens._chrome import KeyBar, TitleBar, TooSmall, bindings_of, refresh_chrome
 from virtlab.ui.widgets.goals_panel import GoalsPanel
 
 
@@ -68,7 +68,7 @@ class LessonScreen(Screen[None]):
         wanted = self._start_step if self._start_step is not None else saved
         self.step = max(0, min(wanted, len(self.lesson.sections) - 1))
         self.session = app.session_for(self.lesson.lab)
-        yield Header(show_clock=False, icon="≡")
+        yield TitleBar()
         yield TooSmall(self.lang)
         with Horizontal(id="lesson-main"):
             with Vertical(id="lesson-pane"):

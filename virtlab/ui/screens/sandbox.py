@@ -9,10 +9,9 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header
 
 from virtlab.course.i18n import t
-from virtlab.ui.screens._chrome import KeyBar, TooSmall, bindings_of, refresh_chrome
+from virtlab.ui.screens._chrome import KeyBar, TitleBar, TooSmall, bindings_of, refresh_chrome
 
 
 def default_state() -> Any:
@@ -49,7 +48,7 @@ class SandboxScreen(Screen[None]):
 
         lab_panel, _quiz = lab_widget_classes()
         self.lab_panel = lab_panel(self.session, self.lang, id="lab-panel")
-        yield Header(show_clock=False, icon="≡")
+        yield TitleBar()
         yield TooSmall(self.lang)
         yield self.lab_panel
         shown = [b for b in bindings_of(lab_panel) if b.show][:8]
