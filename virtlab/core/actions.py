@@ -275,7 +275,7 @@ class Move(_Action):
         return f"move {self.name} to {self.host}"
 
 
-FaultKind = Literal["host-down", "host-panic", "guest-panic", "crash", "power-off"]
+FaultKind = Literal["host-down", "host-panic", "guest-panic", "crash", "power-off", "disk-lost"]
 
 
 class Fail(_Action):
@@ -292,6 +292,10 @@ class Fail(_Action):
             return dc.evolve(hosts=_update(dc.hosts, host.name, host.model_copy(update={"status": status})))
         status_w = WorkloadStatus.OFF if self.fault == "power-off" else WorkloadStatus.CRASHED
         vm = dc.vm_index.get(self.name)
+        if vm is not None and self.fault == "disk-lost":
+            disks = tuple(d.model_copy(update={"lost": True}) for d in vm.disks)
+            new = vm.model_copy(update={"disks": disks, "status": WorkloadStatus.CRASHED})
+            return dc.evolve(vms=_update(dc.vms, vm.name, new))
         if vm is not None:
             return dc.evolve(vms=_update(dc.vms, vm.name, vm.model_copy(update={"status": status_w})))
         c = dc.container_index.get(self.name)
@@ -315,6 +319,12 @@ class Repair(_Action):
             return dc.evolve(hosts=_update(dc.hosts, host.name, host.model_copy(update={"status": HostStatus.UP})))
         vm = dc.vm_index.get(self.name)
         if vm is not None:
+            if any(d.lost for d in vm.disks):
+                raise _refuse(
+                    "disk_lost", vm.name,
+                    f"{vm.name}'s base disk is lost: restarting cannot help, only a restore from backup",
+                    vm=vm.name,
+                )
             return dc.evolve(vms=_update(dc.vms, vm.name, vm.model_copy(update={"status": WorkloadStatus.RUNNING})))
         c = dc.container_index.get(self.name)
         if c is not None:
@@ -342,13 +352,25 @@ class SetPolicy(_Action):
         return f"set policy {', '.join(f'{k}={v}' for k, v in self.changes.items())}"
 
 
+from virtlab.core.lifecycle import (  # noqa: E402  (they build on the helpers above)
+    Advance,
+    Backup,
+    Consolidate,
+    Restore,
+    Revert,
+    TakeSnapshot,
+    Write,
+)
+
 Action = Annotated[
-    AddHost | AddVM | AddContainer | Remove | Update | SetDemand | Move | Fail | Repair | SetPolicy,
+    AddHost | AddVM | AddContainer | Remove | Update | SetDemand | Move | Fail | Repair | SetPolicy
+    | TakeSnapshot | Write | Revert | Consolidate | Backup | Restore | Advance,
     Field(discriminator="kind"),
 ]
 ACTION_KINDS: tuple[str, ...] = (
     "add_host", "add_vm", "add_container", "remove", "update", "set_demand", "move", "fail",
-    "repair", "set_policy",
+    "repair", "set_policy", "snapshot", "write", "revert", "consolidate", "backup", "restore",
+    "advance",
 )
 
 
@@ -409,8 +431,10 @@ def _affected(before: Datacenter, after: Datacenter, action: _Action) -> tuple[s
 def apply(dc: Datacenter, action: _Action) -> Datacenter:
     """Apply ``action``; raise :class:`Refused` if it breaks a rule the old state kept."""
     after = action.apply(dc)
-    if isinstance(action, SetDemand | Fail | Remove):
-        return after  # demand and faults are what the simulator is for; removing only frees
+    if isinstance(action, SetDemand | Fail | Remove | Write | Advance | TakeSnapshot):
+        # Demand, faults, writes and time are what the simulator is for; a full datastore is
+        # an outcome to show, not a request to refuse. Removing only frees.
+        return after
     hosts, stores, nodes = _affected(dc, after, action)
     old = _violations(dc, hosts, stores, nodes)
     new = _violations(after, hosts, stores, nodes)

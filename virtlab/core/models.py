@@ -146,11 +146,23 @@ class Datastore(Frozen):
         return not self.hosts or host in self.hosts
 
 
+class Snapshot(Frozen):
+    """A VM snapshot: from the moment it is taken the disk below it is read-only and every
+    write lands in a delta file, which grows on write up to the disk's own size (vSphere
+    "Using snapshots to manage virtual machines")."""
+
+    name: Name
+    delta_gib: NonNegFloat = 0.0
+    age_h: NonNegFloat = 0.0
+
+
 class VirtualDisk(Frozen):
     size_gib: PositiveFloat
     provisioning: Provisioning = Provisioning.THIN
     datastore: Name
     written_gib: NonNegFloat = 0.0
+    snapshots: tuple[Snapshot, ...] = ()  # oldest first; writes go to the newest delta
+    lost: bool = False  # the base disk is gone: no snapshot can bring it back
 
     @model_validator(mode="after")
     def _written_fits(self) -> VirtualDisk:
@@ -161,9 +173,27 @@ class VirtualDisk(Frozen):
         return self
 
     @property
-    def allocated_gib(self) -> float:
-        """Space taken on the datastore: thin grows on write, thick takes all at creation."""
+    def base_allocated_gib(self) -> float:
+        """The base disk: thin grows on write, thick takes all of its size at creation."""
+        if self.lost:
+            return 0.0
         return self.written_gib if self.provisioning is Provisioning.THIN else self.size_gib
+
+    @property
+    def snapshot_gib(self) -> float:
+        return sum(s.delta_gib for s in self.snapshots)
+
+    @property
+    def allocated_gib(self) -> float:
+        """Space taken on the datastore now: the base plus every snapshot delta."""
+        return self.base_allocated_gib + self.snapshot_gib
+
+    @property
+    def worst_case_gib(self) -> float:
+        """Space it can come to take: a thin base grows to its size, and so can every delta."""
+        if self.lost:
+            return self.snapshot_gib
+        return self.size_gib * (1 + len(self.snapshots))
 
 
 Shares = ShareLevel | Annotated[int, Field(ge=1, le=1_000_000)]
@@ -191,6 +221,8 @@ class VM(Frozen):
     cpu_demand: NonNegFloat = 0.0
     mem_active_mib: NonNegFloat = 0.0
     status: WorkloadStatus = WorkloadStatus.RUNNING
+    #: Hours since the last backup (a copy kept off this VM's datastore); None = never.
+    backup_age_h: NonNegFloat | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> VM:
@@ -271,6 +303,7 @@ class Datacenter(Frozen):
     """Everything the simulator knows: hosts, storage, workloads and the policy."""
 
     name: str = ""
+    clock_h: NonNegFloat = 0.0  # simulated hours since the lab started
     policy: Policy = Policy()
     hosts: tuple[Host, ...] = ()
     datastores: tuple[Datastore, ...] = ()

@@ -2,8 +2,9 @@
 
 vSphere Storage guide: a thin disk grows on write and can overcommit a datastore; thick
 (lazy- or eager-zeroed) takes its whole size at creation. A full datastore stops writes for
-every thin disk on it — those VMs pause with "no space left". The default "Datastore usage on
-disk" alarm warns at 75 % and alerts at 85 %.
+every thin disk on it — those VMs pause with "no space left" — and so does every snapshot
+delta, which grows on write like a thin disk, up to its disk's size. The default "Datastore
+usage on disk" alarm warns at 75 % and alerts at 85 %.
 """
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ class DatastoreUsage:
     allocated_gib: float = 0.0  # thick sizes + thin written
     written_gib: float = 0.0
     thick_gib: float = 0.0
+    snapshot_gib: float = 0.0  # every snapshot delta on it
+    worst_case_gib: float = 0.0  # if every thin disk and delta grew to its disk's size
     thin_vms: list[str] = field(default_factory=list)
+    oldest_snapshot_h: float | None = None
+
+    @property
+    def worst_case_free_gib(self) -> float:
+        return self.capacity_gib - self.worst_case_gib
 
     @property
     def free_gib(self) -> float:
@@ -70,7 +78,12 @@ def datastore_usage(dc: Datacenter) -> dict[str, DatastoreUsage]:
             u.provisioned_gib += disk.size_gib
             u.allocated_gib += disk.allocated_gib
             u.written_gib += disk.written_gib
-            if disk.provisioning is Provisioning.THIN:
+            u.snapshot_gib += disk.snapshot_gib
+            u.worst_case_gib += disk.worst_case_gib
+            for snap in disk.snapshots:
+                if u.oldest_snapshot_h is None or snap.age_h > u.oldest_snapshot_h:
+                    u.oldest_snapshot_h = snap.age_h
+            if disk.provisioning is Provisioning.THIN or disk.snapshots:
                 if vm.name not in u.thin_vms:
                     u.thin_vms.append(vm.name)
             else:

@@ -329,3 +329,81 @@ def _container_limits(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verd
             return Verdict(False, f"{c.name}: cpu.max \"{got}\", want \"{int(want_m * 100)} 100000\"",
                            f"{c.name}: cpu.max \"{got}\", 목표 \"{int(want_m * 100)} 100000\"")
     return Verdict(True, f"{c.name}: limits set", f"{c.name}: 제한 설정 완료")
+
+
+@check("snapshot_age_max", max_h=True)
+def _snapshot_age_max(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """No snapshot older than ``max_h`` hours (a snapshot-age policy, e.g. 72 h)."""
+    limit = float(p["max_h"])
+    for vm in dc.vms:
+        for snap in (vm.disks[0].snapshots if vm.disks else ()):
+            if snap.age_h > limit:
+                return Verdict(False, f"{vm.name}: snapshot {snap.name} is {snap.age_h:g} h old > {limit:g} h",
+                               f"{vm.name}: 스냅샷 {snap.name}이(가) {snap.age_h:g}시간 지남 > {limit:g}시간")
+    return Verdict(True, f"no snapshot older than {limit:g} h", f"{limit:g}시간보다 오래된 스냅샷 없음")
+
+
+@check("backup_max_age", vm=True, max_h=True)
+def _backup_max_age(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """``vm`` has a backup no older than ``max_h`` hours."""
+    vm = dc.vm_index.get(p["vm"])
+    limit = float(p["max_h"])
+    if vm is None:
+        return Verdict(False, f"{p['vm']} does not exist", f"{p['vm']}이(가) 없습니다")
+    if vm.backup_age_h is None:
+        return Verdict(False, f"{vm.name} has no backup", f"{vm.name}의 백업이 없습니다")
+    if vm.backup_age_h > limit:
+        return Verdict(False, f"{vm.name}: last backup {vm.backup_age_h:g} h old > {limit:g} h",
+                       f"{vm.name}: 마지막 백업이 {vm.backup_age_h:g}시간 전 > {limit:g}시간")
+    return Verdict(True, f"{vm.name}: backup {vm.backup_age_h:g} h old", f"{vm.name}: 백업 {vm.backup_age_h:g}시간 전")
+
+
+@check("datastore_worst_free_min", datastore=True, min_pct=True)
+def _datastore_worst_free_min(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """Free space at least ``min_pct`` % even if every thin disk and snapshot delta on the
+    datastore grew to its disk's size (each delta can)."""
+    d = next((d for d in report.datastores if d.name == p["datastore"]), None)
+    if d is None:
+        return Verdict(False, f"no datastore {p['datastore']}", f"데이터스토어 {p['datastore']}이(가) 없습니다")
+    free_pct = 100 * d.worst_case_free_gib / d.capacity_gib
+    want = float(p["min_pct"])
+    if free_pct < want:
+        return Verdict(False, f"{d.name}: worst case free {free_pct:.0f} % < {want:g} % ({fmt_gib(d.worst_case_gib)} of {fmt_gib(d.capacity_gib)})",
+                       f"{d.name}: 최악의 경우 여유 {free_pct:.0f} % < {want:g} % ({fmt_gib(d.capacity_gib)} 중 {fmt_gib(d.worst_case_gib)})")
+    return Verdict(True, f"{d.name}: worst case free {free_pct:.0f} %", f"{d.name}: 최악의 경우 여유 {free_pct:.0f} %")
+
+
+@check("vm_written_min", vm=True, gib=True)
+def _vm_written_min(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """``vm``'s base disk holds at least ``gib`` written, with no snapshot left on top
+    (a change that has been committed: written and consolidated)."""
+    vm = dc.vm_index.get(p["vm"])
+    if vm is None or not vm.disks:
+        return Verdict(False, f"{p['vm']} has no disk", f"{p['vm']}에 디스크가 없습니다")
+    disk = vm.disks[0]
+    want = _qty("disk", p["gib"])
+    if disk.snapshots:
+        return Verdict(False, f"{vm.name}: {len(disk.snapshots)} snapshot(s) still on top of the base disk",
+                       f"{vm.name}: 기본 디스크 위에 스냅샷 {len(disk.snapshots)}개가 남아 있습니다")
+    if disk.written_gib + 1e-9 < want:
+        return Verdict(False, f"{vm.name}: base disk holds {fmt_gib(disk.written_gib)}, needs {fmt_gib(want)}",
+                       f"{vm.name}: 기본 디스크에 {fmt_gib(disk.written_gib)}, {fmt_gib(want)} 필요")
+    return Verdict(True, f"{vm.name}: {fmt_gib(disk.written_gib)} committed", f"{vm.name}: {fmt_gib(disk.written_gib)} 반영됨")
+
+
+@check("survives_disk_loss", vm=True)
+def _survives_disk_loss(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
+    """If ``vm``'s base disk were lost now, could it be brought back? (Tries it: the fault,
+    then a restore.)"""
+    from virtlab.core.actions import Fail, Refused, apply
+    from virtlab.core.lifecycle import Restore
+
+    if p["vm"] not in dc.vm_index:
+        return Verdict(False, f"{p['vm']} does not exist", f"{p['vm']}이(가) 없습니다")
+    lost = apply(dc, Fail(name=p["vm"], fault="disk-lost"))
+    try:
+        apply(lost, Restore(name=p["vm"]))
+    except Refused as e:
+        return Verdict(False, f"losing the base disk would lose {p['vm']}: {e}",
+                       f"기본 디스크를 잃으면 {p['vm']}도 잃습니다: 백업이 없습니다")
+    return Verdict(True, f"{p['vm']} could be restored from its backup", f"{p['vm']}은(는) 백업에서 복원할 수 있습니다")

@@ -203,7 +203,8 @@ def _demand(raw: dict, where: str, p: Problems, kind: str) -> dict[str, Any]:
 
 
 VM_KEYS = {"name", "host", "vcpus", "memory", "disk", "disks", "cpu_shares", "mem_shares",
-           "cpu_reservation", "cpu_limit", "mem_reservation", "mem_limit", "demand", "status"}
+           "cpu_reservation", "cpu_limit", "mem_reservation", "mem_limit", "demand", "status",
+           "backup_age_h"}
 VM_RENAME = {"memory_mib": "memory", "cpu_reservation_mhz": "cpu_reservation", "cpu_limit_mhz": "cpu_limit",
              "mem_reservation_mib": "mem_reservation", "mem_limit_mib": "mem_limit",
              "size_gib": "size", "written_gib": "written"}
@@ -224,7 +225,7 @@ def _disks(raw: dict, where: str, p: Problems, default_ds: str | None) -> list[d
         if not isinstance(d, dict):
             p.add(dw, "must be a table { size = …, provisioning = …, datastore = … }")
             continue
-        _unknown(d, {"size", "provisioning", "datastore", "written"}, dw, p)
+        _unknown(d, {"size", "provisioning", "datastore", "written", "snapshots"}, dw, p)
         entry: dict[str, Any] = {}
         if "size" not in d:
             p.add(f"{dw}.size", "missing")
@@ -240,6 +241,21 @@ def _disks(raw: dict, where: str, p: Problems, default_ds: str | None) -> list[d
                 entry["written_gib"] = _conv(d, "written", parse_gib, dw, p)
         if "provisioning" in d:
             entry["provisioning"] = d["provisioning"]
+        if "snapshots" in d:
+            snaps = d["snapshots"] if isinstance(d["snapshots"], list) else None
+            if snaps is None:
+                p.add(f"{dw}.snapshots", "must be a list of tables { name, delta, age_h }")
+                continue
+            entry["snapshots"] = []
+            for k, snap in enumerate(snaps):
+                sw = f"{dw}.snapshots[{k + 1}]"
+                if not isinstance(snap, dict):
+                    p.add(sw, "must be a table { name, delta, age_h }")
+                    continue
+                _unknown(snap, {"name", "delta", "age_h"}, sw, p)
+                entry["snapshots"].append({"name": snap.get("name", f"snap-{k + 1}"),
+                                           "delta_gib": _conv(snap, "delta", parse_gib, sw, p) or 0.0,
+                                           "age_h": snap.get("age_h", 0.0)})
         ds = d.get("datastore", default_ds)
         if ds is None:
             p.add(f"{dw}.datastore", "missing: the host has no local disk, so name a datastore")
@@ -254,7 +270,7 @@ def _disks(raw: dict, where: str, p: Problems, default_ds: str | None) -> list[d
 
 def _vm(raw: dict, where: str, p: Problems, hosts: dict[str, Host], local: dict[str, str]) -> VM | None:
     _unknown(raw, VM_KEYS, where, p)
-    data: dict[str, Any] = {k: raw[k] for k in ("name", "host", "vcpus", "cpu_shares", "mem_shares", "status") if k in raw}
+    data: dict[str, Any] = {k: raw[k] for k in ("name", "host", "vcpus", "cpu_shares", "mem_shares", "status", "backup_age_h") if k in raw}
     for key, field in (("cpu_reservation", "cpu_reservation_mhz"), ("cpu_limit", "cpu_limit_mhz")):
         if key in raw:
             data[field] = raw[key]

@@ -1,0 +1,185 @@
+"""VM lifecycle actions: snapshots, writes, revert, consolidate, backup, restore, time.
+
+vSphere ("Using snapshots to manage virtual machines"; VMware KB 1025279, best practices):
+taking a snapshot makes the disk below read-only and sends every new write to a delta file
+that grows on write, up to the size of the disk; a chain of deltas slows I/O and fills the
+datastore. Reverting discards the changes made since the snapshot (the snapshot stays);
+consolidating (deleting the snapshots) merges the deltas into the base disk. A snapshot is
+not a backup: it depends on the base disk, so losing the base disk loses the VM — only a
+copy kept elsewhere (a backup) brings it back. Institutional policies cap snapshot age, e.g.
+72 hours.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from virtlab.core.actions import _Action, _refuse, _update
+from virtlab.core.models import VM, Datacenter, Snapshot, WorkloadStatus
+
+
+def _vm(dc: Datacenter, name: str) -> VM:
+    vm = dc.vm_index.get(name)
+    if vm is None:
+        raise _refuse("unknown_vm", name, f"no VM named {name!r}", vm=name)
+    if not vm.disks:
+        raise _refuse("no_disk", name, f"{name} has no virtual disk", vm=name)
+    return vm
+
+
+def _intact(vm: VM, what: str) -> None:
+    if any(d.lost for d in vm.disks):
+        raise _refuse(
+            "disk_lost", vm.name,
+            f"{vm.name}'s base disk is lost: its snapshots only hold changes on top of it, so {what} "
+            "cannot bring it back — restore from a backup",
+            vm=vm.name,
+        )
+
+
+def _with_disks(dc: Datacenter, vm: VM, disks: tuple, **more: object) -> Datacenter:
+    return dc.evolve(vms=_update(dc.vms, vm.name, vm.model_copy(update={"disks": disks, **more})))
+
+
+class TakeSnapshot(_Action):
+    kind: Literal["snapshot"] = "snapshot"
+    name: str
+    label: str = "snap"
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        vm = _vm(dc, self.name)
+        _intact(vm, "a snapshot")
+        n = len(vm.disks[0].snapshots) + 1
+        snap = Snapshot(name=f"{self.label}-{n}")
+        return _with_disks(dc, vm, tuple(d.model_copy(update={"snapshots": (*d.snapshots, snap)}) for d in vm.disks))
+
+    def describe(self) -> str:
+        return f"snapshot {self.name}"
+
+
+class Write(_Action):
+    """The guest writes ``gib`` of new data (a patch, a day's work) to its first disk."""
+
+    kind: Literal["write"] = "write"
+    name: str
+    gib: float = Field(gt=0)
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        vm = _vm(dc, self.name)
+        _intact(vm, "writing")
+        if vm.status is not WorkloadStatus.RUNNING:
+            raise _refuse("not_running", vm.name, f"{vm.name} is {vm.status.value}: it cannot write", vm=vm.name)
+        disk = vm.disks[0]
+        if disk.snapshots:
+            top = disk.snapshots[-1]
+            grown = min(disk.size_gib, top.delta_gib + self.gib)
+            new = disk.model_copy(update={"snapshots": (*disk.snapshots[:-1], top.model_copy(update={"delta_gib": grown}))})
+        else:
+            new = disk.model_copy(update={"written_gib": min(disk.size_gib, disk.written_gib + self.gib)})
+        return _with_disks(dc, vm, (new, *vm.disks[1:]))
+
+    def describe(self) -> str:
+        return f"write {self.gib:g} GiB on {self.name}"
+
+
+class Revert(_Action):
+    """Go back to the newest snapshot: its delta's changes are discarded; the snapshot stays."""
+
+    kind: Literal["revert"] = "revert"
+    name: str
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        vm = _vm(dc, self.name)
+        _intact(vm, "reverting")
+        if not vm.disks[0].snapshots:
+            raise _refuse("no_snapshot", vm.name, f"{vm.name} has no snapshot to revert to", vm=vm.name)
+        disks = tuple(
+            d.model_copy(update={"snapshots": (*d.snapshots[:-1], d.snapshots[-1].model_copy(update={"delta_gib": 0.0}))})
+            for d in vm.disks
+        )
+        return _with_disks(dc, vm, disks)
+
+    def describe(self) -> str:
+        return f"revert {self.name} to its snapshot"
+
+
+class Consolidate(_Action):
+    """Delete every snapshot, merging the deltas into the base disk."""
+
+    kind: Literal["consolidate"] = "consolidate"
+    name: str
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        vm = _vm(dc, self.name)
+        _intact(vm, "consolidating")
+        if not vm.disks[0].snapshots:
+            raise _refuse("no_snapshot", vm.name, f"{vm.name} has no snapshot to consolidate", vm=vm.name)
+        disks = tuple(
+            d.model_copy(update={"snapshots": (), "written_gib": min(d.size_gib, d.written_gib + d.snapshot_gib)})
+            for d in vm.disks
+        )
+        return _with_disks(dc, vm, disks)
+
+    def describe(self) -> str:
+        return f"consolidate {self.name}'s snapshots"
+
+
+class Backup(_Action):
+    """Copy the VM to backup storage, off its datastore."""
+
+    kind: Literal["backup"] = "backup"
+    name: str
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        vm = _vm(dc, self.name)
+        _intact(vm, "a backup")
+        return dc.evolve(vms=_update(dc.vms, vm.name, vm.model_copy(update={"backup_age_h": 0.0})))
+
+    def describe(self) -> str:
+        return f"back up {self.name}"
+
+
+class Restore(_Action):
+    """Bring the VM back from its backup (its disks are written anew; snapshots are gone)."""
+
+    kind: Literal["restore"] = "restore"
+    name: str
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        vm = _vm(dc, self.name)
+        if vm.backup_age_h is None:
+            raise _refuse(
+                "no_backup", vm.name,
+                f"{vm.name} has no backup: a snapshot is not a backup, it lives on the same disk chain",
+                vm=vm.name,
+            )
+        disks = tuple(d.model_copy(update={"lost": False, "snapshots": ()}) for d in vm.disks)
+        return _with_disks(dc, vm, disks, status=WorkloadStatus.RUNNING)
+
+    def describe(self) -> str:
+        return f"restore {self.name} from backup"
+
+
+class Advance(_Action):
+    """Let simulated time pass: snapshots and backups grow older."""
+
+    kind: Literal["advance"] = "advance"
+    hours: float = Field(gt=0, le=24 * 365)
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        h = self.hours
+        vms = []
+        for vm in dc.vms:
+            disks = tuple(
+                d.model_copy(update={"snapshots": tuple(s.model_copy(update={"age_h": s.age_h + h}) for s in d.snapshots)})
+                if d.snapshots else d
+                for d in vm.disks
+            )
+            age = vm.backup_age_h + h if vm.backup_age_h is not None else None
+            vms.append(vm.model_copy(update={"disks": disks, "backup_age_h": age}))
+        return dc.evolve(vms=tuple(vms), clock_h=dc.clock_h + h)
+
+    def describe(self) -> str:
+        return f"wait {self.hours:g} h"
