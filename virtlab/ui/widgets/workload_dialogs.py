@@ -113,11 +113,11 @@ class AddContainerDialog(FormDialog):
                        for h in dc.hosts if PROFILES[h.hypervisor].runs_host_containers]
         self.places += [(f"{t('labp.form.in_vm', lang)} {v.name}", f"vm:{v.name}") for v in dc.vms]
         values = [v for _, v in self.places]
-        self.parent = parent if parent in values else (values[0] if values else None)
+        self.place = parent if parent in values else (values[0] if values else None)
 
     def fields(self) -> ComposeResult:
         yield self.row("lab.name", Input(free_name(self.dc, "ctr"), id="f-name"))
-        yield self.row("labp.form.place", Select(self.places, value=self.parent or Select.BLANK,
+        yield self.row("labp.form.place", Select(self.places, value=self.place or Select.BLANK,
                                                  allow_blank=not self.places, id="f-place"))
         yield self.row("labp.form.cpu_request", Input("250m", id="f-cpu-request"))
         yield self.row("labp.form.cpu_limit", Input("500m", id="f-cpu-limit"))
