@@ -94,12 +94,9 @@ def host_lines(dc: Datacenter, host: Host) -> dict[str, ResourceLine]:
             "ram", host.memory_mib, host.reserved_memory(dc.policy), _ratio(host, dc, "ram"), ram
         ),
     }
-    local = [d for d in dc.datastores if d.hosts == (host.name,)]
+    local = dc.local_datastores.get(host.name, [])
     if local:
-        names = {d.name for d in local}
-        provisioned = sum(
-            disk.size_gib for v in dc.vms for disk in v.disks if disk.datastore in names
-        )
+        provisioned = sum(disk.size_gib for d in local for _, disk in dc.disks_by_datastore.get(d.name, []))
         lines["disk"] = ResourceLine(
             "disk", sum(d.capacity_gib for d in local), 0.0, _ratio(host, dc, "disk"), provisioned
         )

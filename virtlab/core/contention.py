@@ -39,6 +39,7 @@ memory shares above each reservation. Inter-VM TPS is off by default since vSphe
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -88,7 +89,14 @@ class CpuShare:
 
 
 def erlang_c(servers: int, load: float) -> float:
-    """Probability that an arrival waits in an M/M/c queue (Erlang C); 1.0 when saturated."""
+    """Probability that an arrival waits in an M/M/c queue (Erlang C); 1.0 when saturated.
+
+    Cached on the load rounded to 1/1000 of a core: hosts in large states repeat it a lot."""
+    return _erlang_c(servers, round(load, 3))
+
+
+@functools.lru_cache(maxsize=65536)
+def _erlang_c(servers: int, load: float) -> float:
     if servers <= 0 or load >= servers:
         return 1.0
     if load <= 0:

@@ -352,6 +352,23 @@ class Datacenter(Frozen):
             out.setdefault(key, []).append(c)
         return out
 
+    @cached_property
+    def disks_by_datastore(self) -> dict[str, list[tuple[VM, VirtualDisk]]]:
+        out: dict[str, list[tuple[VM, VirtualDisk]]] = {d.name: [] for d in self.datastores}
+        for vm in self.vms:
+            for disk in vm.disks:
+                out.setdefault(disk.datastore, []).append((vm, disk))
+        return out
+
+    @cached_property
+    def local_datastores(self) -> dict[str, list[Datastore]]:
+        """Datastores seen by exactly one host (its local disks), by host."""
+        out: dict[str, list[Datastore]] = {}
+        for d in self.datastores:
+            if len(d.hosts) == 1:
+                out.setdefault(d.hosts[0], []).append(d)
+        return out
+
     def workload_names(self) -> list[str]:
         return [v.name for v in self.vms] + [c.name for c in self.containers]
 

@@ -24,7 +24,7 @@ from virtlab.core.contention import (
     vm_running,
 )
 from virtlab.core.hypervisors import PROFILES, HypervisorKind, gke_reserved_memory_mib
-from virtlab.core.isolation import Blast, Pair, blast_radius, isolation_matrix, placement
+from virtlab.core.isolation import Blast, Pair, blast_radius, isolation_matrix
 from virtlab.core.models import Datacenter, WorkloadStatus
 from virtlab.core.rules import Violation, all_violations
 from virtlab.core.storage import DatastoreUsage, datastore_usage
@@ -72,8 +72,16 @@ class Report:
     workloads: list[WorkloadReport]
     datastores: list[DatastoreUsage]
     violations: list[Violation]
-    blast: list[Blast]
     pairs: list[Pair] | None  # None when there are more than MATRIX_LIMIT workloads
+    state: Datacenter = field(repr=False, default_factory=Datacenter)
+    _blast: list[Blast] | None = field(default=None, repr=False)
+
+    @property
+    def blast(self) -> list[Blast]:
+        """The blast radius of every single fault, computed on first use."""
+        if self._blast is None:
+            self._blast = blast_radius(self.state)
+        return self._blast
 
     def host(self, name: str) -> HostReport | None:
         return next((h for h in self.hosts if h.name == name), None)
@@ -130,9 +138,9 @@ def build_report(dc: Datacenter, *, pairs: bool | None = None) -> Report:
 
     # 2. Isolation: small labs get every pair, large states neighbour counts by group.
     want_pairs = pairs if pairs is not None else len(dc.vms) + len(dc.containers) <= MATRIX_LIMIT
-    place = {n: placement(dc, n) for n in dc.workload_names()}
-    by_host = Counter(p.host for p in place.values() if p)
-    by_kernel = Counter(p.kernel for p in place.values() if p)
+    keys = _placement_keys(dc)
+    by_host = Counter(k[0] for k in keys.values())
+    by_kernel = Counter(k[1] for k in keys.values())
 
     workloads: list[WorkloadReport] = []
     for vm in dc.vms:
@@ -140,11 +148,10 @@ def build_report(dc: Datacenter, *, pairs: bool | None = None) -> Report:
         status = vm.status.value if host is None or host.is_up else "host-down"
         if status == "running" and not vm_running(dc, vm):
             status = "host-down"
-        p = place[vm.name]
         workloads.append(WorkloadReport(
             vm.name, "vm", vm.host, vm.host, status, vm.vcpus, vm.memory_mib,
             cpu_all.get(vm.name), vm_mem.get(vm.name),
-            neighbours=_neighbours(p, by_host, by_kernel) if p else {},
+            neighbours=_neighbours(keys.get(vm.name), by_host, by_kernel),
         ))
     for c in dc.containers:
         host_name = dc.host_of(c.name) or ""
@@ -159,23 +166,35 @@ def build_report(dc: Datacenter, *, pairs: bool | None = None) -> Report:
                         else dc.vm_index[c.vm].memory_mib if c.vm in dc.vm_index else 1.0)
             row = node_oom([c], node_mem, float("inf"))[c.name]
             row.usage_mib = 0.0
-        p = place.get(c.name)
         workloads.append(WorkloadReport(
             c.name, "container", host_name, c.host or c.vm or "", status,
             (c.cpu_limit_m or 0) / 1000, c.mem_limit_mib or 0.0,
             cpu_all.get(c.name), None, row, cgroup_values(c),
-            neighbours=_neighbours(p, by_host, by_kernel) if p else {},
+            neighbours=_neighbours(keys.get(c.name), by_host, by_kernel),
         ))
 
     return Report(
         dc.name, hosts, workloads, list(datastore_usage(dc).values()), all_violations(dc),
-        blast_radius(dc), isolation_matrix(dc) if want_pairs else None,
+        isolation_matrix(dc) if want_pairs else None, dc,
     )
 
 
-def _neighbours(p, by_host: Counter, by_kernel: Counter) -> dict[str, int]:
+def _placement_keys(dc: Datacenter) -> dict[str, tuple[str, str]]:
+    """(host, kernel) of every workload — the cheap part of isolation.placement()."""
+    keys = {vm.name: (vm.host, f"vm:{vm.name}") for vm in dc.vms}
+    for c in dc.containers:
+        if c.host is not None:
+            keys[c.name] = (c.host, f"host:{c.host}")
+        elif c.vm in dc.vm_index:
+            keys[c.name] = (dc.vm_index[c.vm].host, f"vm:{c.vm}")
+    return keys
+
+
+def _neighbours(key: tuple[str, str] | None, by_host: Counter, by_kernel: Counter) -> dict[str, int]:
     """How many other workloads share this one's host and kernel (a cheap summary)."""
-    return {"same_host": by_host[p.host] - 1, "same_kernel": by_kernel[p.kernel] - 1}
+    if key is None:
+        return {}
+    return {"same_host": by_host[key[0]] - 1, "same_kernel": by_kernel[key[1]] - 1}
 
 
 def node_allocatable_mib(memory_mib: float) -> float:
@@ -202,6 +221,11 @@ def to_jsonable(obj: Any) -> Any:
                 "reason": obj.reason}
     if isinstance(obj, Violation):
         return {"code": obj.code, "subject": obj.subject, "message": obj.message, "excess": obj.excess}
+    if isinstance(obj, Report):
+        out = {f: to_jsonable(getattr(obj, f)) for f in ("name", "hosts", "workloads", "datastores",
+                                                          "violations", "pairs")}
+        out["blast"] = to_jsonable(obj.blast)
+        return out
     if is_dataclass(obj) and not isinstance(obj, type):
         out = {f: to_jsonable(getattr(obj, f)) for f in obj.__dataclass_fields__}
         if hasattr(obj, "resident_mib"):

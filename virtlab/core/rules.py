@@ -117,12 +117,10 @@ def datastore_violations(dc: Datacenter, ds_name: str) -> list[Violation]:
     if ds is None:
         return []
     thick = provisioned = 0.0
-    for vm in dc.vms:
-        for disk in vm.disks:
-            if disk.datastore == ds_name:
-                provisioned += disk.size_gib
-                if disk.provisioning != "thin":
-                    thick += disk.size_gib
+    for _, disk in dc.disks_by_datastore.get(ds_name, []):
+        provisioned += disk.size_gib
+        if disk.provisioning != "thin":
+            thick += disk.size_gib
     out = []
     if thick > ds.capacity_gib + 1e-9:
         out.append(Violation(
