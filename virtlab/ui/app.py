@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -171,11 +172,13 @@ class VirtlabApp(App[None]):
             self.open_sandbox(*self.sandbox_request)
         self._check_size()
 
-    def on_resize(self) -> None:
-        self._check_size()
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
 
-    def _check_size(self) -> None:
-        self.cramped = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+    def _check_size(self, width: int | None = None, height: int | None = None) -> None:
+        width = self.size.width if width is None else width
+        height = self.size.height if height is None else height
+        self.cramped = width < MIN_WIDTH or height < MIN_HEIGHT
 
     def watch_cramped(self, cramped: bool) -> None:
         self.set_class(cramped, "-cramped")

@@ -11,15 +11,21 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from virtlab.course.i18n import LANGS, t
 
 LAB_ACTIONS: tuple[tuple[str, str], ...] = (
-    ("add_vm", "shell.lab_action.add_vm"),
-    ("add_container", "shell.lab_action.add_container"),
-    ("remove", "shell.lab_action.remove"),
-    ("fail", "shell.lab_action.fail"),
-    ("cycle_demand", "shell.lab_action.cycle_demand"),
-    ("undo", "shell.lab_action.undo"),
-    ("redo", "shell.lab_action.redo"),
-    ("reset", "shell.lab_action.reset"),
-    ("cycle_view", "shell.lab_action.cycle_view"),
+    ("add_vm", "keys.add_vm"),
+    ("add_container", "keys.add_container"),
+    ("cpu(1)", "keys.cpu_1"),
+    ("cpu(-1)", "keys.cpu_m1"),
+    ("memory(1)", "keys.memory_1"),
+    ("memory(-1)", "keys.memory_m1"),
+    ("demand", "keys.demand"),
+    ("edit", "keys.edit"),
+    ("remove", "keys.remove"),
+    ("fail", "keys.fail"),
+    ("move", "keys.move"),
+    ("undo", "keys.undo"),
+    ("redo", "keys.redo"),
+    ("reset", "keys.reset"),
+    ("cycle_view", "keys.cycle_view"),
 )
 """(LabPanel action name, string key of its label) offered when a lab is open."""
 

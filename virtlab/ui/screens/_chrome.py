@@ -26,10 +26,18 @@ def key_label(binding: Binding) -> str:
 
 
 def describe(binding: Binding, lang: str) -> str:
-    """The binding's localized description (``keys.<action>``), else its own text."""
-    action = binding.action.split("(")[0].removeprefix("app.").removeprefix("screen.")
-    text = t(f"keys.{action}", lang)
-    return binding.description or action if text == f"keys.{action}" else text
+    """The binding's localized description, else its own text.
+
+    ``cpu(-1)`` is looked up as ``keys.cpu_m1``, then ``keys.cpu``; ``app.quit`` as ``keys.quit``.
+    """
+    action = binding.action.removeprefix("app.").removeprefix("screen.")
+    base = action.split("(")[0]
+    full = action.replace("(", "_").replace(")", "").replace("-", "m").replace(",", "_")
+    for key in (f"keys.{full}", f"keys.{base}"):
+        text = t(key, lang)
+        if text != key:
+            return text
+    return binding.description or base
 
 
 def bindings_of(*owners: type) -> list[Binding]:
@@ -89,6 +97,8 @@ class TitleBar(Static):
 
 class TooSmall(Static):
     """A banner shown only while the app has the ``-cramped`` class."""
+
+    SCOPED_CSS = False
 
     DEFAULT_CSS = """
     TooSmall { dock: top; height: auto; display: none; background: $warning; color: $text;

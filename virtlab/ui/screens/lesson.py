@@ -230,12 +230,12 @@ class LessonScreen(Screen[None]):
     # ------------------------------------------------------------------ lesson links
 
     @on(Markdown.LinkClicked)
-    def _link(self, event: Markdown.LinkClicked) -> None:
+    async def _link(self, event: Markdown.LinkClicked) -> None:
         """``lab:ACTION`` links run a lab panel action; others open in the browser."""
         href = event.href
         if href.startswith("lab:"):
             if self.lab_panel is not None:
                 self.lab_panel.focus()
-                self.lab_panel.run_action(href.removeprefix("lab:"))
+                await self.lab_panel.run_action(href.removeprefix("lab:"))
         elif href.startswith(("http://", "https://")):
             self.app.open_url(href)

@@ -27,7 +27,7 @@ class SandboxScreen(Screen[None]):
     """Every action allowed over a scenario file or an empty host."""
 
     CSS_PATH = "sandbox.tcss"
-    AUTO_FOCUS = "#lab-panel"
+    AUTO_FOCUS = None
     BINDINGS = [Binding("escape", "back", "back", id="back")]
 
     def __init__(self, path: Path | None = None, state: Any = None) -> None:
@@ -56,6 +56,7 @@ class SandboxScreen(Screen[None]):
                      self.lang)
 
     def on_mount(self) -> None:
+        self.lab_panel.focus()
         self.set_lang(self.lang)
 
     def set_lang(self, lang: str) -> None:
