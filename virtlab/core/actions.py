@@ -203,6 +203,8 @@ class Update(_Action):
             if isinstance(new, VM):
                 new = new.model_copy(update={"cpu_demand": min(new.cpu_demand, new.vcpus),
                                              "mem_active_mib": min(new.mem_active_mib, new.memory_mib)})
+                if "disks" in self.changes:
+                    _check_vm_home(dc, new)
             return dc.evolve(**{field: _update(items, self.name, new)})
         raise _refuse("unknown_name", self.name, f"no VM or container named {self.name!r}", name=self.name)
 

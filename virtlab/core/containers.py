@@ -63,7 +63,8 @@ def cgroup_values(c: Container) -> dict[str, str]:
     """The cgroup files the kubelet would write for this container."""
     shares = 2 if qos_class(c) is QoS.BEST_EFFORT else cgroup_cpu_shares(c.eff_cpu_request_m)
     weight = 1 + ((shares - 2) * 9999) // 262142
-    quota = f"{int(c.cpu_limit_m * 100)} 100000" if c.cpu_limit_m is not None else "max 100000"
+    # kubelet MilliCPUToQuota: milliCPU × 100 µs per 100 000 µs, at least MinQuotaPeriod (1000).
+    quota = f"{max(1000, int(c.cpu_limit_m * 100))} 100000" if c.cpu_limit_m is not None else "max 100000"
     mem_max = str(int(c.mem_limit_mib * MIB)) if c.mem_limit_mib is not None else "max"
     return {
         "cpu.max": quota,

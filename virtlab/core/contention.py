@@ -52,8 +52,8 @@ COMPRESSION_MAX_PCT = 0.10  # vSphere Mem.MemZipMaxPct default
 
 
 def cgroup_cpu_shares(request_m: float) -> int:
-    """kubelet ``MilliCPUToShares``: ``milliCPU × 1024 / 1000``, at least 2."""
-    return max(2, int(request_m * 1024 // 1000))
+    """kubelet ``MilliCPUToShares``: ``milliCPU × 1024 / 1000``, within 2 … 262144."""
+    return min(262144, max(2, int(request_m * 1024 // 1000)))
 
 
 def vm_running(dc: Datacenter, vm: VM) -> bool:
@@ -366,7 +366,9 @@ def _compress_and_swap(dc: Datacenter, rows: dict[str, VmMemory], need: float) -
     names = list(rows)
     vms = [dc.vm_index[n] for n in names]
     held = [rows[n].resident_mib for n in names]
-    capacity = max(0.0, sum(held) - need)
+    # A reservation is never reclaimed: if that leaves the host short, it stays hard/low.
+    reserved = sum(min(v.mem_reservation_mib, h) for v, h in zip(vms, held, strict=True))
+    capacity = max(reserved, sum(held) - need)
     keep = fair_share(
         capacity,
         [float(v.mem_share_value) for v in vms],
