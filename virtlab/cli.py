@@ -17,6 +17,7 @@ FAULTS = {
     "guest-panic": "guest-panic",
     "container": "crash",
     "power-off": "power-off",
+    "disk-lost": "disk-lost",
 }
 
 
@@ -40,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--fault", action="append", default=[], metavar="KIND:NAME",
         help="inject a fault first: host:NAME, host-panic:NAME, guest-panic:VM, container:NAME, "
-        "power-off:VM (repeatable)",
+        "power-off:VM, disk-lost:VM (repeatable)",
     )
     r.add_argument("--pairs", action="store_true", help="always include the pairwise isolation view")
 
@@ -125,7 +126,8 @@ def cmd_app(args: argparse.Namespace) -> int:
         catalog, _ = load_catalog(lessons_dir())
         if catalog.get(args.lesson, lang) is None:
             near = catalog.nearest_ids(args.lesson)
-            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            hint = (f"; did you mean {', '.join(near)}?" if near
+                    else f"; known lessons: {', '.join(sorted(catalog.ids()))}")
             _err(f"unknown lesson id {args.lesson!r}{hint}")
             return 1
         kwargs["open_lesson"] = args.lesson

@@ -21,7 +21,7 @@ _BYTES = {
     "t": 1000**4, "tb": 1000**4, "tib": 1024**4, "ti": 1024**4,
 }
 
-_NUM = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z%]*)\s*$")
+_NUM = re.compile(r"^\s*(-?[0-9]+(?:\.[0-9]+)?)\s*([A-Za-z%]*)\s*$")
 
 
 class UnitError(ValueError):

@@ -159,9 +159,13 @@ def _host(raw: dict, where: str, p: Problems) -> tuple[Host | None, float | None
     if rm is not None:
         data["reserved_memory_mib"] = rm
     disk = _conv(raw, "disk", parse_gib, where, p)
-    if data.get("memory_mib") is None or "cores" not in raw:
-        return None, disk
-    return _build(Host, data, where, p, HOST_RENAME), disk
+    complete = data.get("memory_mib") is not None and "cores" in raw
+    # Validate the rest even when memory or cores is missing, so every problem is reported.
+    data.setdefault("cores_per_socket", 1)
+    if data.get("memory_mib") is None:
+        data["memory_mib"] = 1.0
+    host = _build(Host, data, where, p, HOST_RENAME)
+    return (host if complete else None), disk
 
 
 def _demand(raw: dict, where: str, p: Problems, kind: str) -> dict[str, Any]:
