@@ -16,7 +16,7 @@ from virtlab.core.report import HostReport, Report, WorkloadReport
 from virtlab.core.units import fmt_mib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.host_bars import MANY_HOSTS
-from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, ready_mark, status_text
+from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, needs_layout, ready_mark, status_text
 
 MAX_ROWS = 40
 W_NAME, W_NUM, W_READY = 16, 10, 18
@@ -142,11 +142,15 @@ class ContentionView(Static):
         super().__init__(id=id)
         self._args: tuple | None = None
         self._lines = Lines()
+        self._plain: str | None = None
 
     def show(self, report: Report, dc: Datacenter, selected: str | None, lang: str) -> None:
         self._args = (report, dc, selected, lang)
-        self._lines = render_contention(report, dc, selected, lang, self.size.width or 60)
-        self.update(self._lines.content())
+        width = self.size.width or 60
+        self._lines = render_contention(report, dc, selected, lang, width)
+        plain = self._lines.plain()
+        self.update(self._lines.content(), layout=needs_layout(self._plain, plain, width))
+        self._plain = plain
 
     def as_text(self) -> str:
         return self._lines.plain()

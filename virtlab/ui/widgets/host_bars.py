@@ -18,7 +18,7 @@ from virtlab.core.capacity import ResourceLine
 from virtlab.core.models import Datacenter
 from virtlab.core.report import HostReport, Report
 from virtlab.course.i18n import t
-from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, qty
+from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, needs_layout, qty
 
 #: More hosts than this and only the selected one is drawn with bars.
 MANY_HOSTS = 3
@@ -168,6 +168,7 @@ class HostBars(Static):
         self._args: tuple | None = None
         self._lines = Lines()
         self._width = 0
+        self._plain: str | None = None
 
     def show(self, report: Report, dc: Datacenter, selected: str | None, lang: str) -> None:
         self._args = (report, dc, selected, lang)
@@ -178,7 +179,9 @@ class HostBars(Static):
             return
         self._width = self.size.width or 60
         self._lines = render_hosts(*self._args, width=self._width)
-        self.update(self._lines.content())
+        plain = self._lines.plain()
+        self.update(self._lines.content(), layout=needs_layout(self._plain, plain, self._width))
+        self._plain = plain
 
     def on_resize(self) -> None:
         if self.size.width != self._width:

@@ -19,7 +19,7 @@ from virtlab.core.models import Datacenter, Host
 from virtlab.core.report import Report
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.host_bars import MANY_HOSTS
-from virtlab.ui.widgets.labtext import Lines, fault_text, level_text, shared_text
+from virtlab.ui.widgets.labtext import Lines, fault_text, level_text, needs_layout, shared_text
 
 MAX_LIST = 12
 MAX_NAMES = 6
@@ -167,6 +167,7 @@ class IsolationView(Static):
         self._args: tuple | None = None
         self._lines = Lines()
         self._width = 0
+        self._plain: str | None = None
 
     def show(self, report: Report, dc: Datacenter, selected: str | None, lang: str) -> None:
         self._args = (report, dc, selected, lang)
@@ -177,7 +178,9 @@ class IsolationView(Static):
             return
         self._width = self.size.width or 60
         self._lines = render_isolation(*self._args, width=self._width)
-        self.update(self._lines.content())
+        plain = self._lines.plain()
+        self.update(self._lines.content(), layout=needs_layout(self._plain, plain, self._width))
+        self._plain = plain
 
     def on_resize(self) -> None:
         if self.size.width != self._width:

@@ -28,7 +28,7 @@ from virtlab.ui.widgets.contention_view import ContentionView
 from virtlab.ui.widgets.edit_dialog import EditDialog
 from virtlab.ui.widgets.host_bars import HostBars
 from virtlab.ui.widgets.isolation_view import IsolationView
-from virtlab.ui.widgets.labtext import demand_level, describe, next_demand
+from virtlab.ui.widgets.labtext import demand_level, describe, needs_layout, next_demand
 from virtlab.ui.widgets.refused_dialog import RefusedDialog
 from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 from virtlab.ui.widgets.workload_table import WorkloadTable
@@ -83,6 +83,7 @@ class LabPanel(Vertical):
         self.message = ""
         self.last_outcome: Outcome | None = None
         self._stale: set[str] = set(VIEWS)
+        self._status_plain: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="lab-status")
@@ -191,7 +192,10 @@ class LabPanel(Vertical):
         return " · ".join(parts)
 
     def _render_status(self) -> None:
-        self.query_one("#lab-status", Static).update(self._status_text())
+        status = self.query_one("#lab-status", Static)
+        text = self._status_text()
+        status.update(text, layout=needs_layout(self._status_plain, text, status.size.width - 2))
+        self._status_plain = text
 
     def _table_text(self) -> str:
         table = self.table

@@ -44,7 +44,17 @@ class Lines:
         self._parts: list[str | tuple[str, str]] = []
 
     def add(self, text: str, style: str = "") -> Lines:
-        self._parts.append((text, style) if style else text)
+        """Append ``text``; a run of the same style becomes one span (bars stay cheap to draw)."""
+        parts = self._parts
+        if parts and text != "\n":
+            last = parts[-1]
+            if style and isinstance(last, tuple) and last[1] == style:
+                parts[-1] = (last[0] + text, style)
+                return self
+            if not style and isinstance(last, str) and last != "\n":
+                parts[-1] = last + text
+                return self
+        parts.append((text, style) if style else text)
         return self
 
     def cell(self, text: str, width: int, style: str = "") -> Lines:
@@ -169,3 +179,16 @@ def describe(action: object, lang: str) -> str:
         return t(f"labp.act.{kind}", lang, name=action.name)  # type: ignore[attr-defined]
     describe_en = getattr(action, "describe", None)
     return describe_en() if callable(describe_en) else str(action)
+
+
+def needs_layout(old: str | None, new: str, width: int) -> bool:
+    """Whether replacing ``old`` text by ``new`` can change a widget's height.
+
+    Not when both have the same number of lines and every line that changed fits in ``width``
+    (a line that wraps is unchanged, so it wraps the same): then ``Static.update(...,
+    layout=False)`` repaints just the widget, far cheaper than a layout on every key press.
+    """
+    if old is None or width <= 0 or old.count("\n") != new.count("\n"):
+        return True
+    return any(a != b and (cell_len(a) > width or cell_len(b) > width)
+               for a, b in zip(old.split("\n"), new.split("\n"), strict=True))

@@ -7,6 +7,7 @@ rebuild thousands of rows; adding or removing a workload (a change of row order)
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import DataTable
@@ -18,6 +19,34 @@ from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import demand_level, demand_text, ready_mark, status_text
 
 COLUMNS = ("name", "kind", "on", "status", "size", "demand", "cpu", "memory", "qos")
+
+
+def changed_hosts(old: Datacenter, new: Datacenter) -> set[str] | None:
+    """Hosts whose workloads' rows may differ between two states (None: assume all).
+
+    States share unchanged models (actions rebuild only what they touch), so a host whose host
+    model, VMs and containers are the very same objects computes the same rows.
+    """
+    if old.policy is not new.policy or len(old.hosts) != len(new.hosts):
+        return None
+    out: set[str] = set()
+    o_vms, n_vms = old.vms_by_host, new.vms_by_host
+    o_ctr, n_ctr = old.containers_by_parent, new.containers_by_parent
+    empty: list = []
+    for h in new.hosts:
+        name = h.name
+        if old.host_index.get(name) is not h:
+            out.add(name)
+            continue
+        a, b = o_vms.get(name, empty), n_vms.get(name, empty)
+        keys = [("host", name)] + [("vm", v.name) for v in b]
+        if len(a) != len(b) or any(x is not y for x, y in zip(a, b, strict=True)) or any(
+            len(o_ctr.get(k, empty)) != len(n_ctr.get(k, empty))
+            or any(x is not y for x, y in zip(o_ctr.get(k, empty), n_ctr.get(k, empty), strict=True))
+            for k in keys
+        ):
+            out.add(name)
+    return out
 
 
 def _cpu_m(value: float | None) -> str:
@@ -39,6 +68,8 @@ class WorkloadTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._rows: dict[str, tuple] = {}
         self._order: list[str] = []
+        self._dc: Datacenter | None = None
+        self._cells: dict = {}
         self._lang = "en"
         self._styles: dict[str, Style] = {}
 
@@ -64,19 +95,26 @@ class WorkloadTable(DataTable):
         if names != self._order:
             self._rebuild(report, dc)
             return
+        dirty = changed_hosts(self._dc, dc) if self._dc is not None else None
+        self._dc = dc
         for w in report.workloads:
+            if dirty is not None and w.host not in dirty:
+                continue
             row = self._row(w, dc)
             old = self._rows[w.name]
             if row != old:
                 for key, new, was in zip(COLUMNS, row, old, strict=True):
                     if new != was:
-                        self.update_cell(w.name, key, new, update_width=True)
+                        # Relayout only when the column must grow.
+                        wider = cell_len(str(new)) > self.columns[key].content_width
+                        self.update_cell(w.name, key, new, update_width=wider)
                 self._rows[w.name] = row
 
     # ------------------------------------------------------------------ rows
 
     def _rebuild(self, report: Report, dc: Datacenter, *, columns: bool = False) -> None:
         keep = self.selected()
+        self._dc = dc
         self.clear(columns=columns)
         if columns or not self.columns:
             for key in COLUMNS:
@@ -90,6 +128,28 @@ class WorkloadTable(DataTable):
     def add_rows_keyed(self, rows: dict[str, tuple]) -> None:
         for name, row in rows.items():
             self.add_row(*row, key=name)
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False):
+        """DataTable re-renders every visible cell after any ``update_cell`` (its caches are
+        keyed by an update counter); this cache is keyed by the cell's value instead, so a key
+        press re-renders only the cells whose text changed. Textual is pinned (8.2.8)."""
+        if row_index < 0 or column_index < 0:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        value = self._data[row_key][column_key]
+        vkey = value if isinstance(value, str) else (
+            (value.plain, str(value.style), tuple(value.spans)) if isinstance(value, Text) else id(value))
+        key = (row_index, column_index, vkey, base_style, width, cursor, hover,
+               self._show_hover_cursor, self._pseudo_class_state)
+        hit = self._cells.get(key)
+        if hit is None:
+            if len(self._cells) > 20_000:
+                self._cells.clear()
+            hit = self._cells[key] = super()._render_cell(row_index, column_index, base_style,
+                                                          width, cursor, hover)
+        return hit
 
     def _style(self, token: str) -> Style:
         """A theme colour (``error``, ``warning`` …) as a Rich style for a table cell."""

@@ -1,0 +1,155 @@
+"""Time from a key press in the lab panel to the redrawn panel.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_lab_panel.py [--presses 60]
+
+Two labs: a lesson-size one (2 hosts, 10 workloads) and a 200-host sandbox (20 workloads per
+host: 4,000). A headless app (``App.run_test``) mounts a ``LabPanel``; the selected VM gets
+``+`` / ``-`` alternately. Per press it records
+
+- *report*: building the engine's report for the new state (``build_report``, once per
+  state; the rest of the app reuses it through ``session.report``);
+- *handler*: the panel's whole work for the key — ``session.apply`` (the engine and the
+  report) plus updating the changed table cells and re-rendering the visible view;
+- *to painted*: from the key binding being dispatched to the end of the first screen update
+  after it (Textual's compositor plus rendering the update to terminal segments, which a
+  headless app would otherwise skip).
+
+It prints the median and 95th percentile of each, in milliseconds. Target: ≤ 16 ms for the
+lesson-size lab.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from textual.app import App, ComposeResult  # noqa: E402
+
+from virtlab.core.models import VM, Container, Datacenter, Datastore, Host, VirtualDisk  # noqa: E402
+from virtlab.course.session import LabSession  # noqa: E402
+from virtlab.ui.widgets.lab_panel import LabPanel  # noqa: E402
+
+
+def build(n_hosts: int, per_host: int) -> Datacenter:
+    """ESXi and KVM hosts in turn; KVM hosts run two containers on the host kernel."""
+    hosts, stores, vms, ctrs = [], [], [], []
+    for i in range(n_hosts):
+        kvm = i % 2 == 1
+        name = f"{'kvm' if kvm else 'esx'}-{i}"
+        hosts.append(Host(name=name, hypervisor="kvm" if kvm else "esxi", sockets=2,
+                          cores_per_socket=16, threads_per_core=2, mhz=2400,
+                          memory_mib=512 * 1024))
+        stores.append(Datastore(name=f"{name}-local", capacity_gib=8000, hosts=(name,)))
+        n_vms = per_host - 2 if kvm else per_host
+        for j in range(n_vms):
+            vcpus = (1, 2, 4, 8)[j % 4]
+            mem = vcpus * 4096
+            busy = (0.1, 0.4, 0.9)[j % 3]
+            vms.append(VM(name=f"{name}-vm{j}", host=name, vcpus=vcpus, memory_mib=mem,
+                          disks=(VirtualDisk(size_gib=40, datastore=f"{name}-local"),),
+                          cpu_shares=("normal", "high", "low")[j % 3],
+                          cpu_demand=busy * vcpus, mem_active_mib=mem * 0.5))
+        if kvm:
+            for k in range(2):
+                ctrs.append(Container(name=f"{name}-c{k}", host=name, cpu_request_m=250,
+                                      cpu_limit_m=500, mem_request_mib=256, mem_limit_mib=512,
+                                      cpu_demand_m=200, mem_demand_mib=300))
+    return Datacenter(name=f"{n_hosts} hosts", hosts=tuple(hosts), datastores=tuple(stores),
+                      vms=tuple(vms), containers=tuple(ctrs))
+
+
+class BenchApp(App):
+    def __init__(self, session: LabSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield LabPanel(self.session, "en", id="lab")
+
+    def on_mount(self) -> None:
+        self.query_one(LabPanel).focus()
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p * (len(values) - 1))))]
+
+
+async def measure(dc: Datacenter, presses: int, view: str = "hosts") -> dict[str, list[float]]:
+    session = LabSession(None, dc)
+    app = BenchApp(session)
+    out: dict[str, list[float]] = {"report": [], "handler": [], "to painted": []}
+    spans: list[tuple[float, float]] = []
+    painted: list[float] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        panel = app.query_one(LabPanel)
+        while panel.view != view:
+            panel.cycle_view()
+        await pilot.pause()
+        original, display = panel.action_cpu, app._display
+        report_for = session.report_for
+
+        def timed(step: int) -> None:
+            t0 = time.perf_counter()
+            original(step)
+            spans.append((t0, time.perf_counter()))
+
+        def timed_report(state, under=None):
+            t0 = time.perf_counter()
+            result = report_for(state, under)
+            if under is None and state is session.state and len(out["report"]) < len(spans) + 1:
+                out["report"].append(time.perf_counter() - t0)
+            return result
+
+        def paint(screen, renderable) -> None:
+            display(screen, renderable)
+            if renderable is not None and hasattr(renderable, "render_segments"):
+                renderable.render_segments(app.console)
+            painted.append(time.perf_counter())
+
+        panel.action_cpu = timed  # type: ignore[method-assign]
+        app._display = paint  # type: ignore[method-assign]
+        session.report_for = timed_report  # type: ignore[method-assign]
+        for i in range(presses):
+            await pilot.press("plus" if i % 2 == 0 else "minus")
+            await pilot.pause()
+        assert len(spans) == presses, "the key did not reach the panel"
+        assert panel.last_outcome is not None and panel.last_outcome.ok, panel.last_outcome
+    for start, end in spans:
+        out["handler"].append(end - start)
+        after = [p for p in painted if p >= end]
+        if after:
+            out["to painted"].append(min(after) - start)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presses", type=int, default=60)
+    args = parser.parse_args(argv)
+    labs = [("lesson-size lab (2 hosts, 10 workloads)", build(2, 5)),
+            ("sandbox (200 hosts, 4,000 workloads)", build(200, 20))]
+    print(f"{'lab':42} {'view':11} {'measure':11} {'median ms':>10} {'p95 ms':>8}")
+    for label, dc in labs:
+        for view in ("hosts", "isolation", "contention"):
+            presses = args.presses if len(dc.hosts) < 10 else max(10, args.presses // 3)
+            result = asyncio.run(measure(dc, presses, view))
+            for key, values in result.items():
+                if not values:
+                    continue
+                ms = [v * 1000 for v in values]
+                print(f"{label:42} {view:11} {key:11} {statistics.median(ms):10.2f} "
+                      f"{pct(ms, 0.95):8.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
