@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from virtlab.core.units import UnitError, parse_gib, parse_mib, parse_millicores
 from virtlab.course.i18n import t
@@ -28,13 +28,14 @@ class FormDialog(ModalScreen[Any]):
         width: 90%; max-width: 84; height: auto; max-height: 95%;
         border: thick $accent; background: $surface; padding: 0 1;
     }
-    FormDialog VerticalScroll { height: auto; max-height: 22; }
-    FormDialog .form-row { height: auto; }
-    FormDialog .form-row > Label { width: 24; padding: 1 1 0 0; }
+    FormDialog VerticalScroll { height: auto; max-height: 14; }
+    FormDialog .form-row { height: auto; margin-bottom: 1; }
+    FormDialog .form-row > Label { width: 24; padding: 0 1 0 0; }
     FormDialog .form-row > Input, FormDialog .form-row > Select { width: 1fr; }
     FormDialog #form-error { color: $error; height: auto; }
     FormDialog #form-preview { height: auto; color: $text-muted; }
     FormDialog .form-buttons { height: auto; align-horizontal: right; }
+    FormDialog .form-buttons > Button { margin-left: 2; }
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
@@ -53,15 +54,18 @@ class FormDialog(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(t(self.TITLE_KEY, self.lang), classes="dialog-title")
-            with VerticalScroll():
+            with VerticalScroll(can_focus=False):
                 yield from self.fields()
             yield Static("", id="form-preview")
             yield Static("", id="form-error")
             with Horizontal(classes="form-buttons"):
-                yield Button(t("app.ok", self.lang), id="form-ok", variant="primary")
-                yield Button(t("app.cancel", self.lang), id="form-cancel")
+                yield Button(t("app.ok", self.lang), id="form-ok", variant="primary", compact=True)
+                yield Button(t("app.cancel", self.lang), id="form-cancel", compact=True)
 
     def row(self, label_key: str, widget: Widget) -> Horizontal:
+        """A labelled field; inputs and selects are compact (one line) so the form fits 80×24."""
+        if isinstance(widget, Input | Select):
+            widget.compact = True
         return Horizontal(Label(t(label_key, self.lang)), widget, classes="form-row")
 
     def value(self, field_id: str) -> str:

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import ContentSwitcher, DataTable, Static
 
@@ -194,7 +195,8 @@ class LabPanel(Vertical):
     def _render_status(self) -> None:
         status = self.query_one("#lab-status", Static)
         text = self._status_text()
-        status.update(text, layout=needs_layout(self._status_plain, text, status.size.width - 2))
+        status.update(Content(text), layout=needs_layout(self._status_plain, text,
+                                                         status.size.width - 2))
         self._status_plain = text
 
     def _table_text(self) -> str:

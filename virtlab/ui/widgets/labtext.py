@@ -152,6 +152,19 @@ def status_text(status: str, lang: str) -> str:
     return t(f"labp.status.{status}", lang)
 
 
+def _value(field: str, value: object) -> str:
+    """A changed field's value with its unit (memory_mib=137216 → 134.0 GiB)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    if field.endswith("_mib"):
+        return fmt_mib(value)
+    if field.endswith("_mhz"):
+        return f"{value:g} MHz"
+    if field.endswith("_m"):
+        return f"{value:g}m"
+    return f"{value:g}"
+
+
 def describe(action: object, lang: str) -> str:
     """A core action in words, in ``lang`` (the engine's ``describe()`` is English only)."""
     kind = getattr(action, "kind", "")
@@ -163,7 +176,7 @@ def describe(action: object, lang: str) -> str:
         c = action.container  # type: ignore[attr-defined]
         return t("labp.act.add_container", lang, name=c.name, where=c.vm or c.host)
     if kind == "update":
-        changes = ", ".join(f"{k}={v}" for k, v in action.changes.items() if k != "disks")  # type: ignore[attr-defined]
+        changes = ", ".join(f"{k}={_value(k, v)}" for k, v in action.changes.items() if k != "disks")  # type: ignore[attr-defined]
         if "disks" in action.changes:  # type: ignore[attr-defined]
             changes = ", ".join(x for x in (changes, "disks") if x)
         return t("labp.act.update", lang, name=action.name, changes=changes)  # type: ignore[attr-defined]
