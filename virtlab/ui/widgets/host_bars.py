@@ -19,6 +19,7 @@ from virtlab.core.models import Datacenter
 from virtlab.core.report import HostReport, Report
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, needs_layout, qty
+from virtlab.ui.widgets.storage_lines import render_datastores
 
 #: More hosts than this and only the selected one is drawn with bars.
 MANY_HOSTS = 3
@@ -141,7 +142,9 @@ def render_hosts(report: Report, dc: Datacenter, selected: str | None, lang: str
     if len(report.hosts) <= MANY_HOSTS:
         for h in report.hosts:
             host_block(out, h, dc, width, selected, lang)
-        return out.line(legend, "$foreground-muted")
+        out.line(legend, "$foreground-muted")
+        render_datastores(out, report, dc, lang, width)
+        return out
     focus = dc.host_of(selected) if selected else None
     main = report.host(focus) if focus else None
     main = main or report.hosts[0]

@@ -20,8 +20,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from virtlab.core.actions import Fail, Move, Remove, Repair, SetDemand, Update
-from virtlab.core.hypervisors import supports_vms
+from virtlab.core.actions import Remove, SetDemand, Update
 from virtlab.course.i18n import t
 from virtlab.course.session import LabSession, Outcome
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
@@ -29,6 +28,7 @@ from virtlab.ui.widgets.contention_view import ContentionView
 from virtlab.ui.widgets.edit_dialog import EditDialog
 from virtlab.ui.widgets.host_bars import HostBars
 from virtlab.ui.widgets.isolation_view import IsolationView
+from virtlab.ui.widgets.lab_lifecycle import LifecycleActions
 from virtlab.ui.widgets.labtext import demand_level, describe, needs_layout, next_demand
 from virtlab.ui.widgets.refused_dialog import RefusedDialog
 from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
@@ -40,7 +40,7 @@ MEM_STEP_VM = 1024  # VM memory step, MiB (512 below 2 GiB)
 MEM_STEP_CTR = 128  # container memory limit step, MiB
 
 
-class LabPanel(Vertical):
+class LabPanel(LifecycleActions, Vertical):
     """Workload table plus host bars / isolation / contention; handles the lab keys."""
 
     DEFAULT_CSS = """
@@ -67,6 +67,12 @@ class LabPanel(Vertical):
         Binding("U", "redo", "Redo"),
         Binding("R", "reset", "Reset"),
         Binding("v", "cycle_view", "View"),
+        Binding("s", "snapshot", "Snapshot"),
+        Binding("w", "write", "Write 5 GiB"),
+        Binding("r", "revert", "Revert"),
+        Binding("o", "consolidate", "Consolidate"),
+        Binding("b", "backup", "Backup"),
+        Binding("t", "time", "Time"),
     ]
 
     class Changed(Message):
@@ -316,33 +322,6 @@ class LabPanel(Vertical):
         if name is not None and self._allowed("remove"):
             self.apply(Remove(name=name))
 
-    def fault_choices(self, name: str) -> list[tuple[str, Any]]:
-        """What ``f`` offers for the selected workload: (label, action) pairs."""
-        dc, lang = self.session.state, self.lang
-        out: list[tuple[str, Any]] = []
-        host = dc.host_index.get(dc.host_of(name) or "")
-        if host is not None and host.is_up:
-            out.append((t("labp.fault_menu.host_down", lang, host=host.name),
-                        Fail(name=host.name, fault="host-down")))
-            out.append((t("labp.fault_menu.host_panic", lang, host=host.name),
-                        Fail(name=host.name, fault="host-panic")))
-        elif host is not None:
-            out.append((t("labp.fault_menu.repair_host", lang, host=host.name), Repair(name=host.name)))
-        c = dc.container_index.get(name)
-        vm = dc.vm_index.get(name) or (dc.vm_index.get(c.vm or "") if c else None)
-        if vm is not None:
-            if vm.status.value == "running":
-                out.append((t("labp.fault_menu.guest_panic", lang, vm=vm.name),
-                            Fail(name=vm.name, fault="guest-panic")))
-            else:
-                out.append((t("labp.fault_menu.repair_vm", lang, vm=vm.name), Repair(name=vm.name)))
-        if c is not None:
-            if c.status.value == "running":
-                out.append((t("labp.fault_menu.crash", lang, name=c.name), Fail(name=c.name, fault="crash")))
-            else:
-                out.append((t("labp.fault_menu.restart", lang, name=c.name), Repair(name=c.name)))
-        return [(label, a) for label, a in out if self.session.allows(a.kind)]
-
     def action_fail(self) -> None:
         name = self._need_selection()
         if name is None:
@@ -356,24 +335,6 @@ class LabPanel(Vertical):
             ChoiceDialog(t("labp.fault_menu.title", self.lang, name=name),
                          [(label, str(i)) for i, (label, _) in enumerate(choices)]),
             lambda key: self._apply_result(actions.get(key or "")))
-
-    def action_move(self) -> None:
-        name = self._need_selection()
-        if name is None or not self._allowed("move"):
-            return
-        dc = self.session.state
-        vm = dc.vm_index.get(name)
-        if vm is None:
-            self._set_message(t("labp.msg.only_vms_move", self.lang))
-            return
-        hosts = [h.name for h in dc.hosts if h.name != vm.host and supports_vms(h.hypervisor)]
-        if not hosts:
-            self._set_message(t("labp.msg.no_other_host", self.lang))
-            return
-        self.app.push_screen(
-            ChoiceDialog(t("labp.move_title", self.lang, name=name, host=vm.host),
-                         [(h, h) for h in hosts]),
-            lambda host: self._apply_result(Move(name=name, host=host) if host else None))
 
     def action_undo(self) -> None:
         self.undo()

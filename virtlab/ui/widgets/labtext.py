@@ -188,8 +188,12 @@ def describe(action: object, lang: str) -> str:
     if kind == "fail":
         return t("labp.act.fail", lang, name=action.name,  # type: ignore[attr-defined]
                  fault=t(f"labp.faultkind.{action.fault or 'default'}", lang))  # type: ignore[attr-defined]
-    if kind in ("remove", "repair"):
+    if kind in ("remove", "repair", "snapshot", "revert", "consolidate", "backup", "restore"):
         return t(f"labp.act.{kind}", lang, name=action.name)  # type: ignore[attr-defined]
+    if kind == "write":
+        return t("labp.act.write", lang, name=action.name, gib=f"{action.gib:g}")  # type: ignore[attr-defined]
+    if kind == "advance":
+        return t("labp.act.advance", lang, hours=f"{action.hours:g}")  # type: ignore[attr-defined]
     describe_en = getattr(action, "describe", None)
     return describe_en() if callable(describe_en) else str(action)
 

@@ -1,0 +1,127 @@
+"""The lab panel's VM-lifecycle and fault keys, as a mixin of :class:`LabPanel`.
+
+``s`` snapshot, ``w`` write 5 GiB (a patch), ``r`` revert to the newest snapshot, ``o``
+consolidate, ``b`` back up, ``t`` let simulated time pass; ``f`` offers the faults (and
+repairs) that make sense for the selected workload, ``m`` moves a VM or a container.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from virtlab.core.actions import Fail, Move, Repair
+from virtlab.core.hypervisors import PROFILES, supports_vms
+from virtlab.core.lifecycle import (
+    Advance,
+    Backup,
+    Consolidate,
+    Restore,
+    Revert,
+    TakeSnapshot,
+    Write,
+)
+from virtlab.course.i18n import t
+from virtlab.ui.widgets.choice_dialog import ChoiceDialog
+
+PATCH_GIB = 5.0
+HOURS = (1, 8, 24, 72)
+
+
+class LifecycleActions:
+    """Mixed into LabPanel: uses its ``session``, ``lang``, ``app``, ``apply`` and helpers."""
+
+    session: Any
+    lang: str
+
+    def _vm_selected(self, kind: str) -> str | None:
+        name = self._need_selection()  # type: ignore[attr-defined]
+        if name is None or not self._allowed(kind):  # type: ignore[attr-defined]
+            return None
+        if name not in self.session.state.vm_index:
+            self._set_message(t("labp.life.only_vms", self.lang))  # type: ignore[attr-defined]
+            return None
+        return name
+
+    def action_snapshot(self) -> None:
+        if (name := self._vm_selected("snapshot")) is not None:
+            self.apply(TakeSnapshot(name=name, label="snap"))  # type: ignore[attr-defined]
+
+    def action_write(self) -> None:
+        if (name := self._vm_selected("write")) is not None:
+            self.apply(Write(name=name, gib=PATCH_GIB))  # type: ignore[attr-defined]
+
+    def action_revert(self) -> None:
+        if (name := self._vm_selected("revert")) is not None:
+            self.apply(Revert(name=name))  # type: ignore[attr-defined]
+
+    def action_consolidate(self) -> None:
+        if (name := self._vm_selected("consolidate")) is not None:
+            self.apply(Consolidate(name=name))  # type: ignore[attr-defined]
+
+    def action_backup(self) -> None:
+        if (name := self._vm_selected("backup")) is not None:
+            self.apply(Backup(name=name))  # type: ignore[attr-defined]
+
+    def action_time(self) -> None:
+        if not self._allowed("advance"):  # type: ignore[attr-defined]
+            return
+        clock = f"{self.session.state.clock_h:g}"
+        options = [(t("labp.life.hours", self.lang, h=h), str(h)) for h in HOURS]
+        self.app.push_screen(  # type: ignore[attr-defined]
+            ChoiceDialog(t("labp.life.time_title", self.lang, clock=clock), options),
+            lambda h: self._apply_result(Advance(hours=float(h)) if h else None))  # type: ignore[attr-defined]
+
+    def fault_choices(self, name: str) -> list[tuple[str, Any]]:
+        """What ``f`` offers for the selected workload: (label, action) pairs."""
+        dc, lang = self.session.state, self.lang
+        out: list[tuple[str, Any]] = []
+        host = dc.host_index.get(dc.host_of(name) or "")
+        if host is not None and host.is_up:
+            out.append((t("labp.fault_menu.host_down", lang, host=host.name), Fail(name=host.name, fault="host-down")))
+            out.append((t("labp.fault_menu.host_panic", lang, host=host.name), Fail(name=host.name, fault="host-panic")))
+        elif host is not None:
+            out.append((t("labp.fault_menu.repair_host", lang, host=host.name), Repair(name=host.name)))
+        c = dc.container_index.get(name)
+        vm = dc.vm_index.get(name) or (dc.vm_index.get(c.vm or "") if c else None)
+        if vm is not None:
+            lost = any(d.lost for d in vm.disks)
+            if vm.status.value == "running":
+                out.append((t("labp.fault_menu.guest_panic", lang, vm=vm.name), Fail(name=vm.name, fault="guest-panic")))
+            elif not lost:
+                out.append((t("labp.fault_menu.repair_vm", lang, vm=vm.name), Repair(name=vm.name)))
+            if vm.disks and not lost:
+                out.append((t("labp.fault_menu.disk_lost", lang, vm=vm.name), Fail(name=vm.name, fault="disk-lost")))
+            if lost or vm.backup_age_h is not None:
+                out.append((t("labp.fault_menu.restore", lang, vm=vm.name), Restore(name=vm.name)))
+        if c is not None:
+            if c.status.value == "running":
+                out.append((t("labp.fault_menu.crash", lang, name=c.name), Fail(name=c.name, fault="crash")))
+            else:
+                out.append((t("labp.fault_menu.restart", lang, name=c.name), Repair(name=c.name)))
+        return [(label, a) for label, a in out if self.session.allows(a.kind)]
+
+    def move_targets(self, name: str) -> tuple[str, list[str]]:
+        """Where ``m`` can move the selected workload: (its current place, choices)."""
+        dc = self.session.state
+        vm = dc.vm_index.get(name)
+        if vm is not None:
+            return vm.host, [h.name for h in dc.hosts if h.name != vm.host and supports_vms(h.hypervisor)]
+        c = dc.container_index[name]
+        here = c.vm or c.host or ""
+        vms = [v.name for v in dc.vms if v.name != here]
+        hosts = [h.name for h in dc.hosts if h.name != here and PROFILES[h.hypervisor].runs_host_containers]
+        return here, vms + hosts
+
+    def action_move(self) -> None:
+        name = self._need_selection()  # type: ignore[attr-defined]
+        if name is None or not self._allowed("move"):  # type: ignore[attr-defined]
+            return
+        here, targets = self.move_targets(name)
+        if not targets:
+            self._set_message(t("labp.life.no_target", self.lang))  # type: ignore[attr-defined]
+            return
+        title = (t("labp.move_title", self.lang, name=name, host=here) if name in self.session.state.vm_index
+                 else t("labp.life.move_container_title", self.lang, name=name, where=here))
+        self.app.push_screen(  # type: ignore[attr-defined]
+            ChoiceDialog(title, [(x, x) for x in targets]),
+            lambda target: self._apply_result(Move(name=name, host=target) if target else None))  # type: ignore[attr-defined]

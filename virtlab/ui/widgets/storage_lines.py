@@ -1,0 +1,67 @@
+"""Datastore lines for the host view: capacity, base disks, snapshot deltas, the worst case,
+and each VM's snapshots and backup age — what the VM-lifecycle lab is judged on."""
+
+from __future__ import annotations
+
+from virtlab.core.models import Datacenter
+from virtlab.core.report import Report
+from virtlab.core.units import fmt_gib
+from virtlab.course.i18n import t
+from virtlab.ui.widgets.labtext import Lines
+
+ALARM_STYLE = {"ok": "$success", "warning": "$warning", "alert": "bold $error", "full": "bold $error"}
+
+
+def _bar(out: Lines, capacity: float, base: float, snap: float, worst: float, width: int) -> None:
+    scale = max(capacity, worst, base + snap, 1e-9)
+    worst_at = round(worst / scale * width)
+    for i in range(width + 1):
+        if i == worst_at:
+            out.add("┤", "bold $error" if worst > capacity else "bold")
+        if i == width:
+            break
+        v = (i + 0.5) * scale / width
+        if v < base:
+            out.add("█" if v <= capacity else "█", "$accent" if v <= capacity else "bold $error")
+        elif v < base + snap:
+            out.add("▒", "$warning" if v <= capacity else "bold $error")
+        elif v < capacity:
+            out.add("░", "$foreground-muted")
+        else:
+            out.add(" ")
+    out.nl()
+
+
+def render_datastores(out: Lines, report: Report, dc: Datacenter, lang: str, width: int) -> None:
+    """Append the datastores section (only datastores that hold a VM disk)."""
+    used = [d for d in report.datastores if d.provisioned_gib > 0 or d.snapshot_gib > 0]
+    if not used:
+        return
+    out.add(t("labp.store.title", lang), "bold")
+    if dc.clock_h:
+        out.add(" · " + t("labp.store.clock", lang, h=f"{dc.clock_h:g}"))
+    out.nl()
+    for d in used:
+        out.add("  ")
+        out.add(t("labp.store.line", lang, name=d.name, allocated=fmt_gib(d.allocated_gib),
+                  capacity=fmt_gib(d.capacity_gib), pct=f"{d.used_pct:.0f}",
+                  snap=fmt_gib(d.snapshot_gib), worst=fmt_gib(d.worst_case_gib)))
+        out.add(" · ").add(t("labp.store.alarm", lang, alarm=d.alarm), ALARM_STYLE[d.alarm]).nl()
+        out.add("  ")
+        _bar(out, d.capacity_gib, d.allocated_gib - d.snapshot_gib, d.snapshot_gib,
+             d.worst_case_gib, max(8, width - 4))
+        for vm, disk in dc.disks_by_datastore.get(d.name, []):
+            if disk.lost:
+                out.line("    " + t("labp.store.lost", lang, vm=vm.name), "bold $error")
+            for snap in disk.snapshots:
+                style = "$warning" if snap.age_h > 72 else ""
+                out.line("    " + t("labp.store.snapshots", lang, vm=vm.name, snap=snap.name,
+                                      age=f"{snap.age_h:g}", delta=fmt_gib(snap.delta_gib)), style)
+    backups = [vm for vm in dc.vms if vm.disks]
+    if any(vm.backup_age_h is not None or vm.disks[0].snapshots for vm in backups):
+        for vm in backups:
+            if vm.backup_age_h is None:
+                out.line("    " + t("labp.store.no_backup", lang, vm=vm.name), "$foreground-muted")
+            else:
+                out.line("    " + t("labp.store.backup", lang, vm=vm.name, age=f"{vm.backup_age_h:g}"))
+    out.line(t("labp.store.legend", lang), "$foreground-muted")
