@@ -6,6 +6,7 @@ demand in cores of work, container CPU in millicores.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from hypothesis import HealthCheck, settings
@@ -22,9 +23,10 @@ from virtlab.core.models import (
 
 GIB = 1024.0
 
-#: Hypothesis settings for the whole core suite: fast and deterministic enough for CI.
+#: Hypothesis settings for the whole core suite: fast enough for CI. Set
+#: ``VIRTLAB_HYPOTHESIS_EXAMPLES=5000`` for a deeper local search.
 FAST = settings(
-    max_examples=100,
+    max_examples=int(os.environ.get("VIRTLAB_HYPOTHESIS_EXAMPLES", "100")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

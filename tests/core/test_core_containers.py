@@ -70,13 +70,9 @@ def test_cpu_shares_from_millicores(millicores: float, shares: int) -> None:
     assert cgroup_cpu_shares(millicores) == shares
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cgroup_cpu_shares has no upper bound; kubelet MilliCPUToShares clamps at "
-    "MaxShares = 262144 (helpers_linux.go), so a 300-core request gives 307200 shares and "
-    "cpu.weight 11718, outside cgroup v2's 1–10000 (semantics.md)",
-)
 def test_cpu_shares_clamped_at_kubelet_max() -> None:
+    """kubelet MilliCPUToShares clamps at MaxShares = 262144, so cpu.weight stays within
+    cgroup v2's 1–10000 (a regression test: the engine once let 300 cores give 307200)."""
     assert cgroup_cpu_shares(300_000) == 262144
     values = cgroup_values(ctr("huge", cpu_request_m=300_000))
     assert int(values["cpu.weight"]) <= 10000
@@ -107,13 +103,9 @@ def test_cgroup_values_for_each_class() -> None:
     assert be == {"cpu.max": "max 100000", "cpu.shares": "2", "cpu.weight": "1", "memory.max": "max"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cgroup_values writes milliCPU × 100 without kubelet's floor: MilliCPUToQuota "
-    "raises any quota below MinQuotaPeriod (1000 µs, the kernel's minimum) to 1000, so a 5m "
-    "limit gives cpu.max '1000 100000', not '500 100000'",
-)
 def test_cpu_quota_has_kubelet_minimum() -> None:
+    """kubelet MilliCPUToQuota raises a quota below MinQuotaPeriod (1000 µs) to 1000:
+    a 5m limit is "1000 100000", not "500 100000" (regression test)."""
     assert cgroup_values(ctr("tiny", cpu_limit_m=5))["cpu.max"] == "1000 100000"
 
 

@@ -330,14 +330,6 @@ def test_memory_reservation_is_never_reclaimed() -> None:
     assert other.compressed_mib + other.swapped_mib == pytest.approx(3 * mf)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _compress_and_swap passes reservations to fair_share as floors, and when the "
-    "floors exceed what must stay resident fair_share scales them down, so reserved memory is "
-    "compressed (4000 MiB reserved, 3691 MiB left resident) although rules.py admits these "
-    "reservations (no mem_reservation violation): a reservation must never be reclaimed; the "
-    "host should stay in the hard/low state instead",
-)
 def test_admissible_reservations_are_never_reclaimed_even_in_the_low_state() -> None:
     """A memory reservation is a guarantee (semantics.md "Entitlement"): when admission
     control accepted it, reclamation may not take it back, even if minFree is not restored."""

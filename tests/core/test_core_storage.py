@@ -108,24 +108,15 @@ def test_growing_a_thick_disk_beyond_the_datastore_is_refused() -> None:
     assert "thick_over_datastore" in {v.code for v in info.value.violations}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Update never checks where a VM's disks are (only AddVM and Move call "
-    "_check_vm_home), and datastore_violations ignores unknown datastores, so moving a "
-    "disk to a datastore that does not exist is accepted",
-)
 def test_update_to_an_unknown_datastore_is_refused() -> None:
+    """Update checks disk placement like AddVM and Move do (regression test)."""
     state = dc(host(), datastore("ds1", 100), vm("a", disks=(disk(10),)))
     with pytest.raises(Refused):
         apply(state, Update(name="a", changes={"disks": [{"size_gib": 10, "datastore": "nope"}]}))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Update never checks datastore visibility, so a VM's disk can be put on "
-    "another host's local datastore (AddVM and Move refuse it with datastore_not_visible)",
-)
 def test_update_to_another_hosts_local_datastore_is_refused() -> None:
+    """A VM can only use storage its host sees (regression test)."""
     state = dc(host("h1"), host("h2"), datastore("h2-local", 100, hosts=("h2",)),
                datastore("ds1", 100), vm("a", disks=(disk(10),)))
     with pytest.raises(Refused):
