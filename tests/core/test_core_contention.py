@@ -154,6 +154,24 @@ def test_ready_is_healthy_on_an_idle_host() -> None:
     assert out["a"].ready_pct < 1
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: the strict co-scheduling term counts every busy neighbour vCPU against a VM "
+    "as wide as the host, so on a host whose three neighbours are idle (0.3 of 8 cores in use) "
+    "an 8-vCPU VM at 40 % shows 14 % ready — 'a problem' by KB 2002181 on an idle host. "
+    "KB 2002181's ready excludes co-stop (%CSTP is its own counter) and ESXi's relaxed "
+    "co-scheduling only co-stops vCPUs that drift apart",
+)
+def test_ready_is_healthy_on_an_idle_host_for_any_vm_size() -> None:
+    """On an idle host (every neighbour at the 'idle' 5 %), a VM of any size up to the host's
+    logical CPUs, at 'normal' 40 % load, has healthy ready time (< 5 % per vCPU)."""
+    h = host(cores=8, mhz=2000)
+    neighbours = [vm(f"o{i}", vcpus=2, cpu_demand=0.1) for i in range(3)]
+    for vcpus in (1, 2, 4, 8):
+        out = host_cpu(dc(h, *neighbours, vm("x", vcpus=vcpus, cpu_demand=0.4 * vcpus)), h)
+        assert out["x"].ready_pct < 5, (vcpus, out["x"].ready_pct)
+
+
 def test_ready_grows_with_contention() -> None:
     """Each busy neighbour adds ready time; past capacity it becomes a problem (≥ 10 %)."""
     h = host(cores=8, mhz=1000)
