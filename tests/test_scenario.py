@@ -311,12 +311,6 @@ def test_every_problem_is_listed(tmp_path: Path) -> None:
     assert {"vm[1] (a).host", "vm[2] (b).vcpus", "container[1] (c).colour", "container[1] (c).vm"} <= fields
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _vm reports a missing host/vcpus/memory twice — its own 'missing' line and "
-    "pydantic's 'Field required' from _build — so `virtlab check` lists six lines for three "
-    "problems",
-)
 def test_missing_fields_are_each_reported_once(tmp_path: Path) -> None:
     """A VM missing host, vcpus and memory gets one line for each."""
     probs = problems(tmp_path, '[[vm]]\nname = "web"')
@@ -339,23 +333,12 @@ def test_file_problems(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------ never a traceback
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: scenario_from_dict passes [scenario] name straight to Datacenter(...) outside "
-    "any check, so `name = 5` raises pydantic's ValidationError (a traceback) instead of a "
-    "'scenario.name: …' problem",
-)
 def test_scenario_name_that_is_not_a_string_is_a_problem() -> None:
     dc, probs = scenario_from_dict({"scenario": {"name": 5}}, "lab.toml")
     assert dc is None
     assert probs and probs[0].startswith("lab.toml: scenario.name: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _policy tests `raw['preset'] not in POLICY_PRESETS`, which raises TypeError "
-    "(unhashable type: 'list') for `preset = [...]` or an inline table: a traceback",
-)
 def test_preset_that_is_not_a_string_is_a_problem() -> None:
     dc, probs = scenario_from_dict({"policy": {"preset": ["rhv-server"]}}, "lab.toml")
     assert dc is None
@@ -370,12 +353,6 @@ def test_preset_that_is_not_a_string_is_a_problem() -> None:
         ("container", {"name": "c", "host": "h1", "demand": {"cpu": -1}}),
         ("container", {"name": "c", "host": "h1", "demand": {"memory": "-5 MiB"}}),
     ],
-)
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: demand figures are applied with model_copy(update=…), which skips validation, "
-    "so a negative demand (cpu = -1, memory = -5) loads silently into a model whose "
-    "cpu_demand/mem_active_mib/…_demand_… fields are declared ≥ 0",
 )
 def test_negative_demand_is_a_problem(kind: str, table: dict) -> None:
     data = {"host": [{"name": "h1", "hypervisor": "kvm", "cores": 4, "memory": "16 GiB"}], kind: [table]}

@@ -61,7 +61,7 @@ def memory_table(report: Report) -> Table:
 
 def workloads_table(report: Report) -> Table:
     t = Table(title="Workloads: entitlement, ready, memory, OOM", title_justify="left")
-    for col in ("workload", "kind", "on", "status", "size", "CPU demand", "entitled", "ready % (est.)",
+    for col in ("workload", "kind", "on", "status", "size", "CPU demand", "entitled", "ready + co-stop % (est.)",
                 "memory", "reclaimed", "QoS / oom_score_adj"):
         t.add_column(col, justify="left" if col in ("workload", "kind", "on", "status", "QoS / oom_score_adj") else "right")
     for w in report.workloads:
@@ -83,8 +83,8 @@ def workloads_table(report: Report) -> Table:
             qos = f"{w.container.qos.value} / {w.container.oom_score_adj}" if w.container else "—"
         ready = "—"
         if cpu is not None:
-            style = "red" if cpu.ready_pct >= 10 else "yellow" if cpu.ready_pct >= 5 else ""
-            ready = Text(f"{cpu.ready_pct:.1f}", style=style)
+            style = "red" if cpu.wait_pct >= 10 else "yellow" if cpu.wait_pct >= 5 else ""
+            ready = Text(f"{cpu.ready_pct:.1f} + {cpu.costop_pct:.1f}", style=style)
         t.add_row(
             w.name, w.kind, w.parent, w.status, size,
             f"{cpu.demand_mhz:,.0f}" if cpu else "—", f"{cpu.entitlement_mhz:,.0f}" if cpu else "—",

@@ -154,14 +154,6 @@ def test_ready_is_healthy_on_an_idle_host() -> None:
     assert out["a"].ready_pct < 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the strict co-scheduling term counts every busy neighbour vCPU against a VM "
-    "as wide as the host, so on a host whose three neighbours are idle (0.3 of 8 cores in use) "
-    "an 8-vCPU VM at 40 % shows 14 % ready — 'a problem' by KB 2002181 on an idle host. "
-    "KB 2002181's ready excludes co-stop (%CSTP is its own counter) and ESXi's relaxed "
-    "co-scheduling only co-stops vCPUs that drift apart",
-)
 def test_ready_is_healthy_on_an_idle_host_for_any_vm_size() -> None:
     """On an idle host (every neighbour at the 'idle' 5 %), a VM of any size up to the host's
     logical CPUs, at 'normal' 40 % load, has healthy ready time (< 5 % per vCPU)."""
@@ -194,13 +186,13 @@ def test_ready_never_exceeds_idle_time() -> None:
 
 
 def _busy_host_with(x_vcpus: int, shares: object) -> float:
-    """Total ready time (per-vCPU ready % × vCPUs) of VM x doing 1.5 cores of work next to
-    eight 1-vCPU VMs that are 100 % busy on an 8-core host."""
+    """Total waiting time (per-vCPU ready + co-stop % × vCPUs) of VM x doing 1.5 cores of work
+    next to eight 1-vCPU VMs that are 100 % busy on an 8-core host."""
     h = host(cores=8, mhz=1000)
     others = [vm(f"o{i}", vcpus=1, cpu_demand=1.0) for i in range(8)]
     x = vm("x", vcpus=x_vcpus, cpu_demand=1.5, cpu_shares=shares)
     out = host_cpu(dc(h, *others, x), h)
-    return out["x"].ready_pct * x_vcpus
+    return out["x"].wait_pct * x_vcpus
 
 
 def test_wider_vm_waits_more_with_equal_shares() -> None:

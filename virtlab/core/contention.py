@@ -6,7 +6,8 @@ that VM's entitlement with the guest's own work by their cgroup shares.
 
 CPU ready (VMware KB 2002181: ``ready% = ready_ms / (interval_s × 1000) × 100``, per vCPU
 divided by the vCPU count; < 5 % healthy, ≥ 10 % per vCPU a problem) is *estimated*, not
-measured: the share of time a vCPU is runnable but not running. It has two parts:
+measured: the share of time a vCPU is runnable but not running. Ready has two parts, and
+co-stop is a third kind of waiting:
 
 1. unmet demand — work the VM wanted but was not entitled to: ``(demand − entitlement) /
    (vCPUs × MHz)``;
@@ -19,9 +20,10 @@ measured: the share of time a vCPU is runnable but not running. It has two parts
    (strict) picture: it waits whenever fewer than ``v`` cores are free. ESXi's relaxed
    co-scheduling only co-stops a vCPU that runs too far ahead, so for wide VMs this errs
    high — on the side of the lesson. The others' busy vCPUs are a sum of Bernoulli trials
-   (each vCPU busy with its VM's busy fraction), approximated as normal.
+   (each vCPU busy with its VM's busy fraction), approximated as normal. VMware reports this
+   as co-stop (%CSTP), apart from ready, so we do too; ``wait_pct`` is the two together.
 
-Ready never exceeds a vCPU's idle time. Wide VMs on busy hosts wait longest — why "more
+Ready and co-stop together never exceed a vCPU's idle time. Wide VMs on busy hosts wait longest — why "more
 vCPUs = faster" is wrong. This is a teaching model, and the screen says "estimated".
 
 Memory (ESXi, vSphere Resource Management guide): ``minFree = 899 MB + 1 % of host RAM above
@@ -82,10 +84,16 @@ class CpuShare:
     demand_mhz: float
     entitlement_mhz: float
     ready_pct: float = 0.0  # per vCPU for VMs; for containers the share of demand unmet
+    costop_pct: float = 0.0  # per vCPU: waiting for sibling vCPUs (VMware's %CSTP)
 
     @property
     def unmet_mhz(self) -> float:
         return max(0.0, self.demand_mhz - self.entitlement_mhz)
+
+    @property
+    def wait_pct(self) -> float:
+        """Everything a vCPU spends runnable but not running: ready plus co-stop."""
+        return self.ready_pct + self.costop_pct
 
 
 def erlang_c(servers: int, load: float) -> float:
@@ -161,8 +169,9 @@ def host_cpu(dc: Datacenter, host: Host) -> dict[str, CpuShare]:
             mean = mean_all - vm.vcpus * b
             var = max(0.0, var_all - vm.vcpus * b * (1 - b))
             costop = b * _prob_more_than(cores - vm.vcpus, mean, var)
-        ready = min(1.0 - b, unmet + b * wait + costop) if b > 0 or unmet > 0 else 0.0
-        out[vm.name] = CpuShare(vm.name, demands[i], ents[i], 100.0 * max(0.0, ready))
+        ready = min(1.0 - b, unmet + b * wait) if b > 0 or unmet > 0 else 0.0
+        costop = min(max(0.0, 1.0 - b - ready), costop)
+        out[vm.name] = CpuShare(vm.name, demands[i], ents[i], 100.0 * max(0.0, ready), 100.0 * costop)
         out.update(_inner_cpu(dc, vm, ents[i], mhz))
     for j, c in enumerate(ctrs):
         k = len(vms) + j

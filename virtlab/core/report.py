@@ -215,7 +215,8 @@ def to_jsonable(obj: Any) -> Any:
         return {k: to_jsonable(v) for k, v in d.items()}
     if isinstance(obj, CpuShare):
         return {"demand_mhz": obj.demand_mhz, "entitlement_mhz": obj.entitlement_mhz,
-                "unmet_mhz": obj.unmet_mhz, "ready_pct": obj.ready_pct}
+                "unmet_mhz": obj.unmet_mhz, "ready_pct": round(obj.ready_pct, 4),
+                "costop_pct": round(obj.costop_pct, 4)}
     if isinstance(obj, Pair):
         return {"a": obj.a, "b": obj.b, "level": obj.level.name.lower(), "shared": list(obj.shared),
                 "reason": obj.reason}

@@ -123,21 +123,26 @@ def _vm_size(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
     return Verdict(True, "sizes within bounds", "크기가 조건을 만족합니다")
 
 
-@check("ready_max", max=True, host=False)
+@check("ready_max", max=True, host=False, with_costop=False)
 def _ready_max(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
-    """Every running VM's estimated CPU ready % (per vCPU) below ``max``."""
+    """Every running VM's estimated CPU ready % (per vCPU) below ``max``; with
+    ``with_costop = true``, ready plus co-stop (all the time a vCPU waits)."""
     limit = float(p["max"])
+    both = bool(p.get("with_costop", False))
+    label_en, label_ko = ("ready + co-stop", "준비(ready) + 상호 정지(co-stop)") if both else ("ready", "준비(ready)")
     hosts = {h.name for h in _hosts(dc, report, p)}
     worst = None
     for w in report.workloads:
         if w.kind == "vm" and w.cpu is not None and w.host in hosts:
-            if worst is None or w.cpu.ready_pct > worst[1]:
-                worst = (w.name, w.cpu.ready_pct)
+            value = w.cpu.wait_pct if both else w.cpu.ready_pct
+            if worst is None or value > worst[1]:
+                worst = (w.name, value)
     if worst and worst[1] >= limit:
-        return Verdict(False, f"{worst[0]}: CPU ready {worst[1]:.1f} % ≥ {limit:g} %",
-                       f"{worst[0]}: CPU 준비(ready) {worst[1]:.1f} % ≥ {limit:g} %")
+        return Verdict(False, f"{worst[0]}: CPU {label_en} {worst[1]:.1f} % ≥ {limit:g} %",
+                       f"{worst[0]}: CPU {label_ko} {worst[1]:.1f} % ≥ {limit:g} %")
     shown = worst[1] if worst else 0.0
-    return Verdict(True, f"worst CPU ready {shown:.1f} % < {limit:g} %", f"최대 CPU 준비(ready) {shown:.1f} % < {limit:g} %")
+    return Verdict(True, f"worst CPU {label_en} {shown:.1f} % < {limit:g} %",
+                   f"최대 CPU {label_ko} {shown:.1f} % < {limit:g} %")
 
 
 _STATE_ORDER = [MemState.LOW, MemState.HARD, MemState.SOFT, MemState.CLEAR, MemState.HIGH]

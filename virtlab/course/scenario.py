@@ -122,7 +122,7 @@ def _policy(raw: Any, p: Problems) -> Policy:
     _unknown(raw, allowed, "policy", p)
     base = Policy()
     if "preset" in raw:
-        if raw["preset"] not in POLICY_PRESETS:
+        if not isinstance(raw["preset"], str) or raw["preset"] not in POLICY_PRESETS:
             p.add("policy.preset", f"unknown preset {raw['preset']!r} (known: {', '.join(POLICY_PRESETS)})")
         else:
             base = POLICY_PRESETS[raw["preset"]]
@@ -183,6 +183,13 @@ def _demand(raw: dict, where: str, p: Problems, kind: str) -> dict[str, Any]:
         return {}
     _unknown(d, {"cpu", "memory"}, f"{where}.demand", p)
     out: dict[str, Any] = {}
+    for key in ("cpu", "memory"):
+        v = d.get(key)
+        negative = (isinstance(v, int | float) and not isinstance(v, bool) and v < 0) or (
+            isinstance(v, str) and v.strip().startswith("-"))
+        if negative:
+            p.add(f"{where}.demand.{key}", "must be 0 or more")
+            return {}
     if "cpu" in d:
         try:
             if kind == "vm":
@@ -282,9 +289,6 @@ def _vm(raw: dict, where: str, p: Problems, hosts: dict[str, Host], local: dict[
         v = _conv(raw, key, parse_mib, where, p)
         if v is not None:
             data[field] = v
-    for key in ("name", "host", "vcpus", "memory"):
-        if key not in raw:
-            p.add(f"{where}.{key}", "missing")
     host = raw.get("host")
     disks = []
     for d in _disks(raw, where, p, local.get(host) if isinstance(host, str) else None):
@@ -365,9 +369,15 @@ def scenario_from_dict(data: dict, source: str, prefix: str = "") -> tuple[Datac
         if key not in TOP_KEYS:
             p.add(key, f"unknown table (allowed: {', '.join(sorted(TOP_KEYS))})")
     meta = data.get("scenario", {})
-    name = meta.get("name", "") if isinstance(meta, dict) else ""
+    name = ""
     if isinstance(meta, dict):
         _unknown(meta, {"name", "description"}, "scenario", p)
+        name = meta.get("name", "")
+        if not isinstance(name, str):
+            p.add("scenario.name", "must be a string")
+            name = ""
+    else:
+        p.add("scenario", "must be a table ([scenario])")
     policy = _policy(data.get("policy"), p)
 
     hosts: dict[str, Host] = {}

@@ -19,7 +19,7 @@ from virtlab.ui.widgets.host_bars import MANY_HOSTS
 from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, needs_layout, ready_mark, status_text
 
 MAX_ROWS = 40
-W_NAME, W_NUM, W_READY = 16, 10, 18
+W_NAME, W_NUM, W_READY = 16, 10, 22
 
 
 def _mem_max(raw: str) -> str:
@@ -56,8 +56,11 @@ def workload_row(out: Lines, w: WorkloadReport, dc: Datacenter, lang: str, inden
     else:
         out.cell(f"{w.cpu.demand_mhz:,.0f}", W_NUM).cell(f"{w.cpu.entitlement_mhz:,.0f}", W_NUM)
         if w.kind == "vm":
-            mark, style, level = ready_mark(w.cpu.ready_pct)
-            out.cell(f"{mark} {w.cpu.ready_pct:.1f}% {t(f'labp.ready.{level}', lang)}", W_READY, style)
+            mark, style, _level = ready_mark(w.cpu.wait_pct)
+            text = f"{mark} {w.cpu.ready_pct:.1f}%"
+            if w.cpu.costop_pct >= 0.05:
+                text += f" + cs {w.cpu.costop_pct:.1f}%"
+            out.cell(text, W_READY, style)
         else:
             out.cell(t("labp.cont.unmet", lang, pct=f"{w.cpu.ready_pct:.0f}"), W_READY)
     if w.kind == "vm":

@@ -178,11 +178,11 @@ class WorkloadTable(DataTable):
         cpu: Text | str = "—"
         if w.cpu is not None:
             if w.kind == "vm":
-                mark, _style, level = ready_mark(w.cpu.ready_pct)
+                mark, _style, level = ready_mark(w.cpu.wait_pct)
                 token = {"healthy": "success", "warning": "warning", "problem": "error"}[level]
                 cpu = Text.assemble(
                     f"{w.cpu.entitlement_mhz:,.0f}/{w.cpu.demand_mhz:,.0f} · ",
-                    (f"{mark} {w.cpu.ready_pct:.1f}%", self._style(token)),
+                    (f"{mark} {w.cpu.wait_pct:.1f}%", self._style(token)),
                 )
             else:
                 cpu = f"{w.cpu.entitlement_mhz:,.0f}/{w.cpu.demand_mhz:,.0f} · {w.cpu.ready_pct:.0f}%"
