@@ -259,7 +259,7 @@ async def test_views_cycle_and_plain_text(session: LabSession) -> None:
         assert "esx-1 fails" in text
         await pilot.press("v")
         assert panel.view == "contention"
-        assert "ready + co-stop % (est.)" in panel.as_text()
+        assert "ready+cs % (est.)" in panel.as_text()
         await pilot.press("v")
         assert panel.view == "hosts"
 
