@@ -25,8 +25,8 @@ from virtlab.core.contention import (
 )
 from virtlab.core.hypervisors import PROFILES, HypervisorKind, gke_reserved_memory_mib
 from virtlab.core.isolation import Blast, Pair, blast_radius, isolation_matrix
-from virtlab.core.models import Datacenter, WorkloadStatus
-from virtlab.core.rules import Violation, all_violations
+from virtlab.core.models import Datacenter, Host, WorkloadStatus
+from virtlab.core.rules import Violation, datastore_violations, host_violations, node_violations
 from virtlab.core.storage import DatastoreUsage, datastore_usage
 
 MATRIX_LIMIT = 40
@@ -90,12 +90,50 @@ class Report:
         return next((w for w in self.workloads if w.name == name), None)
 
 
-def build_report(dc: Datacenter, *, pairs: bool | None = None) -> Report:
-    """Compute everything about ``dc``. ``pairs`` forces the isolation matrix on or off."""
-    # 1. Containers: memory use and OOM per node, innermost first (VM guests, then hosts).
+@dataclass(slots=True)
+class _HostPart:
+    """Everything computed from one host and what runs on it."""
+
+    report: HostReport
+    rows: dict[str, WorkloadReport]
+    violations: list[Violation]
+
+
+_PART_CACHE: dict[tuple[int, ...], tuple[tuple[object, ...], _HostPart]] = {}
+_PART_CACHE_LIMIT = 50_000
+
+
+def _host_objects(dc: Datacenter, h: Host) -> tuple[object, ...]:
+    """Every (immutable) object one host's results depend on."""
+    vms = dc.vms_by_host.get(h.name, [])
+    inner = [c for v in vms for c in dc.containers_by_parent.get(("vm", v.name), [])]
+    return (h, dc.policy, *vms, None, *dc.containers_by_parent.get(("host", h.name), []), None,
+            *inner, None, *dc.local_datastores.get(h.name, []))
+
+
+def _host_part_cached(dc: Datacenter, h: Host) -> _HostPart:
+    """:func:`_host_part`, reused while the host and everything on it are the same objects.
+
+    States are immutable and an action replaces only what it changes, so after one key press
+    every other host's part is found here — what keeps a 200-host sandbox interactive.
+    """
+    objs = _host_objects(dc, h)
+    key = tuple(map(id, objs))
+    hit = _PART_CACHE.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], objs, strict=True)):
+        return hit[1]
+    part = _host_part(dc, h)
+    if len(_PART_CACHE) >= _PART_CACHE_LIMIT:
+        _PART_CACHE.clear()
+    _PART_CACHE[key] = (objs, part)
+    return part
+
+
+def _host_part(dc: Datacenter, h: Host) -> _HostPart:
+    # Containers: memory use and OOM per node, innermost first (VM guests, then the host).
     ctr_mem: dict[str, ContainerMemory] = {}
     inner_usage: dict[str, float] = {}
-    for vm in dc.vms:
+    for vm in dc.vms_by_host.get(h.name, []):
         ctrs = [c for c in dc.containers_by_parent.get(("vm", vm.name), []) if container_running(dc, c)]
         if not ctrs:
             continue
@@ -103,57 +141,90 @@ def build_report(dc: Datacenter, *, pairs: bool | None = None) -> Report:
         rows = node_oom(ctrs, vm.memory_mib, cap - vm.mem_active_mib)
         ctr_mem.update(rows)
         inner_usage[vm.name] = sum(r.usage_mib for r in rows.values() if r.killed is None)
+    host_ctrs = [c for c in dc.containers_by_parent.get(("host", h.name), []) if container_running(dc, c)]
+    available = h.memory_mib - h.reserved_memory(dc.policy)
+    if host_ctrs and h.hypervisor is not HypervisorKind.NONE:
+        # Beside VMs the containers get what the VMs leave.
+        mem0 = host_memory(dc, h, inner_usage, 0.0)
+        available -= sum(r.resident_mib + r.overhead_mib for r in mem0.vms.values())
+    rows = node_oom(host_ctrs, h.memory_mib, available) if host_ctrs else {}
+    ctr_mem.update(rows)
+    ctr_usage = sum(r.usage_mib for r in rows.values() if r.killed is None)
+    mem = host_memory(dc, h, inner_usage, ctr_usage)
+    cpu = host_cpu(dc, h)
+    lines = host_lines(dc, h)
+    host_vm_names = {v.name for v in dc.vms_by_host.get(h.name, [])}
+    host_ctr_names = {c.name for c in dc.containers_by_parent.get(("host", h.name), [])}
+    top = [s for n, s in cpu.items() if n in host_vm_names or n in host_ctr_names]
+    report = HostReport(
+        h.name, h.hypervisor.value, PROFILES[h.hypervisor].type.value, h.status.value,
+        h.logical_cpus, h.physical_cores, h.mhz, lines, mem,
+        sum(s.demand_mhz for s in top), sum(s.entitlement_mhz for s in top),
+        max(0.0, h.physical_cores - h.reserved_cpu(dc.policy)) * h.mhz,
+        {f.name: flavor_fits(lines, f, h.logical_cpus) for f in FLAVORS}
+        if h.hypervisor is not HypervisorKind.NONE and h.is_up else {},
+    )
+    violations = host_violations(dc, h.name) + node_violations(dc, ("host", h.name))
+    vms = dc.vms_by_host.get(h.name, [])
+    for vm in vms:
+        violations += node_violations(dc, ("vm", vm.name))
+    ctrs = list(dc.containers_by_parent.get(("host", h.name), []))
+    ctrs += [c for v in vms for c in dc.containers_by_parent.get(("vm", v.name), [])]
+    rows = _workload_rows(dc, vms, ctrs, cpu, mem.vms, ctr_mem)
+    return _HostPart(report, rows, violations)
 
+
+def build_report(dc: Datacenter, *, pairs: bool | None = None) -> Report:
+    """Compute everything about ``dc``. ``pairs`` forces the isolation matrix on or off."""
     hosts: list[HostReport] = []
-    cpu_all: dict[str, CpuShare] = {}
-    vm_mem: dict[str, Any] = {}
+    rows: dict[str, WorkloadReport] = {}
+    violations: list[Violation] = []
     for h in dc.hosts:
-        host_ctrs = [c for c in dc.containers_by_parent.get(("host", h.name), []) if container_running(dc, c)]
-        available = h.memory_mib - h.reserved_memory(dc.policy)
-        if host_ctrs and h.hypervisor is not HypervisorKind.NONE:
-            # Beside VMs the containers get what the VMs leave.
-            vm_resident = 0.0
-            mem0 = host_memory(dc, h, inner_usage, 0.0)
-            vm_resident = sum(r.resident_mib + r.overhead_mib for r in mem0.vms.values())
-            available -= vm_resident
-        rows = node_oom(host_ctrs, h.memory_mib, available) if host_ctrs else {}
-        ctr_mem.update(rows)
-        ctr_usage = sum(r.usage_mib for r in rows.values() if r.killed is None)
-        mem = host_memory(dc, h, inner_usage, ctr_usage)
-        vm_mem.update(mem.vms)
-        cpu = host_cpu(dc, h)
-        cpu_all.update(cpu)
-        lines = host_lines(dc, h)
-        host_vm_names = {v.name for v in dc.vms_by_host.get(h.name, [])}
-        host_ctr_names = {c.name for c in dc.containers_by_parent.get(("host", h.name), [])}
-        top = [s for n, s in cpu.items() if n in host_vm_names or n in host_ctr_names]
-        hosts.append(HostReport(
-            h.name, h.hypervisor.value, PROFILES[h.hypervisor].type.value, h.status.value,
-            h.logical_cpus, h.physical_cores, h.mhz, lines, mem,
-            sum(s.demand_mhz for s in top), sum(s.entitlement_mhz for s in top),
-            max(0.0, h.physical_cores - h.reserved_cpu(dc.policy)) * h.mhz,
-            {f.name: flavor_fits(lines, f, h.logical_cpus) for f in FLAVORS}
-            if h.hypervisor is not HypervisorKind.NONE and h.is_up else {},
-        ))
-
-    # 2. Isolation: small labs get every pair, large states neighbour counts by group.
+        part = _host_part_cached(dc, h)
+        hosts.append(part.report)
+        rows.update(part.rows)
+        violations += part.violations
+    for d in dc.datastores:
+        violations += datastore_violations(dc, d.name)
+    # VMs on no known host (only in hand-built states) and their containers still get rows.
+    lost_vms = [vm for vm in dc.vms if vm.host not in dc.host_index]
+    if lost_vms:
+        inner = [c for v in lost_vms for c in dc.containers_by_parent.get(("vm", v.name), [])]
+        rows.update(_workload_rows(dc, lost_vms, inner, {}, {}, {}))
+        for vm in lost_vms:
+            violations += node_violations(dc, ("vm", vm.name))
     want_pairs = pairs if pairs is not None else len(dc.vms) + len(dc.containers) <= MATRIX_LIMIT
-    keys = _placement_keys(dc)
+    workloads = [rows[vm.name] for vm in dc.vms] + [rows[c.name] for c in dc.containers if c.name in rows]
+    return Report(
+        dc.name, hosts, workloads, list(datastore_usage(dc).values()), violations,
+        isolation_matrix(dc) if want_pairs else None, dc,
+    )
+
+
+def _workload_rows(dc: Datacenter, vms: list, ctrs: list, cpu_all: dict[str, CpuShare],
+                   vm_mem: dict[str, Any], ctr_mem: dict[str, ContainerMemory]) -> dict[str, WorkloadReport]:
+    """Rows for VMs and containers that share hosts and kernels only among themselves
+    (everything on one host), with their neighbour counts."""
+    keys = {vm.name: (vm.host, f"vm:{vm.name}") for vm in vms}
+    for c in ctrs:
+        if c.host is not None:
+            keys[c.name] = (c.host, f"host:{c.host}")
+        elif c.vm in dc.vm_index:
+            keys[c.name] = (dc.vm_index[c.vm].host, f"vm:{c.vm}")
     by_host = Counter(k[0] for k in keys.values())
     by_kernel = Counter(k[1] for k in keys.values())
-
-    workloads: list[WorkloadReport] = []
-    for vm in dc.vms:
+    out: dict[str, WorkloadReport] = {}
+    for vm in vms:
         host = dc.host_index.get(vm.host)
         status = vm.status.value if host is None or host.is_up else "host-down"
         if status == "running" and not vm_running(dc, vm):
             status = "host-down"
-        workloads.append(WorkloadReport(
+        out[vm.name] = WorkloadReport(
             vm.name, "vm", vm.host, vm.host, status, vm.vcpus, vm.memory_mib,
             cpu_all.get(vm.name), vm_mem.get(vm.name),
             neighbours=_neighbours(keys.get(vm.name), by_host, by_kernel),
-        ))
-    for c in dc.containers:
+        )
+    for c in ctrs:
         host_name = dc.host_of(c.name) or ""
         status = c.status.value
         if status == WorkloadStatus.RUNNING and not container_running(dc, c):
@@ -166,28 +237,13 @@ def build_report(dc: Datacenter, *, pairs: bool | None = None) -> Report:
                         else dc.vm_index[c.vm].memory_mib if c.vm in dc.vm_index else 1.0)
             row = node_oom([c], node_mem, float("inf"))[c.name]
             row.usage_mib = 0.0
-        workloads.append(WorkloadReport(
+        out[c.name] = WorkloadReport(
             c.name, "container", host_name, c.host or c.vm or "", status,
             (c.cpu_limit_m or 0) / 1000, c.mem_limit_mib or 0.0,
             cpu_all.get(c.name), None, row, cgroup_values(c),
             neighbours=_neighbours(keys.get(c.name), by_host, by_kernel),
-        ))
-
-    return Report(
-        dc.name, hosts, workloads, list(datastore_usage(dc).values()), all_violations(dc),
-        isolation_matrix(dc) if want_pairs else None, dc,
-    )
-
-
-def _placement_keys(dc: Datacenter) -> dict[str, tuple[str, str]]:
-    """(host, kernel) of every workload — the cheap part of isolation.placement()."""
-    keys = {vm.name: (vm.host, f"vm:{vm.name}") for vm in dc.vms}
-    for c in dc.containers:
-        if c.host is not None:
-            keys[c.name] = (c.host, f"host:{c.host}")
-        elif c.vm in dc.vm_index:
-            keys[c.name] = (dc.vm_index[c.vm].host, f"vm:{c.vm}")
-    return keys
+        )
+    return out
 
 
 def _neighbours(key: tuple[str, str] | None, by_host: Counter, by_kernel: Counter) -> dict[str, int]:
