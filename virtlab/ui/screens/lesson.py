@@ -14,13 +14,24 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
 from virtlab.course.progress import mark_goal, set_section, set_state, use_hint
-from virtlab.ui.screens._chrome import KeyBar, TitleBar, TooSmall, bindings_of, refresh_chrome
+from virtlab.ui.screens._chrome import (
+    KeyBar,
+    SafeOptionList,
+    TitleBar,
+    TooSmall,
+    bindings_of,
+    go_back,
+    mark_settled,
+    refresh_chrome,
+)
+from virtlab.ui.screens._markdown import LessonMarkdown
 from virtlab.ui.widgets.goals_panel import GoalsPanel
 
 
@@ -74,14 +85,14 @@ class LessonScreen(Screen[None]):
             with Vertical(id="lesson-pane"):
                 yield Static("", id="step-title")
                 with VerticalScroll(id="lesson-scroll"):
-                    yield Markdown(self._step_markdown(), id="lesson-body", open_links=False)
-                yield OptionList(id="step-list")
+                    yield LessonMarkdown(self._step_markdown(), id="lesson-body", open_links=False)
+                yield SafeOptionList(id="step-list")
             with Vertical(id="lab-pane"):
                 yield from self._compose_lab()
         extra = []
         if self.lab_panel is not None:
             extra = bindings_of(type(self.lab_panel))
-        yield KeyBar([*bindings_of(LessonScreen), *[b for b in extra if b.show][:6],
+        yield KeyBar([*bindings_of(LessonScreen), *[b for b in extra if b.show][:3],
                       *bindings_of(VirtlabApp)[:2]], self.lang)
 
     def _compose_lab(self) -> ComposeResult:
@@ -98,12 +109,20 @@ class LessonScreen(Screen[None]):
         yield GoalsPanel(session, self.lang, hints, id="goals")
 
     def on_mount(self) -> None:
-        (self.lab_panel or self.query_one("#lesson-scroll")).focus()
+        mark_settled(self)
+        self.call_after_refresh(self._initial_focus)
         self._fill_step_list()
         self.set_lang(self.lang, rerender=False)
         self._record_step()
         # A lesson opened with all goals already met (a kept session) is done.
         self._goals_changed(initial=True)
+
+    def _initial_focus(self) -> None:
+        """Focus the lab (its table) once it has composed, else the lesson text."""
+        try:
+            (self.lab_panel or self.query_one("#lesson-scroll")).focus()
+        except NoMatches:  # the screen was closed before its lab finished mounting
+            pass
 
     # ------------------------------------------------------------------ steps
 
@@ -112,9 +131,7 @@ class LessonScreen(Screen[None]):
         return title or t("lesson.intro", self.lang)
 
     def _step_markdown(self) -> str:
-        section = self.lesson.sections[self.step]
-        head = f"## {section.title}\n\n" if section.title else ""
-        return head + section.body
+        return self.lesson.sections[self.step].body  # the title is in #step-title
 
     def _fill_step_list(self) -> None:
         steps = self.query_one("#step-list", OptionList)
@@ -156,7 +173,7 @@ class LessonScreen(Screen[None]):
         self.show_step(self.step - 1)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        go_back(self)
 
     @on(OptionList.OptionSelected, "#step-list")
     def _jump(self, event: OptionList.OptionSelected) -> None:

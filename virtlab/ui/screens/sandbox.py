@@ -8,10 +8,19 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from virtlab.course.i18n import t
-from virtlab.ui.screens._chrome import KeyBar, TitleBar, TooSmall, bindings_of, refresh_chrome
+from virtlab.ui.screens._chrome import (
+    KeyBar,
+    TitleBar,
+    TooSmall,
+    bindings_of,
+    go_back,
+    mark_settled,
+    refresh_chrome,
+)
 
 
 def default_state() -> Any:
@@ -56,8 +65,15 @@ class SandboxScreen(Screen[None]):
                      self.lang)
 
     def on_mount(self) -> None:
-        self.lab_panel.focus()
+        mark_settled(self)
+        self.call_after_refresh(self._initial_focus)
         self.set_lang(self.lang)
+
+    def _initial_focus(self) -> None:
+        try:
+            self.lab_panel.focus()
+        except NoMatches:  # the screen was closed before its lab finished mounting
+            pass
 
     def set_lang(self, lang: str) -> None:
         self.title = t("app.title", lang)
@@ -67,4 +83,4 @@ class SandboxScreen(Screen[None]):
         self.lab_panel.set_lang(lang)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        go_back(self)
