@@ -6,11 +6,55 @@ Every problem is one line, ``file: field: problem``. A folder is checked whole: 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 from virtlab.course.labs import is_lab, lab_from_dict, load_labs
 from virtlab.course.lessons import load_catalog
 from virtlab.course.scenario import read_toml, scenario_from_dict
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def emphasis_problems(path: Path, text: str) -> list[str]:
+    """Bold that CommonMark will not close: ``**가상화(virtualization)**는`` shows the stars.
+
+    A closing ``**`` preceded by punctuation must be followed by a space or punctuation; in
+    Korean a particle usually follows directly. Write ``**가상화**(virtualization)는``.
+    """
+    out: list[str] = []
+    in_fence = False
+    para: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        joined = "\n".join(line for _, line in para)
+        stars = [m.start() for m in re.finditer(r"(?<!\*)\*\*(?!\*)", joined)]
+        for k, pos in enumerate(stars):
+            if k % 2 == 0:
+                continue  # an opener
+            before = joined[pos - 1] if pos else " "
+            after = joined[pos + 2] if pos + 2 < len(joined) else " "
+            if unicodedata.category(before).startswith("P") and unicodedata.category(after).startswith("L"):
+                line_no = para[0][0] + joined.count("\n", 0, pos)
+                out.append(f"{path}: line {line_no}: bold ends with {before!r} right before "
+                           f"{after!r}, so Markdown shows the ** literally; move the "
+                           f"punctuation outside the bold")
+        para.clear()
+
+    for i, line in enumerate(text.splitlines(), start=1):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            flush()
+            continue
+        if in_fence:
+            continue
+        if not line.strip():
+            flush()
+        else:
+            para.append((i, line))
+    flush()
+    return out
 
 
 def check_file(path: Path) -> list[str]:
@@ -22,7 +66,7 @@ def check_file(path: Path) -> list[str]:
             parse_lesson(path, lang)
         except CourseFileError as e:
             return [str(e)]
-        return []
+        return emphasis_problems(path, path.read_text(encoding="utf-8"))
     data, problems = read_toml(path)
     if data is None:
         return problems
@@ -39,6 +83,8 @@ def check_lessons_folder(root: Path) -> tuple[list[str], int]:
     problems = [str(e) for e in errors]
     labs, lab_problems = load_labs(root / "labs")
     problems += lab_problems
+    for md in sorted(root.glob("*/*.md")):
+        problems += emphasis_problems(md, md.read_text(encoding="utf-8"))
     count = sum(1 for _ in root.glob("*/*.md")) + sum(1 for _ in (root / "labs").glob("*.toml"))
     for lang in ("en", "ko"):
         for lessons in catalog.tracks(lang).values():
