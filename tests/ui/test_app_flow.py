@@ -250,7 +250,8 @@ async def test_small_terminal_shows_a_notice_and_does_not_crash(new_app) -> None
     async with app.run_test(size=(50, 14)) as pilot:
         await pilot.pause()
         assert app.has_class("-cramped")
-        assert app.screen.query_one(".too-small").display
+        banner = app.screen.query_one(".too-small")
+        assert banner.display and "80×24" in str(banner.render())
         await open_lesson(pilot, "t1-carve")
         await pilot.press("n", "h", "ctrl+l")
         await pilot.resize_terminal(80, 24)

@@ -110,11 +110,11 @@ class TooSmall(Static):
     def __init__(self, lang: str) -> None:
         from virtlab.ui.app import MIN_HEIGHT, MIN_WIDTH
 
-        self._size = (MIN_WIDTH, MIN_HEIGHT)
+        self._min = (MIN_WIDTH, MIN_HEIGHT)
         super().__init__(self._text(lang), classes="too-small")
 
     def _text(self, lang: str) -> str:
-        return t("terminal.too_small", lang, w=self._size[0], h=self._size[1])
+        return t("terminal.too_small", lang, w=self._min[0], h=self._min[1])
 
     def set_lang(self, lang: str) -> None:
         self.update(self._text(lang))
