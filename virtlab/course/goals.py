@@ -238,9 +238,11 @@ def _count_min(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
     n = sum(1 for w in report.workloads if w.kind == p["kind"] and w.status == "running"
             and (p.get("host") is None or w.host == p["host"]))
     want = int(p["min"])
+    en_kind = "VMs" if p["kind"] == "vm" else "containers"
+    ko_kind = "VM" if p["kind"] == "vm" else "컨테이너"
     if n < want:
-        return Verdict(False, f"{n} running {p['kind']}s, need {want}", f"실행 중인 {p['kind']} {n}개, {want}개 필요")
-    return Verdict(True, f"{n} running {p['kind']}s", f"실행 중인 {p['kind']} {n}개")
+        return Verdict(False, f"{n} running {en_kind}, need {want}", f"실행 중인 {ko_kind} {n}개, {want}개 필요")
+    return Verdict(True, f"{n} running {en_kind}", f"실행 중인 {ko_kind} {n}개")
 
 
 @check("no_violations")

@@ -33,8 +33,11 @@ def _bar(out: Lines, capacity: float, base: float, snap: float, worst: float, wi
 
 
 def render_datastores(out: Lines, report: Report, dc: Datacenter, lang: str, width: int) -> None:
-    """Append the datastores section (only datastores that hold a VM disk)."""
-    used = [d for d in report.datastores if d.provisioned_gib > 0 or d.snapshot_gib > 0]
+    """Append the datastores section: shared datastores that hold a VM disk, and any
+    datastore with snapshots (a host's local disk already has its own bar above)."""
+    shared = {d.name for d in dc.datastores if len(d.hosts) != 1}
+    used = [d for d in report.datastores
+            if (d.name in shared and d.provisioned_gib > 0) or d.oldest_snapshot_h is not None]
     if not used:
         return
     out.add(t("labp.store.title", lang), "bold")
