@@ -1,7 +1,7 @@
 """"Why won't it fit?": a dialog that explains a refused or not-allowed lab action.
 
-Every violation is listed with the engine's own message and numbers (subject, code, excess and
-parameters); the frame around them is in the student's language.
+Every violation is listed with the engine's reason and numbers, in the student's language
+(:mod:`virtlab.course.explain`), and how far past its limit the action went.
 """
 
 from __future__ import annotations
@@ -14,14 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from virtlab.core.rules import Violation
+from virtlab.course.explain import excess_text, violation_text
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import Lines
-
-
-def _num(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
-    return str(value)
 
 
 def explain(description: str, violations: tuple[Violation, ...] | list[Violation],
@@ -36,13 +31,10 @@ def explain(description: str, violations: tuple[Violation, ...] | list[Violation
     for v in violations:
         out.add("• ", "bold $error").add(v.subject, "bold").add(f"  [{v.code}]", "$foreground-muted")
         out.nl()
-        out.line(f"  {v.message}")
-        details = []
-        if v.excess:
-            details.append(t("labp.refused.excess", lang, excess=_num(v.excess)))
-        details += [f"{k} = {_num(val)}" for k, val in v.params.items()]
-        if details:
-            out.line("  " + " · ".join(details), "$foreground-muted")
+        out.line(f"  {violation_text(v, lang)}")
+        over = excess_text(v, lang)
+        if over:
+            out.line(f"  {over}", "$foreground-muted")
     return out
 
 

@@ -1,0 +1,43 @@
+"""Refusals read in the student's language, with units on the numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from virtlab.core.actions import Refused, Update, apply
+from virtlab.core.models import VM, Datacenter, Host
+from virtlab.course.explain import excess_text, violation_text
+from virtlab.course.i18n import catalog
+
+
+def _refusal() -> list:
+    dc = Datacenter(hosts=(Host(name="h", hypervisor="esxi", cores_per_socket=8, memory_mib=65536),),
+                    vms=(VM(name="v", host="h", vcpus=2, memory_mib=4096),))
+    with pytest.raises(Refused) as e:
+        apply(dc, Update(name="v", changes={"vcpus": 64, "memory_mib": 98304}))
+    return e.value.violations
+
+
+def test_both_languages_fill_their_template_with_units() -> None:
+    for v in _refusal():
+        en, ko = violation_text(v, "en"), violation_text(v, "ko")
+        assert "{" not in en and "{" not in ko and en != ko
+    ram = next(v for v in _refusal() if v.code == "ram_capacity")
+    assert violation_text(ram, "en").startswith("h: RAM 96.0 GiB/63.5 GiB after the 1× ratio")
+
+
+def test_excess_has_a_unit() -> None:
+    ram = next(v for v in _refusal() if v.code == "ram_capacity")
+    assert excess_text(ram, "en") == "over by 32.5 GiB"
+    assert excess_text(ram, "ko") == "32.5 GiB 초과"
+
+
+def test_every_core_violation_code_has_a_korean_template() -> None:
+    import pathlib
+    import re
+
+    codes = set()
+    for path in pathlib.Path("virtlab/core").glob("*.py"):
+        codes |= set(re.findall(r'(?:_refuse\(|Violation\()\s*"([a-z_]+)"', path.read_text()))
+    missing = {c for c in codes if f"viol.code.{c}" not in catalog("ko")} - {"bad_field", "invalid"}
+    assert missing == set()

@@ -1,0 +1,64 @@
+"""The engine's refusals in the student's language, with units on every number.
+
+The core says why an action is refused in English, with a code and its parameters
+(:class:`virtlab.core.rules.Violation`). Each language fills a template per code
+(``strings/{en,ko}-rules.toml``) with the numbers in their units, and falls back to the
+core's own message for a code or parameter it has no template for.
+"""
+
+from __future__ import annotations
+
+from virtlab.core.rules import Violation
+from virtlab.core.units import fmt_gib, fmt_mib
+from virtlab.course.i18n import catalog, t
+
+#: The unit of each code's numbers.
+_UNITS: dict[str, str] = {
+    "vcpu_cap": "count", "cpu_capacity": "vcpu", "ram_capacity": "mib", "disk_capacity": "gib",
+    "cpu_reservation": "mhz", "mem_reservation": "mib", "thick_over_datastore": "gib",
+}
+
+
+def _unit(v: Violation) -> str:
+    if v.code == "container_requests":
+        return "mib" if v.subject.endswith(":memory") else "millicores"
+    return _UNITS.get(v.code, "count")
+
+
+def fmt_amount(value: float | str, unit: str) -> str:
+    if isinstance(value, str):
+        return value
+    if unit == "mib":
+        return fmt_mib(value)
+    if unit == "gib":
+        return fmt_gib(value)
+    if unit == "mhz":
+        return f"{value:,.0f} MHz"
+    if unit == "millicores":
+        return f"{value:,.0f}m"
+    if unit == "vcpu":
+        return f"{value:g} vCPU"
+    return f"{value:g}"
+
+
+def violation_text(v: Violation, lang: str) -> str:
+    """One refusal reason in ``lang``."""
+    template = catalog(lang).get(f"viol.code.{v.code}")
+    if template is None:
+        return v.message
+    unit = _unit(v)
+    plain = unit in ("vcpu", "count")  # the template names the unit itself
+    params = {k: f"{val:g}" if not isinstance(val, str) and (plain or k == "ratio") else fmt_amount(val, unit)
+              for k, val in v.params.items()}
+    params.setdefault("subject", v.subject)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return v.message
+
+
+def excess_text(v: Violation, lang: str) -> str:
+    """``over by 31.5 GiB`` — how far past the limit, in the limit's unit (empty if none)."""
+    if not v.excess:
+        return ""
+    return t("viol.over_by", lang, excess=fmt_amount(v.excess, _unit(v)))
