@@ -91,6 +91,7 @@ class LabPanel(LifecycleActions, Vertical):
         self.last_outcome: Outcome | None = None
         self._stale: set[str] = set(VIEWS)
         self._status_plain: str | None = None
+        self._last_action: tuple[Any, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="lab-status")
@@ -122,6 +123,12 @@ class LabPanel(LifecycleActions, Vertical):
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang
+        if self._last_action is not None:  # say the last result again, in the new language
+            action, ok = self._last_action
+            key = "lab.applied" if ok else "lab.refused"
+            self.message = t(key, lang, **{"action" if ok else "reason": describe(action, lang)})
+        else:
+            self.message = ""
         self.refresh_view()
 
     def refresh_view(self) -> None:
@@ -136,6 +143,7 @@ class LabPanel(LifecycleActions, Vertical):
         """Apply a core action through the session; explain a refusal in a dialog."""
         outcome = self.session.apply(action)
         self.last_outcome = outcome
+        self._last_action = (action, outcome.ok)
         text = describe(action, self.lang)
         if outcome.ok:
             self._changed(t("lab.applied", self.lang, action=text))
@@ -147,6 +155,7 @@ class LabPanel(LifecycleActions, Vertical):
         return outcome
 
     def undo(self) -> bool:
+        self._last_action = None
         done = self.session.undo()
         if done:
             self._changed(t("lesson.undo", self.lang))
@@ -155,6 +164,7 @@ class LabPanel(LifecycleActions, Vertical):
         return done
 
     def redo(self) -> bool:
+        self._last_action = None
         done = self.session.redo()
         if done:
             self._changed(t("lesson.redo", self.lang))
@@ -163,6 +173,7 @@ class LabPanel(LifecycleActions, Vertical):
         return done
 
     def reset(self) -> None:
+        self._last_action = None
         self.session.reset()
         self._changed(t("lesson.lab_reset", self.lang))
 

@@ -165,6 +165,12 @@ def _value(field: str, value: object) -> str:
     return f"{value:g}"
 
 
+def _field(field: str, lang: str) -> str:
+    """A model field's name for people (memory_mib → memory / 메모리)."""
+    label = t(f"labp.field.{field}", lang)
+    return field if label == f"labp.field.{field}" else label
+
+
 def describe(action: object, lang: str) -> str:
     """A core action in words, in ``lang`` (the engine's ``describe()`` is English only)."""
     kind = getattr(action, "kind", "")
@@ -176,7 +182,7 @@ def describe(action: object, lang: str) -> str:
         c = action.container  # type: ignore[attr-defined]
         return t("labp.act.add_container", lang, name=c.name, where=c.vm or c.host)
     if kind == "update":
-        changes = ", ".join(f"{k}={_value(k, v)}" for k, v in action.changes.items() if k != "disks")  # type: ignore[attr-defined]
+        changes = ", ".join(f"{_field(k, lang)} {_value(k, v)}" for k, v in action.changes.items() if k != "disks")  # type: ignore[attr-defined]
         if "disks" in action.changes:  # type: ignore[attr-defined]
             changes = ", ".join(x for x in (changes, "disks") if x)
         return t("labp.act.update", lang, name=action.name, changes=changes)  # type: ignore[attr-defined]
