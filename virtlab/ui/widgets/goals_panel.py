@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from virtlab.course.i18n import t
+from virtlab.ui.widgets.labtext import needs_layout
 
 
 class GoalsPanel(VerticalScroll, can_focus=True):
@@ -57,6 +58,7 @@ class GoalsPanel(VerticalScroll, can_focus=True):
         self.hints_used: dict[str, int] = dict(hints_used or {})
         self.results: list[Any] = []
         self._body = Static("", id="goals-body")
+        self._plain: str | None = None
         self.refresh_results()
 
     def compose(self) -> ComposeResult:
@@ -125,7 +127,9 @@ class GoalsPanel(VerticalScroll, can_focus=True):
 
     def _update_title(self) -> None:
         done = sum(r.met for r in self.results)
-        self.border_title = f"{t('lesson.goals', self.lang)} {done}/{len(self.results)}"
+        title = f"{t('lesson.goals', self.lang)} {done}/{len(self.results)}"
+        if title != self.border_title:
+            self.border_title = title
 
     def render_content(self) -> Content:
         lab = getattr(self.session, "lab", None)
@@ -151,4 +155,12 @@ class GoalsPanel(VerticalScroll, can_focus=True):
         return Content("\n").join(lines)
 
     def _redraw(self) -> None:
-        self._body.update(self.render_content())
+        """Repaint the goals; re-layout the screen only when their height can change
+        (a full layout of the lesson screen costs tens of ms on every key press)."""
+        content = self.render_content()
+        plain = content.plain
+        if plain == self._plain:
+            return
+        width = self._body.size.width
+        self._body.update(content, layout=needs_layout(self._plain, plain, width))
+        self._plain = plain

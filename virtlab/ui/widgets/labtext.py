@@ -207,11 +207,15 @@ def describe(action: object, lang: str) -> str:
 def needs_layout(old: str | None, new: str, width: int) -> bool:
     """Whether replacing ``old`` text by ``new`` can change a widget's height.
 
-    Not when both have the same number of lines and every line that changed fits in ``width``
-    (a line that wraps is unchanged, so it wraps the same): then ``Static.update(...,
-    layout=False)`` repaints just the widget, far cheaper than a layout on every key press.
+    Not when both have the same number of lines and every line that changed wraps to as many
+    rows as before: then ``Static.update(..., layout=False)`` repaints just the widget, far
+    cheaper than the full-screen layout Textual runs for any layout refresh.
     """
     if old is None or width <= 0 or old.count("\n") != new.count("\n"):
         return True
-    return any(a != b and (cell_len(a) > width or cell_len(b) > width)
-               for a, b in zip(old.split("\n"), new.split("\n"), strict=True))
+    for a, b in zip(old.split("\n"), new.split("\n"), strict=True):
+        if a == b or (cell_len(a) <= width and cell_len(b) <= width):
+            continue
+        if len(Content(a).wrap(width)) != len(Content(b).wrap(width)):
+            return True
+    return False
