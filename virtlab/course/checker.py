@@ -73,7 +73,9 @@ def check_file(path: Path) -> list[str]:
     if is_lab(data):
         return lab_from_dict(data, path)[1]
     if path.name == "glossary.toml":
-        return []
+        from virtlab.course.glossary import load_glossary
+
+        return load_glossary(path)[1]
     return scenario_from_dict(data, str(path))[1]
 
 
@@ -86,6 +88,11 @@ def check_lessons_folder(root: Path) -> tuple[list[str], int]:
     for md in sorted(root.glob("*/*.md")):
         problems += emphasis_problems(md, md.read_text(encoding="utf-8"))
     count = sum(1 for _ in root.glob("*/*.md")) + sum(1 for _ in (root / "labs").glob("*.toml"))
+    if (root / "glossary.toml").exists():
+        from virtlab.course.glossary import load_glossary
+
+        problems += load_glossary(root / "glossary.toml")[1]
+        count += 1
     for lang in ("en", "ko"):
         for lessons in catalog.tracks(lang).values():
             for lesson in lessons:

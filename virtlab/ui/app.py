@@ -18,6 +18,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
+from virtlab.course.glossary import Term
 from virtlab.course.i18n import LANGS, detect_lang, t
 from virtlab.course.lessons import Catalog, load_catalog
 from virtlab.course.paths import data_dir as default_data_dir
@@ -92,7 +93,7 @@ class VirtlabApp(App[None]):
         self.catalog_problems: list[Any] = []
         self._labs: dict[str, Any] | None = None
         self.lab_problems: list[str] = []
-        self._glossary: list[dict[str, Any]] | None = None
+        self._glossary: list[Term] | None = None
         self._labs_lock = threading.Lock()
         self.warmed = threading.Event()
         """Set once ``warm_up`` has run."""
@@ -140,16 +141,14 @@ class VirtlabApp(App[None]):
             self.sessions[lab_id] = LabSession(self.labs[lab_id])
         return self.sessions[lab_id]
 
-    def glossary(self) -> list[dict[str, Any]]:
-        """The terms of ``lessons/glossary.toml`` (empty if it is missing or broken)."""
+    def glossary(self) -> list[Term]:
+        """The terms of ``lessons/glossary.toml``; a problem with the file is notified once."""
         if self._glossary is None:
-            import tomllib
+            from virtlab.course.glossary import load_glossary
 
-            try:
-                with (self.lessons_root / "glossary.toml").open("rb") as handle:
-                    self._glossary = list(tomllib.load(handle).get("term", []))
-            except (OSError, tomllib.TOMLDecodeError):
-                self._glossary = []
+            self._glossary, problems = load_glossary(self.lessons_root / "glossary.toml")
+            if problems:
+                self.notify("\n".join(problems[:3]), severity="warning", timeout=8)
         return self._glossary
 
     def update_progress(self, change: Callable[[Progress], Progress]) -> None:

@@ -3,8 +3,6 @@ typing (either language, term or definition)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from virtlab.course.glossary import KEYS, Term
 from virtlab.course.i18n import t
 from virtlab.ui.screens._chrome import (
     KeyBar,
@@ -25,13 +24,12 @@ from virtlab.ui.screens._chrome import (
 )
 
 
-def matches(term: dict[str, Any], query: str) -> bool:
+def matches(term: Term, query: str) -> bool:
     """Whether ``query`` (case-insensitive) occurs in the term or a definition."""
     needle = query.strip().lower()
     if not needle:
         return True
-    fields = ("id", "en", "ko", "en_def", "ko_def", "track")
-    return any(needle in str(term.get(key, "")).lower() for key in fields)
+    return any(needle in getattr(term, key).lower() for key in KEYS)
 
 
 class GlossaryScreen(Screen[None]):
@@ -75,11 +73,10 @@ class GlossaryScreen(Screen[None]):
         options = []
         for term in terms:
             prompt = Content.assemble(
-                (str(term.get(lang, "")), "bold $accent"), "  ",
-                (str(term.get(other, "")), "$text-muted"), "\n",
-                str(term.get(f"{lang}_def", "")), "\n",
+                (term.get(lang), "bold $accent"), "  ", (term.get(other), "$text-muted"), "\n",
+                term.definition(lang), "\n",
             )
-            options.append(Option(prompt, id=str(term.get("id"))))
+            options.append(Option(prompt, id=term.id))
         listing = self.query_one("#glossary-list", OptionList)
         listing.set_options(options)
         if not terms:
