@@ -6,11 +6,11 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from virtlab.course.lessons import TRACKS
-from virtlab.course.scenario import read_toml
+TRACKS = ("foundations", "server", "storage", "network", "operations")
 
 KEYS = ("id", "en", "ko", "track", "en_def", "ko_def")
 
@@ -32,9 +32,14 @@ class Term:
 
 
 def load_glossary(path: Path) -> tuple[list[Term], list[str]]:
-    data, problems = read_toml(path)
-    if data is None:
-        return [], problems
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as e:
+        return [], [f"{path}: file: cannot read it ({e.strerror or e})"]
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        return [], [f"{path}: TOML syntax: {e}"]
+    problems: list[str] = []
     raw = data.get("term", [])
     if not isinstance(raw, list):
         return [], [f"{path}: term: must be an array of tables ([[term]])"]
@@ -55,6 +60,8 @@ def load_glossary(path: Path) -> tuple[list[Term], list[str]]:
                 bad = True
         if bad:
             continue
+        from virtlab.course.lessons import TRACKS
+
         if item["track"] not in TRACKS:
             problems.append(f"{path}: {where}.track: unknown track {item['track']!r} (known: {', '.join(TRACKS)})")
         if item["id"] in seen:

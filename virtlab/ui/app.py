@@ -11,14 +11,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from virtlab.course.glossary import Term
+if TYPE_CHECKING:
+    from virtlab.course.glossary import Term
 from virtlab.course.i18n import LANGS, detect_lang, t
 from virtlab.course.lessons import Catalog, load_catalog
 from virtlab.course.paths import data_dir as default_data_dir
