@@ -8,15 +8,14 @@ is shown, and at most :data:`MAX_ROWS` workloads of it.
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
 from virtlab.core.containers import MIB
 from virtlab.core.models import Datacenter
 from virtlab.core.report import HostReport, Report, WorkloadReport
 from virtlab.core.units import fmt_mib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.host_bars import MANY_HOSTS
-from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, needs_layout, ready_mark, status_text
+from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, ready_mark, status_text
+from virtlab.ui.widgets.lines_view import LinesView
 
 MAX_ROWS = 40
 W_NAME, W_NUM, W_READY = 16, 10, 22
@@ -134,26 +133,7 @@ def render_contention(report: Report, dc: Datacenter, selected: str | None, lang
     return out
 
 
-class ContentionView(Static):
+class ContentionView(LinesView):
     """CPU entitlement and ready, memory state and reclamation, container QoS and OOM."""
 
-    DEFAULT_CSS = """
-    ContentionView { height: auto; width: 1fr; }
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._args: tuple | None = None
-        self._lines = Lines()
-        self._plain: str | None = None
-
-    def show(self, report: Report, dc: Datacenter, selected: str | None, lang: str) -> None:
-        self._args = (report, dc, selected, lang)
-        width = self.size.width or 60
-        self._lines = render_contention(report, dc, selected, lang, width)
-        plain = self._lines.plain()
-        self.update(self._lines.content(), layout=needs_layout(self._plain, plain, width))
-        self._plain = plain
-
-    def as_text(self) -> str:
-        return self._lines.plain()
+    renderer = staticmethod(render_contention)

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from textual.widgets import Static
-
 from virtlab.core.capacity import ResourceLine
 from virtlab.core.models import Datacenter
 from virtlab.core.report import HostReport, Report
 from virtlab.course.i18n import t
-from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, needs_layout, qty
+from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, qty
+from virtlab.ui.widgets.lines_view import LinesView
 from virtlab.ui.widgets.storage_lines import render_datastores
 
 #: More hosts than this and only the selected one is drawn with bars.
@@ -159,36 +158,7 @@ def render_hosts(report: Report, dc: Datacenter, selected: str | None, lang: str
     return out
 
 
-class HostBars(Static):
+class HostBars(LinesView):
     """Stacked capacity bars per host (see the module docstring for the glyphs)."""
 
-    DEFAULT_CSS = """
-    HostBars { height: auto; width: 1fr; }
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._args: tuple | None = None
-        self._lines = Lines()
-        self._width = 0
-        self._plain: str | None = None
-
-    def show(self, report: Report, dc: Datacenter, selected: str | None, lang: str) -> None:
-        self._args = (report, dc, selected, lang)
-        self._draw()
-
-    def _draw(self) -> None:
-        if self._args is None:
-            return
-        self._width = self.size.width or 60
-        self._lines = render_hosts(*self._args, width=self._width)
-        plain = self._lines.plain()
-        self.update(self._lines.content(), layout=needs_layout(self._plain, plain, self._width))
-        self._plain = plain
-
-    def on_resize(self) -> None:
-        if self.size.width != self._width:
-            self._draw()
-
-    def as_text(self) -> str:
-        return self._lines.plain()
+    renderer = staticmethod(render_hosts)

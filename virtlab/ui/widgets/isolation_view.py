@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from textual.widgets import Static
-
 from virtlab.core.hypervisors import PROFILES, HypervisorKind, HypervisorType
 from virtlab.core.isolation import isolation_from
 from virtlab.core.models import Datacenter, Host
 from virtlab.core.report import Report
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.host_bars import MANY_HOSTS
-from virtlab.ui.widgets.labtext import Lines, fault_text, level_text, needs_layout, shared_text
+from virtlab.ui.widgets.labtext import Lines, fault_text, level_text, shared_text
+from virtlab.ui.widgets.lines_view import LinesView
 
 MAX_LIST = 12
 MAX_NAMES = 6
@@ -155,37 +154,7 @@ def render_isolation(report: Report, dc: Datacenter, selected: str | None, lang:
     return out
 
 
-class IsolationView(Static):
+class IsolationView(LinesView):
     """Layered stack per host and the selected workload's isolation and blast radius."""
 
-    DEFAULT_CSS = """
-    IsolationView { height: auto; width: 1fr; }
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._args: tuple | None = None
-        self._lines = Lines()
-        self._width = 0
-        self._plain: str | None = None
-
-    def show(self, report: Report, dc: Datacenter, selected: str | None, lang: str) -> None:
-        self._args = (report, dc, selected, lang)
-        self._draw()
-
-    def _draw(self) -> None:
-        if self._args is None:
-            return
-        self._width = self.size.width or 60
-        self._lines = render_isolation(*self._args, width=self._width)
-        plain = self._lines.plain()
-        self.update(self._lines.content(), layout=needs_layout(self._plain, plain, self._width))
-        self._plain = plain
-
-    def on_resize(self) -> None:
-        if self.size.width != self._width:
-            self._draw()
-
-    def as_text(self) -> str:
-        return self._lines.plain()
-
+    renderer = staticmethod(render_isolation)
