@@ -18,6 +18,7 @@ from virtlab.core.isolation import Level, isolation
 from virtlab.core.models import Datacenter
 from virtlab.core.report import Report
 from virtlab.core.units import UnitError, fmt_gib, fmt_mib, parse_gib, parse_mib
+from virtlab.course.josa import attach
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +107,7 @@ def _vm_size(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
     for name in names:
         vm = dc.vm_index.get(name)
         if vm is None:
-            return Verdict(False, f"{name} does not exist", f"{name}이(가) 없습니다")
+            return Verdict(False, f"{name} does not exist", f"{attach(name, '이/가')} 없습니다")
         checks = [
             ("min_vcpus", vm.vcpus, lambda v, b: v >= b, "≥", float),
             ("max_vcpus", vm.vcpus, lambda v, b: v <= b, "≤", float),
@@ -198,7 +199,7 @@ def _no_oom(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
         if w.container and w.container.killed and (only is None or w.name in only):
             why = "its own limit" if w.container.killed.value == "limit" else "the node ran out of memory"
             why_ko = "자기 제한 초과" if w.container.killed.value == "limit" else "노드 메모리 부족"
-            return Verdict(False, f"{w.name} is OOM-killed ({why})", f"{w.name}이(가) OOM으로 종료됩니다 ({why_ko})")
+            return Verdict(False, f"{w.name} is OOM-killed ({why})", f"{attach(w.name, '이/가')} OOM으로 종료됩니다 ({why_ko})")
     return Verdict(True, "no container is OOM-killed", "OOM으로 종료되는 컨테이너가 없습니다")
 
 
@@ -207,11 +208,31 @@ def _oom_killed(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
     """``workload`` *is* OOM-killed (a lab that shows a limit working)."""
     w = report.workload(p["workload"])
     if w is None or w.container is None:
-        return Verdict(False, f"no container {p['workload']}", f"컨테이너 {p['workload']}이(가) 없습니다")
+        return Verdict(False, f"no container {p['workload']}", f"컨테이너 {attach(p['workload'], '이/가')} 없습니다")
     if w.container.killed is None:
-        return Verdict(False, f"{w.name} is not OOM-killed", f"{w.name}이(가) OOM으로 종료되지 않습니다")
-    return Verdict(True, f"{w.name} is OOM-killed ({w.container.killed.value})",
-                   f"{w.name}이(가) OOM으로 종료됩니다 ({w.container.killed.value})")
+        return Verdict(False, f"{w.name} is not OOM-killed", f"{attach(w.name, '이/가')} OOM으로 종료되지 않습니다")
+    why_en = "above its own limit" if w.container.killed.value == "limit" else "the node ran out"
+    why_ko = "자기 제한 초과" if w.container.killed.value == "limit" else "노드 메모리 부족"
+    return Verdict(True, f"{w.name} is OOM-killed ({why_en})", f"{attach(w.name, '이/가')} OOM으로 종료됩니다 ({why_ko})")
+
+
+#: How each isolation level reads in a goal's detail.
+LEVEL_WORDS = {
+    Level.SAME_VM: ("run one inside the other", "한쪽이 다른 쪽 안에서 실행됩니다"),
+    Level.SHARED_KERNEL: ("share one kernel", "커널 하나를 공유합니다"),
+    Level.HOST_KERNEL: ("have separate kernels, but the container's host kernel also runs the hypervisor",
+                        "커널은 서로 다르지만, 컨테이너가 쓰는 호스트 커널이 하이퍼바이저이기도 합니다"),
+    Level.HYPERVISOR: ("have separate guest kernels on one hypervisor", "하이퍼바이저 하나 위에서 각자의 게스트 커널을 씁니다"),
+    Level.SEPARATE_HOSTS: ("run on separate hosts", "서로 다른 호스트에서 실행됩니다"),
+}
+_SHARED_KO = {"hardware": "하드웨어", "hypervisor": "하이퍼바이저", "kernel": "커널",
+              "host kernel": "호스트 커널", "VM": "VM"}
+
+
+def _shared_ko(item: str) -> str:
+    if item.startswith("datastore "):
+        return "데이터스토어 " + item.removeprefix("datastore ")
+    return _SHARED_KO.get(item, item)
 
 
 @check("isolation_min", a=True, b=True, level=True)
@@ -225,11 +246,14 @@ def _isolation_min(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict
         pair = isolation(dc, p["a"], p["b"])
     except KeyError as e:
         return Verdict(False, str(e), str(e))
-    shared = ", ".join(pair.shared) or "nothing"
-    got = pair.level.name.lower()
+    en, ko = LEVEL_WORDS[pair.level]
+    shared_en = ", ".join(pair.shared) or "nothing"
+    shared_ko = ", ".join(_shared_ko(x) for x in pair.shared) or "없음"
+    a_ko = attach(pair.a, "과/와")
     if pair.level < want:
-        return Verdict(False, f"{pair.a} and {pair.b} share {shared}: {got}", f"{pair.a}와 {pair.b}가 공유: {shared} ({got})")
-    return Verdict(True, f"{pair.a} and {pair.b}: {got}", f"{pair.a}와 {pair.b}: {got}")
+        return Verdict(False, f"{pair.a} and {pair.b} {en} (they share: {shared_en})",
+                       f"{a_ko} {pair.b}: {ko} (공유: {shared_ko})")
+    return Verdict(True, f"{pair.a} and {pair.b} {en}", f"{a_ko} {pair.b}: {ko}")
 
 
 @check("count_min", kind=True, min=True, host=False)
@@ -258,7 +282,7 @@ def _datastore_free_min(dc: Datacenter, report: Report, p: dict[str, Any]) -> Ve
     """Datastore free space at least ``min_pct`` % of its capacity."""
     d = next((d for d in report.datastores if d.name == p["datastore"]), None)
     if d is None:
-        return Verdict(False, f"no datastore {p['datastore']}", f"데이터스토어 {p['datastore']}이(가) 없습니다")
+        return Verdict(False, f"no datastore {p['datastore']}", f"데이터스토어 {attach(p['datastore'], '이/가')} 없습니다")
     free_pct = 100 * d.free_gib / d.capacity_gib
     want = float(p["min_pct"])
     if free_pct < want:
@@ -272,7 +296,7 @@ def _running(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
     for name in p["workloads"]:
         w = report.workload(name)
         if w is None:
-            return Verdict(False, f"{name} does not exist", f"{name}이(가) 없습니다")
+            return Verdict(False, f"{name} does not exist", f"{attach(name, '이/가')} 없습니다")
         if w.status != "running":
             return Verdict(False, f"{name} is {w.status}", f"{name} 상태: {w.status}")
     return Verdict(True, "all running", "모두 실행 중")
@@ -301,13 +325,14 @@ def _vm_minimums(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
         want_cpu = int(need.get("vcpus", 0))
         want_mem = _qty("ram", need.get("memory", 0))
         if vm is None:
-            short.append((name, f"{name} is missing", f"{name}이(가) 없습니다"))
+            short.append((name, f"{name} is missing", f"{attach(name, '이/가')} 없습니다"))
         elif vm.vcpus < want_cpu or vm.memory_mib < want_mem:
             short.append((name, f"{name}: {vm.vcpus} vCPU / {fmt_mib(vm.memory_mib)}, needs ≥ {want_cpu} / {fmt_mib(want_mem)}",
                           f"{name}: {vm.vcpus} vCPU / {fmt_mib(vm.memory_mib)}, {want_cpu} / {fmt_mib(want_mem)} 이상 필요"))
     if short:
-        more = f" (+{len(short) - 1} more)" if len(short) > 1 else ""
-        more_ko = f" (외 {len(short) - 1}개)" if len(short) > 1 else ""
+        n = len(short) - 1
+        more = f" (and {n} more VM{'s' if n > 1 else ''} below minimum)" if n else ""
+        more_ko = f" (그 밖에 최소에 못 미치는 VM {n}개)" if n else ""
         return Verdict(False, short[0][1] + more, short[0][2] + more_ko)
     return Verdict(True, f"all {len(mins)} VMs meet their minimums", f"VM {len(mins)}개 모두 최소 요구를 만족합니다")
 
@@ -319,7 +344,7 @@ def _container_limits(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verd
 
     c = dc.container_index.get(p["container"])
     if c is None:
-        return Verdict(False, f"no container {p['container']}", f"컨테이너 {p['container']}이(가) 없습니다")
+        return Verdict(False, f"no container {p['container']}", f"컨테이너 {attach(p['container'], '이/가')} 없습니다")
     if "memory_limit" in p:
         want = _qty("ram", p["memory_limit"])
         if c.mem_limit_mib is None or abs(c.mem_limit_mib - want) > 0.5:
@@ -346,7 +371,7 @@ def _snapshot_age_max(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verd
         for snap in (vm.disks[0].snapshots if vm.disks else ()):
             if snap.age_h > limit:
                 return Verdict(False, f"{vm.name}: snapshot {snap.name} is {snap.age_h:g} h old > {limit:g} h",
-                               f"{vm.name}: 스냅샷 {snap.name}이(가) {snap.age_h:g}시간 지남 > {limit:g}시간")
+                               f"{vm.name}: 스냅샷 {attach(snap.name, '이/가')} {snap.age_h:g}시간 지남 > {limit:g}시간")
     return Verdict(True, f"no snapshot older than {limit:g} h", f"{limit:g}시간보다 오래된 스냅샷 없음")
 
 
@@ -356,7 +381,7 @@ def _backup_max_age(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdic
     vm = dc.vm_index.get(p["vm"])
     limit = float(p["max_h"])
     if vm is None:
-        return Verdict(False, f"{p['vm']} does not exist", f"{p['vm']}이(가) 없습니다")
+        return Verdict(False, f"{p['vm']} does not exist", f"{attach(p['vm'], '이/가')} 없습니다")
     if vm.backup_age_h is None:
         return Verdict(False, f"{vm.name} has no backup", f"{vm.name}의 백업이 없습니다")
     if vm.backup_age_h > limit:
@@ -371,7 +396,7 @@ def _datastore_worst_free_min(dc: Datacenter, report: Report, p: dict[str, Any])
     datastore grew to its disk's size (each delta can)."""
     d = next((d for d in report.datastores if d.name == p["datastore"]), None)
     if d is None:
-        return Verdict(False, f"no datastore {p['datastore']}", f"데이터스토어 {p['datastore']}이(가) 없습니다")
+        return Verdict(False, f"no datastore {p['datastore']}", f"데이터스토어 {attach(p['datastore'], '이/가')} 없습니다")
     free_pct = 100 * d.worst_case_free_gib / d.capacity_gib
     want = float(p["min_pct"])
     if free_pct < want:
@@ -389,6 +414,8 @@ def _vm_written_min(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdic
         return Verdict(False, f"{p['vm']} has no disk", f"{p['vm']}에 디스크가 없습니다")
     disk = vm.disks[0]
     want = _qty("disk", p["gib"])
+    if disk.lost:
+        return Verdict(False, f"{vm.name}: the base disk is lost", f"{vm.name}: 기본 디스크를 잃었습니다")
     if disk.snapshots:
         return Verdict(False, f"{vm.name}: {len(disk.snapshots)} snapshot(s) still on top of the base disk",
                        f"{vm.name}: 기본 디스크 위에 스냅샷 {len(disk.snapshots)}개가 남아 있습니다")
@@ -406,11 +433,11 @@ def _survives_disk_loss(dc: Datacenter, report: Report, p: dict[str, Any]) -> Ve
     from virtlab.core.lifecycle import Restore
 
     if p["vm"] not in dc.vm_index:
-        return Verdict(False, f"{p['vm']} does not exist", f"{p['vm']}이(가) 없습니다")
+        return Verdict(False, f"{p['vm']} does not exist", f"{attach(p['vm'], '이/가')} 없습니다")
     lost = apply(dc, Fail(name=p["vm"], fault="disk-lost"))
     try:
         apply(lost, Restore(name=p["vm"]))
     except Refused as e:
         return Verdict(False, f"losing the base disk would lose {p['vm']}: {e}",
                        f"기본 디스크를 잃으면 {p['vm']}도 잃습니다: 백업이 없습니다")
-    return Verdict(True, f"{p['vm']} could be restored from its backup", f"{p['vm']}은(는) 백업에서 복원할 수 있습니다")
+    return Verdict(True, f"{p['vm']} could be restored from its backup", f"{attach(p['vm'], '은/는')} 백업에서 복원할 수 있습니다")

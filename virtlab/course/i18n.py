@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from virtlab.course.josa import Word
+
 LANGS: tuple[str, ...] = ("en", "ko")
 DEFAULT_LANG = "en"
 STRINGS_DIR = Path(__file__).resolve().parent / "strings"
@@ -64,6 +66,9 @@ class _KeepMissing(dict[str, Any]):
 def t(key: str, lang: str, **params: Any) -> str:
     """The string ``key`` in ``lang``, formatted with ``params``.
 
+    A Korean particle that depends on a parameter is written as its format spec:
+    ``"{vm:이/가} 없습니다"`` (see :mod:`virtlab.course.josa`).
+
     Korean falls back to English per key; an unknown key returns the key itself. A template
     that names a parameter not given keeps the ``{name}`` placeholder visible.
     """
@@ -74,8 +79,9 @@ def t(key: str, lang: str, **params: Any) -> str:
         return key
     if not params and "{" not in template:
         return template
+    words = {k: Word(v) if isinstance(v, str) else v for k, v in params.items()}
     try:
-        return template.format_map(_KeepMissing(params))
+        return template.format_map(_KeepMissing(words))
     except (ValueError, IndexError, AttributeError, KeyError):
         return template
 

@@ -1,0 +1,31 @@
+"""Korean particles agree with the name before them (no more "이(가)")."""
+
+from __future__ import annotations
+
+import pytest
+
+from virtlab.course.i18n import catalog, t
+from virtlab.course.josa import attach
+
+
+@pytest.mark.parametrize(
+    ("word", "pair", "expected"),
+    [
+        ("호스트", "이/가", "호스트가"), ("커널", "이/가", "커널이"), ("커널", "으로/로", "커널로"),
+        ("db-1", "이/가", "db-1이"), ("web-2", "을/를", "web-2를"), ("ds-500", "으로/로", "ds-500으로"),
+        ("app-7", "으로/로", "app-7로"), ("VM", "은/는", "VM은"), ("hog", "과/와", "hog와"),
+        ("linux", "이/가", "linux가"), ("disk-lost", "이/가", "disk-lost가"),
+    ],
+)
+def test_particles_follow_the_last_sound(word: str, pair: str, expected: str) -> None:
+    assert attach(word, pair) == expected
+
+
+def test_templates_choose_the_particle() -> None:
+    assert t("viol.code.host_down", "ko", host="esx-1") == "esx-1이 동작하지 않습니다"
+    assert t("viol.code.host_down", "ko", host="호스트") == "호스트가 동작하지 않습니다"
+
+
+def test_no_template_writes_both_particles() -> None:
+    lazy = [k for k, v in catalog("ko").items() if any(x in v for x in ("이(가)", "을(를)", "은(는)", "(으)로", "와(과)"))]
+    assert lazy == []
