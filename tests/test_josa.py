@@ -29,3 +29,9 @@ def test_templates_choose_the_particle() -> None:
 def test_no_template_writes_both_particles() -> None:
     lazy = [k for k, v in catalog("ko").items() if any(x in v for x in ("이(가)", "을(를)", "은(는)", "(으)로", "와(과)"))]
     assert lazy == []
+
+
+def test_a_path_takes_a_particle_too() -> None:
+    from pathlib import Path
+
+    assert t("progress.exported", "ko", path=Path("/tmp/p.md")).startswith("진행 상황을 /tmp/p.md로")

@@ -79,7 +79,8 @@ def t(key: str, lang: str, **params: Any) -> str:
         return key
     if not params and "{" not in template:
         return template
-    words = {k: Word(v) if isinstance(v, str) else v for k, v in params.items()}
+    # Text-like values (names, paths) may carry a particle spec; numbers keep their own specs.
+    words = {k: v if isinstance(v, int | float) else Word(str(v)) for k, v in params.items()}
     try:
         return template.format_map(_KeepMissing(words))
     except (ValueError, IndexError, AttributeError, KeyError):

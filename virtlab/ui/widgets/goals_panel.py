@@ -59,6 +59,7 @@ class GoalsPanel(VerticalScroll, can_focus=True):
         self.results: list[Any] = []
         self._body = Static("", id="goals-body")
         self._plain: str | None = None
+        self._target_line = 0
         self.refresh_results()
 
     def compose(self) -> ComposeResult:
@@ -132,6 +133,7 @@ class GoalsPanel(VerticalScroll, can_focus=True):
             self.border_title = title
 
     def render_content(self) -> Content:
+        self._target_line = 0
         lab = getattr(self.session, "lab", None)
         if lab is None or not self.results:
             return Content(t("lesson.no_lab", self.lang))
@@ -140,7 +142,9 @@ class GoalsPanel(VerticalScroll, can_focus=True):
         for result in self.results:
             mark, style = ("✓", "bold $success") if result.met else ("✗", "bold $error")
             pointer = "›" if result is target else " "
-            text = result.text(lab, self.lang)
+            text = result.text(lab, self.lang).strip().split("\n")[0]  # a prompt's first line
+            if result is target:
+                self._target_line = len(lines)
             lines.append(Content.assemble(pointer, (f"{mark} ", style), text))
             detail = result.verdict.text(self.lang)
             if detail:
@@ -164,3 +168,16 @@ class GoalsPanel(VerticalScroll, can_focus=True):
         width = self._body.size.width
         self._body.update(content, layout=needs_layout(self._plain, plain, width))
         self._plain = plain
+        self.call_after_refresh(self._scroll_to_target, content)
+
+    def _scroll_to_target(self, content: Content) -> None:
+        """Keep the goal that h would help with in view (its hints below it too)."""
+        width = self._body.size.width
+        if width <= 0 or not self.max_scroll_y:
+            return
+        lines = content.split("\n")
+        row = sum(len(line.wrap(width)) for line in lines[: self._target_line])
+        end = row + sum(len(line.wrap(width)) for line in lines[self._target_line:self._target_line + 1])
+        visible = self.scrollable_content_region.height
+        if row < self.scroll_y or end > self.scroll_y + visible:
+            self.scroll_to(y=row, animate=False)
