@@ -24,7 +24,7 @@ type = "choice"
 prompt = { en = "Where does ESXi run?", ko = "ESXi는 어디에서 실행됩니까?" }
 options = [
   { id = "a", text = { en = "on a host OS", ko = "호스트 운영체제 위" }, why = { en = "ESXi has no host OS.", ko = "ESXi에는 호스트 운영체제가 없습니다." } },
-  { id = "b", text = { en = "on the hardware", ko = "하드웨어 위" }, correct = true, why = { en = "Bare metal.", ko = "베어메탈입니다." } },
+  { id = "b", text = { en = "on the hardware", ko = "하드웨어 위" }, correct = true, why = { en = "Right: ESXi runs on bare metal, with no host OS underneath it at all, so nothing sits between it and the hardware.", ko = "맞습니다. ESXi는 베어메탈에서 실행됩니다." } },
 ]
 hints = [ { en = "Type 1.", ko = "Type 1." } ]
 
@@ -142,3 +142,91 @@ async def test_quiz_set_lang_and_text(session: LabSession) -> None:
         text = panel.as_text()
         assert "ESXi는 어디에서 실행됩니까?" in text
         assert "ESXi에는 호스트 운영체제가 없습니다." in text
+
+
+async def test_feedback_says_the_label_once(session: LabSession) -> None:
+    app = QuizApp(session)
+    async with app.run_test(size=(100, 40)):
+        panel = app.query_one(QuizPanel)
+        panel.choose("pick", "b")
+        text = panel.as_text()
+        assert "✓ Right: ESXi runs on bare metal" in text
+        assert "Right. Right" not in text
+        panel.submit("stack")  # initial order vbox, hw, os: all three out of place
+        assert "✗ Not yet. Not in the right place yet: VirtualBox, hardware, host OS." in panel.as_text()
+        panel.orders["stack"] = ["hw", "os", "vbox"]
+        panel.submit("stack")
+        lines = panel.as_text().splitlines()
+        assert "   ✓ Right." in lines  # no "correct" after it
+        panel.assign("kinds", "esxi", "t2")
+        panel.assign("kinds", "vbox", "t2")
+        panel.submit("kinds")
+        text = panel.as_text()
+        assert "In the wrong category: ESXi." in text
+        assert "wrong: esxi" not in text
+        panel.set_lang("ko")
+        text = panel.as_text()
+        assert "분류가 틀린 항목: ESXi" in text
+        assert "✓ 맞습니다. ESXi는" in text and "정답입니다. 맞습니다" not in text
+
+
+async def test_wrapped_feedback_keeps_its_indent(session: LabSession) -> None:
+    app = QuizApp(session)
+    async with app.run_test(size=(50, 40)) as pilot:
+        panel = app.query_one(QuizPanel)
+        await pilot.pause()
+        panel.choose("pick", "b")
+        lines = panel.as_text().splitlines()
+        first = next(i for i, line in enumerate(lines) if line.startswith("   ✓ Right: ESXi"))
+        assert lines[first + 1].startswith("     ") and lines[first + 1].strip()
+
+
+def long_quiz(n: int = 7) -> str:
+    out = ['[lab]\nid = "long"\nkind = "quiz"\ntitle = { en = "Long", ko = "긴 퀴즈" }\nactions = []\n']
+    for k in range(1, n + 1):
+        opts = ", ".join(
+            f'{{ id = "o{j}", text = {{ en = "Option {j} of question {k}, long enough to wrap '
+            f'at eighty columns when the lesson pane takes its share", ko = "{k}번 문제의 보기 {j}" }}, '
+            f'why = {{ en = "Because.", ko = "그래서." }}{", correct = true" if j == 1 else ""} }}' for j in range(1, 5))
+        out.append(f'[[question]]\nid = "q{k}"\ntype = "choice"\n'
+                   f'prompt = {{ en = "Question {k}: which one is right?", ko = "{k}번 문제" }}\n'
+                   f'options = [{opts}]\nhints = [ {{ en = "Read it.", ko = "읽어 보세요." }} ]\n')
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_cursor_question_stays_on_screen(tmp_path: Path, size: tuple[int, int]) -> None:
+    path = tmp_path / "long.toml"
+    path.write_text(long_quiz(), encoding="utf-8")
+    lab, problems = load_lab(path)
+    assert lab is not None, problems
+    app = QuizApp(LabSession(lab))
+    async with app.run_test(size=size) as pilot:
+        panel = app.query_one(QuizPanel)
+        await pilot.pause()
+        assert panel.max_scroll_y > 0  # the quiz is taller than the screen: it must scroll
+
+        def on_screen() -> bool:
+            top = panel.scroll_y
+            return top <= panel.cursor_line() < top + panel.scrollable_content_region.height
+
+        for _ in range(7 * 4 - 1):
+            await pilot.press("down")
+            await pilot.pause()
+            assert on_screen(), (panel.q, panel.row, panel.cursor_line(), panel.scroll_y)
+        assert panel.q == 6
+        svg = app.export_screenshot().replace("&#160;", " ")
+        assert "Question 7: which one is right?" in svg
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "q7" in panel.session.answers
+        for _ in range(7 * 4 - 1):
+            await pilot.press("up")
+            await pilot.pause()
+            assert on_screen()
+        assert panel.scroll_y == 0
+
+
+def test_one_help_entry_for_the_digits() -> None:
+    digits = [b for b in QuizPanel.BINDINGS if "assign" in b.action]
+    assert len(digits) == 1 and digits[0].key_display == "1–9" and not digits[0].show

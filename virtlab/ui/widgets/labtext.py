@@ -42,6 +42,7 @@ class Lines:
 
     def __init__(self) -> None:
         self._parts: list[str | tuple[str, str]] = []
+        self.rows = 0  # lines ended so far (``nl``), for callers that track positions
 
     def add(self, text: str, style: str = "") -> Lines:
         """Append ``text``; a run of the same style becomes one span (bars stay cheap to draw)."""
@@ -62,6 +63,18 @@ class Lines:
 
     def nl(self) -> Lines:
         self._parts.append("\n")
+        self.rows += 1
+        return self
+
+    def wrapped(self, prefix: str, text: str, width: int, style: str = "",
+                prefix_style: str | None = None) -> Lines:
+        """``prefix`` then ``text`` wrapped to ``width`` cells, every continuation line indented
+        under the text (a hanging indent), so wrapped lines never fall back to column 0."""
+        indent = cell_len(prefix)
+        rows = Content(text).wrap(max(12, width - indent)) or [Content("")]
+        for i, row in enumerate(rows):
+            self.add(prefix if i == 0 else " " * indent, style if prefix_style is None else prefix_style)
+            self.add(row.plain.rstrip(), style).nl()
         return self
 
     def line(self, text: str = "", style: str = "") -> Lines:

@@ -3,29 +3,75 @@
 Keys: up/down move the cursor (across questions at the edges); enter/space choose an option;
 alt+up/alt+down (or K/J) move an item of an order question; 1–9 put a classify item in a
 category; s submits the current order / classify question. Answers go through
-``LabSession.answer``; the verdict (and, for choices, why each wrong option is wrong) is
-shown under the question, and :class:`QuizPanel.Changed` is posted.
+``LabSession.answer``; the feedback (composed here from the question and
+:func:`virtlab.course.labs.grade`, in the student's language) is shown under the question, and
+:class:`QuizPanel.Changed` is posted.
+
+The panel scrolls: it is a scroll container whose body is pre-wrapped to its width (long
+lines keep a hanging indent), so the line of the cursor is known exactly and kept in view.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Static
 
 from virtlab.course.i18n import t
-from virtlab.course.labs import Question
+from virtlab.course.labs import Question, grade
 from virtlab.course.session import LabSession, Result
-from virtlab.ui.widgets.labtext import Lines
+from virtlab.ui.widgets.labtext import Lines, needs_layout
+
+DIGITS = "123456789"
 
 
-class QuizPanel(Static, can_focus=True):
-    """All questions of a quiz lab with a keyboard cursor."""
+def _item_text(q: Question, item_id: str, lang: str) -> str:
+    item = next((i for i in q.items if i.id == item_id), None)
+    return item.text.get(lang) if item is not None else item_id
+
+
+def _echoes(text: str, words: str) -> bool:
+    """Whether ``text`` already opens with a verdict word ("Right: …", "맞습니다. …")."""
+    alts = "|".join(re.escape(w.strip()) for w in words.split("|") if w.strip())
+    return bool(alts) and re.match(rf"(?:{alts})(?=[\s:.,!;—–-])", text, re.IGNORECASE) is not None
+
+
+def feedback(q: Question, answer: Any, lang: str) -> tuple[bool, str] | None:
+    """(right?, the line shown under the question) for ``answer``, or None when unanswered.
+
+    The verdict label appears once: an explanation that already opens with "Right:" (or the
+    Korean equivalent) is shown as it is. Wrong items are named by their text, not their ids.
+    """
+    if answer is None:
+        return None
+    ok, wrong = grade(q, answer)
+    label = t("quiz.right" if ok else "quiz.wrong", lang)
+    detail = ""
+    if q.type == "choice":
+        opt = next((o for o in q.options if o.id == answer), None)
+        detail = opt.why.get(lang) if opt is not None and opt.why is not None else ""
+    elif not ok:
+        names = ", ".join(_item_text(q, i, lang) for i in wrong)
+        key = "quiz.out_of_place" if q.type == "order" else "quiz.wrong_category"
+        detail = t(key, lang, items=names)
+    if detail and _echoes(detail, t("quiz.echo_right" if ok else "quiz.echo_wrong", lang)):
+        return ok, detail
+    return ok, f"{label} {detail}".strip()
+
+
+class QuizPanel(VerticalScroll, can_focus=True):
+    """All questions of a quiz lab with a keyboard cursor; scrolls to keep the cursor in view."""
 
     DEFAULT_CSS = """
-    QuizPanel { height: auto; padding: 0 1; }
+    QuizPanel { height: 1fr; padding: 0 1; scrollbar-gutter: stable; }
+    QuizPanel > #quiz-body { height: auto; width: 1fr; }
     """
 
     BINDINGS = [
@@ -35,7 +81,9 @@ class QuizPanel(Static, can_focus=True):
         Binding("alt+up,K", "move_item(-1)", "Move up"),
         Binding("alt+down,J", "move_item(1)", "Move down"),
         Binding("s", "submit", "Submit"),
-        *[Binding(str(n), f"assign({n})", f"Category {n}", show=False) for n in range(1, 10)],
+        # One entry for the help screen; the digits themselves are read in on_key.
+        Binding(",".join(DIGITS), "assign", "Put the item in category 1–9", key_display="1–9",
+                show=False),
     ]
 
     class Changed(Message):
@@ -59,9 +107,21 @@ class QuizPanel(Static, can_focus=True):
         self.results: dict[str, Result] = {}
         self.notice = ""
         self._lines = Lines()
+        self._plain: str | None = None
+        self._width = 0
+        #: Body line where each question starts and ends, and the cursor's line.
+        self._spans: list[tuple[int, int]] = []
+        self._cursor_line = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="quiz-body")
 
     def on_mount(self) -> None:
         self.refresh_view()
+
+    def on_resize(self) -> None:
+        if self._body_width() != self._width:
+            self.refresh_view()
 
     # ------------------------------------------------------------------ public
 
@@ -74,6 +134,10 @@ class QuizPanel(Static, can_focus=True):
 
     def question(self, qid: str) -> Question:
         return next(q for q in self.questions if q.id == qid)
+
+    def cursor_line(self) -> int:
+        """The body line the cursor is on (for scrolling and tests)."""
+        return self._cursor_line
 
     def choose(self, qid: str, option_id: str) -> Result:
         return self._answer(qid, option_id)
@@ -120,47 +184,77 @@ class QuizPanel(Static, can_focus=True):
             return self.orders[q.id]
         return [i.id for i in q.items]
 
+    def _body_width(self) -> int:
+        """Cells per body line: the panel's width less padding and the (always kept) scrollbar."""
+        if not self.size.width:
+            return 0
+        return max(12, self.size.width - self.styles.gutter.width - self.styles.scrollbar_size_vertical)
+
     def refresh_view(self) -> None:
         out = Lines()
         lang = self.lang
+        width = self._width = self._body_width()
+        wrap_at = width or 78
+        self._spans = []
         if not self.questions:
             out.line(t("quiz.none", lang))
         for n, q in enumerate(self.questions):
+            start = out.rows
             current = n == self.q
-            out.add(f"{n + 1}. ", "bold").line(q.prompt.get(lang), "bold")
-            out.line("   " + t(f"quiz.how.{q.type}", lang), "$foreground-muted")
+            out.wrapped(f"{n + 1}. ", q.prompt.get(lang), wrap_at, "bold")
+            out.wrapped("   ", t(f"quiz.how.{q.type}", lang), wrap_at, "$foreground-muted")
             result = self.results.get(q.id)
             answer = self.session.answers.get(q.id)
             for r, row_id in enumerate(self._rows(q)):
                 cursor = current and r == self.row
+                if cursor:
+                    self._cursor_line = out.rows
                 style = "reverse" if cursor and self.has_focus else "bold" if cursor else ""
-                prefix = "▸ " if cursor else "  "
+                prefix = " ▸ " if cursor else "   "
                 if q.type == "choice":
                     opt = next(o for o in q.options if o.id == row_id)
                     mark = "●" if answer == opt.id else "○"
-                    out.add(f" {prefix}{mark} {opt.text.get(lang)}", style).nl()
+                    out.wrapped(f"{prefix}{mark} ", opt.text.get(lang), wrap_at, style)
                     if result is not None and result.met and not opt.correct and opt.why:
-                        out.line(f"       ✗ {opt.why.get(lang)}", "$foreground-muted")
+                        out.wrapped("       ✗ ", opt.why.get(lang), wrap_at, "$foreground-muted")
                 elif q.type == "order":
-                    item = next(i for i in q.items if i.id == row_id)
-                    out.add(f" {prefix}{r + 1}) {item.text.get(lang)}", style).nl()
+                    out.wrapped(f"{prefix}{r + 1}) ", _item_text(q, row_id, lang), wrap_at, style)
                 else:
-                    item = next(i for i in q.items if i.id == row_id)
                     cat_id = self.classes_[q.id].get(row_id)
                     cat = next((c.text.get(lang) for c in q.categories if c.id == cat_id), "?")
-                    out.add(f" {prefix}{item.text.get(lang)} → ", style).add(f"[{cat}]", "bold").nl()
+                    out.wrapped(prefix, f"{_item_text(q, row_id, lang)} → [{cat}]", wrap_at, style)
             if q.type == "classify":
                 cats = " · ".join(f"{k + 1} {c.text.get(lang)}" for k, c in enumerate(q.categories))
-                out.line("   " + t("quiz.categories", lang, categories=cats), "$foreground-muted")
-            if result is not None:
-                ok = result.met
-                out.add("   ✓ " if ok else "   ✗ ", "bold $success" if ok else "bold $error")
-                out.line(t("quiz.right" if ok else "quiz.wrong", lang) + " " + result.verdict.text(lang))
+                out.wrapped("   ", t("quiz.categories", lang, categories=cats), wrap_at,
+                            "$foreground-muted")
+            said = feedback(q, answer, lang) if result is not None else None
+            if said is not None:
+                ok, text = said
+                out.wrapped("   ✓ " if ok else "   ✗ ", text, wrap_at, "",
+                            "bold $success" if ok else "bold $error")
             if current and self.notice:
-                out.line("   " + self.notice, "$warning")
+                out.wrapped("   ", self.notice, wrap_at, "$warning")
+            self._spans.append((start, out.rows))
             out.nl()
         self._lines = out
-        self.update(out.content())
+        plain = out.plain()
+        body = self.query_one("#quiz-body", Static) if self.is_mounted else None
+        if body is not None:
+            body.update(out.content(), layout=needs_layout(self._plain, plain, wrap_at))
+            self._plain = plain
+            self.call_after_refresh(self.scroll_to_cursor)
+
+    def scroll_to_cursor(self) -> None:
+        """Bring the cursor's question into view; if it is taller than the panel, the cursor."""
+        if not self._spans or not self.is_mounted:
+            return
+        height = self.scrollable_content_region.height
+        top, end = self._spans[min(self.q, len(self._spans) - 1)]
+        line = self._cursor_line
+        if end - top > height:
+            top, end = max(top, line - 1), min(end, line + 2)
+        self.scroll_to_region(Region(0, top, max(1, self._width), max(1, end - top)),
+                              animate=False, immediate=True)
 
     def on_focus(self) -> None:
         self.refresh_view()
@@ -169,6 +263,12 @@ class QuizPanel(Static, can_focus=True):
         self.refresh_view()
 
     # ------------------------------------------------------------------ keys
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character is not None and event.character in DIGITS and len(event.character) == 1:
+            event.stop()
+            event.prevent_default()
+            self.action_assign(int(event.character))
 
     def action_cursor(self, step: int) -> None:
         if not self.questions:
@@ -183,6 +283,7 @@ class QuizPanel(Static, can_focus=True):
             self.row = 0
         else:
             self.row = max(0, min(rows - 1, new))
+        self.notice = ""
         self.refresh_view()
 
     def action_choose(self) -> None:
@@ -198,11 +299,12 @@ class QuizPanel(Static, can_focus=True):
         if self.questions and self.questions[self.q].type == "order":
             self.row = self.move_item(self.questions[self.q].id, self.row, delta)
 
-    def action_assign(self, n: int) -> None:
+    def action_assign(self, n: int = 0) -> None:
+        """Put the cursor's item in category ``n`` (1–9) of a classify question."""
         if not self.questions:
             return
         q = self.questions[self.q]
-        if q.type == "classify" and n <= len(q.categories):
+        if q.type == "classify" and 1 <= n <= len(q.categories):
             self.assign(q.id, q.items[self.row].id, q.categories[n - 1].id)
 
     def action_submit(self) -> None:
