@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def sample() -> Progress:
     progress = use_hint(progress, "l1", "headroom", now=NOW)
     progress = use_hint(progress, "l1", "headroom", now=NOW)
     progress = set_section(progress, "l1", 3, now=NOW)
-    return progress.model_copy(update={"lang": "ko"})
+    return dataclasses.replace(progress, lang="ko")
 
 
 # --- paths and atomic writes --------------------------------------------------------------

@@ -11,10 +11,9 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict
 
 from virtlab.course.i18n import DEFAULT_LANG, LANGS
 
@@ -45,10 +44,9 @@ class CourseFileError(Exception):
         return f"{self.path}: {self.field}: {self.problem}"
 
 
-class Section(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Section:
     """One step of a lesson: a ``## `` heading and the Markdown under it."""
-
-    model_config = ConfigDict(frozen=True)
 
     title: str
     """The heading text; empty for the intro before the first heading."""
@@ -56,27 +54,25 @@ class Section(BaseModel):
     """Markdown, without the heading line."""
 
 
-class Lesson(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Lesson:
     """One lesson in one language."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: str
     lang: str
     title: str
     track: str
     order: int
-    lab: str | None = None
     minutes: int
     summary: str
     sections: list[Section]
     path: Path
+    lab: str | None = None
 
 
-class Catalog(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Catalog:
     """Every lesson, by language then id."""
-
-    model_config = ConfigDict(frozen=True)
 
     lessons: dict[str, dict[str, Lesson]]
 

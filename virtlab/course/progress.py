@@ -1,8 +1,12 @@
 """A student's progress: what they did in each lesson, saved safely, exported on request.
 
-The models are frozen; the helpers (``mark_goal``, ``use_hint``, ``set_section``,
+The records are frozen; the helpers (``mark_goal``, ``use_hint``, ``set_section``,
 ``set_state``, …) return new objects, so the UI can hold progress as an immutable value.
 ``load_progress`` never loses data: a file it cannot use is moved aside and reported.
+
+They are plain dataclasses checked by :func:`progress_from_data` rather than pydantic
+models: progress is read before the catalog is first painted, and importing pydantic would
+cost a student ~0.1 s at every start for a schema of six fields.
 """
 
 from __future__ import annotations
@@ -10,11 +14,10 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from virtlab.course.atomic import write_text_atomic
 from virtlab.course.i18n import t
@@ -30,31 +33,29 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class LessonProgress(BaseModel):
+@dataclass(frozen=True)
+class LessonProgress:
     """What a student has done in one lesson."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
 
     state: LessonState = "not_started"
     """Not started until first touched; done only when the app says so."""
-    goals_met: list[str] = Field(default_factory=list)
+    goals_met: list[str] = field(default_factory=list)
     """Ids of the lab goals currently met, in the order they were first met."""
-    hints_used: dict[str, int] = Field(default_factory=dict)
+    hints_used: dict[str, int] = field(default_factory=dict)
     """Goal id → how many of its hints have been revealed."""
-    section: int = Field(default=0, ge=0)
-    """Index of the last lesson step shown."""
+    section: int = 0
+    """Index of the last lesson step shown (0 or more)."""
     updated: str = ""
     """ISO time of the last change."""
 
 
-class Progress(BaseModel):
+@dataclass(frozen=True)
+class Progress:
     """Everything saved in the progress file."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
 
     version: Literal[1] = PROGRESS_VERSION
     """File format version."""
-    lessons: dict[str, LessonProgress] = Field(default_factory=dict)
+    lessons: dict[str, LessonProgress] = field(default_factory=dict)
     """Lesson id → progress in that lesson."""
     last_lesson: str | None = None
     """The lesson touched most recently ("continue where I left off")."""
@@ -79,9 +80,9 @@ def _touch(progress: Progress, lesson_id: str, now: str | None, **changes: Any) 
     if current.state == "not_started" and "state" not in changes:
         changes["state"] = "in_progress"
     changes["updated"] = now or now_iso()
-    updated = current.model_copy(update=changes)
+    updated = replace(current, **changes)
     lessons = {**progress.lessons, lesson_id: updated}
-    return progress.model_copy(update={"lessons": lessons, "last_lesson": lesson_id})
+    return replace(progress, lessons=lessons, last_lesson=lesson_id)
 
 
 def mark_goal(
@@ -133,12 +134,12 @@ def reset_lesson(progress: Progress, lesson: str) -> Progress:
     """Forget everything about ``lesson``."""
     lessons = {k: v for k, v in progress.lessons.items() if k != lesson}
     last = None if progress.last_lesson == lesson else progress.last_lesson
-    return progress.model_copy(update={"lessons": lessons, "last_lesson": last})
+    return replace(progress, lessons=lessons, last_lesson=last)
 
 
 def set_lang(progress: Progress, lang: str | None) -> Progress:
     """Remember the UI language the student chose."""
-    return progress.model_copy(update={"lang": lang})
+    return replace(progress, lang=lang)
 
 
 # --- load and save ------------------------------------------------------------------------
@@ -155,12 +156,68 @@ def _aside_path(path: Path, stamp: datetime) -> Path:
     return candidate
 
 
-def _schema_problem(error: ValidationError, lang: str) -> str:
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "(top level)"
-    text = t("progress.problem.schema", lang, field=field, error=first["msg"])
-    extra = error.error_count() - 1
-    return f"{text} (+{extra})" if extra > 0 else text
+class SchemaError(ValueError):
+    """The progress file's JSON does not have the expected shape, at ``field``."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+STATES = ("not_started", "in_progress", "done")
+
+
+def _expect(value: object, kind: type | tuple[type, ...], where: str, what: str) -> None:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise SchemaError(where, f"expected {what}, got {type(value).__name__}")
+
+
+def _lesson_from_data(data: object, where: str) -> LessonProgress:
+    _expect(data, dict, where, "an object")
+    assert isinstance(data, dict)
+    state = data.get("state", "not_started")
+    if state not in STATES:
+        raise SchemaError(f"{where}.state", f"expected one of {', '.join(STATES)}, got {state!r}")
+    goals = data.get("goals_met", [])
+    _expect(goals, list, f"{where}.goals_met", "a list")
+    for i, goal in enumerate(goals):
+        _expect(goal, str, f"{where}.goals_met.{i}", "a string")
+    hints = data.get("hints_used", {})
+    _expect(hints, dict, f"{where}.hints_used", "an object")
+    for goal, count in hints.items():
+        _expect(count, int, f"{where}.hints_used.{goal}", "a whole number")
+    section = data.get("section", 0)
+    _expect(section, int, f"{where}.section", "a whole number")
+    if section < 0:
+        raise SchemaError(f"{where}.section", "must be 0 or more")
+    updated = data.get("updated", "")
+    _expect(updated, str, f"{where}.updated", "a string")
+    return LessonProgress(state, list(goals), dict(hints), section, updated)
+
+
+def progress_from_data(data: object) -> Progress:
+    """Progress from parsed JSON; raises :class:`SchemaError` naming the field at fault.
+    Unknown keys are ignored (a newer version may add some)."""
+    _expect(data, dict, "(top level)", "an object")
+    assert isinstance(data, dict)
+    if data.get("version", PROGRESS_VERSION) != PROGRESS_VERSION:
+        raise SchemaError("version", f"expected {PROGRESS_VERSION}, got {data.get('version')!r}")
+    lessons = data.get("lessons", {})
+    _expect(lessons, dict, "lessons", "an object")
+    parsed = {str(k): _lesson_from_data(v, f"lessons.{k}") for k, v in lessons.items()}
+    for key in ("last_lesson", "lang"):
+        if data.get(key) is not None:
+            _expect(data[key], str, key, "a string or null")
+    return Progress(PROGRESS_VERSION, parsed, data.get("last_lesson"), data.get("lang"))
+
+
+def progress_to_json(progress: Progress) -> str:
+    return json.dumps(asdict(progress), ensure_ascii=False, indent=2)
+
+
+def _schema_problem(error: SchemaError, lang: str) -> str:
+    return t("progress.problem.schema", lang, field=error.field, error=error.problem)
 
 
 def _diagnose(path: Path, lang: str) -> tuple[Progress | None, str | None]:
@@ -180,8 +237,8 @@ def _diagnose(path: Path, lang: str) -> tuple[Progress | None, str | None]:
             "progress.problem.bad_json", lang, line=exc.lineno, column=exc.colno, error=exc.msg
         )
     try:
-        return Progress.model_validate(data), None
-    except ValidationError as exc:
+        return progress_from_data(data), None
+    except SchemaError as exc:
         return None, _schema_problem(exc, lang)
 
 
@@ -215,7 +272,7 @@ def load_progress(path: Path, *, lang: str = "en") -> tuple[Progress, str | None
 
 def save_progress(path: Path, progress: Progress) -> None:
     """Write ``progress`` to ``path`` as JSON, atomically."""
-    write_text_atomic(Path(path), progress.model_dump_json(indent=2) + "\n")
+    write_text_atomic(Path(path), progress_to_json(progress) + "\n")
 
 
 # --- export -------------------------------------------------------------------------------
@@ -282,7 +339,7 @@ def _json(progress: Progress, rows: list[tuple[str | None, str, str]]) -> str:
     for group, lesson_id, title in rows:
         record = progress.lesson(lesson_id)
         lessons.append(
-            {"id": lesson_id, "title": title, "track": group or None, **record.model_dump()}
+            {"id": lesson_id, "title": title, "track": group or None, **asdict(record)}
         )
     payload = {
         "exported": now_iso(),
