@@ -208,9 +208,26 @@ async def test_fail_and_repair_the_host(session: LabSession) -> None:
         await pilot.pause()
         assert session.state.host_index["esx-1"].status.value == "down"
         assert session.report.workload("web-1").status == "host-down"
-        await pilot.press("f", "enter")  # first choice now: repair the host
+        await pilot.press("f")
+        labels = [label for label, _ in panel.fault_choices("web-1")]
+        assert labels[-1] == "Repair host esx-1"  # repairs come after the faults
+        await pilot.press("end", "enter")
         await pilot.pause()
         assert session.state.host_index["esx-1"].is_up
+
+
+def test_fault_menu_keeps_its_order(session: LabSession) -> None:
+    """Host faults, then the VM's, then the container's, then repairs — whatever the state."""
+    from virtlab.core.actions import Fail
+
+    panel = LabPanel(session, "en")
+    up = [a for _, a in panel.fault_choices("web-1")]
+    assert [(a.kind, getattr(a, "fault", None)) for a in up] == [
+        ("fail", "host-down"), ("fail", "host-panic"), ("fail", "guest-panic"), ("fail", "disk-lost")]
+    session.apply(Fail(name="web-1", fault="guest-panic"))
+    after = [(a.kind, a.name) for _, a in panel.fault_choices("web-1")]
+    assert after[:2] == [("fail", "esx-1"), ("fail", "esx-1")]  # host faults stay first
+    assert after[-1] == ("repair", "web-1")
 
 
 async def test_move_edit_and_add_container(session: LabSession) -> None:
@@ -306,3 +323,139 @@ async def test_korean_table_alignment(session: LabSession) -> None:
         # The status column starts at the same cell in every row, Korean or not.
         starts = {cell_len(line.split("  실행 중")[0]) for line in lines[1:] if "실행 중" in line}
         assert len(starts) == 1
+
+
+async def test_edit_sets_an_exact_vm_size(session: LabSession) -> None:
+    app = PanelApp(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LabPanel)
+        await select(pilot, panel, "web-1")
+        await pilot.press("e")
+        dialog = app.screen
+        assert isinstance(dialog, EditDialog)
+        dialog.query_one("#f-vcpus").value = "3"
+        dialog.query_one("#f-memory").value = "64 GiB"
+        await pilot.click("#form-ok")
+        await pilot.pause()
+        # 64 GiB does not fit esx-1 (32 GiB): refused by the engine, explained.
+        assert isinstance(app.screen, RefusedDialog)
+        await pilot.press("escape")
+        await pilot.press("e")
+        dialog = app.screen
+        dialog.query_one("#f-vcpus").value = "3"
+        dialog.query_one("#f-memory").value = "1.5 GiB"
+        await pilot.click("#form-ok")
+        await pilot.pause()
+        vm = session.state.vm_index["web-1"]
+        assert (vm.vcpus, vm.memory_mib) == (3, 1536)
+
+
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("#f-memory", "lots", "Memory: cannot read “lots”"),
+    ("#f-memory", "0 GiB", "Memory must be more than 0"),
+    ("#f-vcpus", "0", "vCPUs: write a whole number from 1 to 768"),
+    ("#f-vcpus", "two", "vCPUs: write a whole number"),
+])
+async def test_edit_names_bad_input_inline(session: LabSession, field: str, value: str,
+                                           words: str) -> None:
+    app = PanelApp(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LabPanel)
+        await select(pilot, panel, "web-1")
+        await pilot.press("e")
+        dialog = app.screen
+        dialog.query_one(field).value = value
+        await pilot.click("#form-ok")
+        await pilot.pause()
+        assert app.screen is dialog  # still open, the error under the fields
+        assert words in str(dialog.query_one("#form-error").render())
+        assert session.state is session.start
+
+
+async def test_size_keys_stop_at_the_minimum(session: LabSession) -> None:
+    app = PanelApp(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        panel = app.query_one(LabPanel)
+        await select(pilot, panel, "web-1")
+        await pilot.press(*["left_square_bracket"] * 6, *["minus"] * 3)
+        await pilot.pause()
+        vm = session.state.vm_index["web-1"]
+        assert (vm.vcpus, vm.memory_mib) == (1, 512)
+        assert not isinstance(app.screen, RefusedDialog)
+        assert "smallest step" in panel.message and "vCPUs" in panel.message
+        await select(pilot, panel, "api")
+        await pilot.press(*["left_square_bracket"] * 5, *["minus"] * 3)
+        await pilot.pause()
+        c = session.state.container_index["api"]
+        assert (c.mem_limit_mib, c.cpu_limit_m) == (128, 250)
+        assert not isinstance(app.screen, RefusedDialog)
+        assert "CPU limit" in panel.message and "250m" in panel.message
+
+
+async def test_invalid_value_uses_the_field_words(session: LabSession) -> None:
+    app = PanelApp(session, "ko")
+    async with app.run_test(size=(120, 36)) as pilot:
+        panel = app.query_one(LabPanel)
+        panel.apply(Update(name="api", changes={"mem_limit_mib": 0}))
+        await pilot.pause()
+        text = app.screen.as_text()
+        assert "메모리 제한" in text and "mem_limit_mib" not in text
+        assert "Input should" not in text
+
+
+async def test_refusal_counts_reasons_without_codes(session: LabSession) -> None:
+    app = PanelApp(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        panel = app.query_one(LabPanel)
+        panel.apply(Update(name="db-1", changes={"memory_mib": 64 * 1024}))
+        await pilot.pause()
+        text = app.screen.as_text()
+        n = len(app.screen.violations)
+        assert (f"for {n} reasons:" if n > 1 else "for 1 reason:") in text
+        assert "reason(s)" not in text
+        assert not any(f"[{v.code}]" in text for v in app.screen.violations)
+
+
+async def test_tab_skips_the_views(session: LabSession) -> None:
+    app = PanelApp(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LabPanel)
+        await pilot.press("tab")
+        assert app.focused is panel.table or app.focused is None
+        assert all(not w.can_focus for w in panel.query("#lab-views > VerticalScroll"))
+        panel.focus()
+        await pilot.press("shift+down")
+        await pilot.pause()
+        assert panel.query_one("#view-hosts").scroll_y > 0
+        assert panel.has_focus_within
+
+
+async def test_table_columns_first_and_demand_after_resize(session: LabSession) -> None:
+    from rich.cells import cell_len
+
+    app = PanelApp(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        panel = app.query_one(LabPanel)
+        labels = [str(c.label) for c in panel.table.columns.values()]
+        assert labels[:5] == ["Name", "Status", "Size", "MHz got/want·wait", "Memory"]
+        first_five = sum(c.get_render_width(panel.table) for c in list(panel.table.columns.values())[:5])
+        assert first_five <= 72, first_five
+        await select(pilot, panel, "web-1")
+        await pilot.press("plus")
+        row = panel.table.get_row("web-1")
+        assert str(row[7]) == "0.8 cores"  # not "custom": the demand did not change
+        await select(pilot, panel, "api")
+        await pilot.press("d", "d")  # leak: OOM-killed
+        row = panel.table.get_row("api")
+        assert str(row[3]) == "—" and "OOM" in str(row[4])
+        assert cell_len(str(row[2])) <= 24
+
+
+async def test_host_header_and_labels(session: LabSession) -> None:
+    app = PanelApp(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        panel = app.query_one(LabPanel)
+        await select(pilot, panel, "api")
+        text = panel.as_text()
+        assert "−0 reserved" not in text
+        assert "CPU cores (vCPU + container requests)" in text  # kvm-1 runs a container

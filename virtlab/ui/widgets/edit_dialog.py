@@ -1,5 +1,6 @@
-"""Edit a workload's resource controls: a VM's shares, reservations, limits and disk size
-(vSphere semantics), or a container's requests and limits (Kubernetes). Dismisses with an
+"""Edit a workload's size and resource controls: a VM's exact vCPUs and memory ("64 GiB"),
+shares, reservations, limits and disk size (vSphere semantics), or a container's requests and
+limits (Kubernetes). Bad input is named inline under the fields; the dialog dismisses with an
 ``Update`` action holding only the fields that changed.
 """
 
@@ -12,9 +13,16 @@ from virtlab.core.actions import Update
 from virtlab.core.models import VM, Container
 from virtlab.core.units import fmt_gib, fmt_mib
 from virtlab.course.i18n import t
-from virtlab.ui.widgets.form_dialog import FormDialog
+from virtlab.ui.widgets.form_dialog import FormDialog, vcpu_bounds
 
 SHARE_LEVELS = ("low", "normal", "high")
+#: Input id → the model field it edits.
+FIELDS = {
+    "f-vcpus": "vcpus", "f-memory": "memory_mib", "f-cpu-res": "cpu_reservation_mhz",
+    "f-cpu-lim": "cpu_limit_mhz", "f-mem-res": "mem_reservation_mib", "f-mem-lim": "mem_limit_mib",
+    "f-cpu-request": "cpu_request_m", "f-cpu-limit": "cpu_limit_m",
+    "f-mem-request": "mem_request_mib", "f-mem-limit": "mem_limit_mib",
+}
 
 
 def _mhz(v: float | None) -> str:
@@ -49,6 +57,8 @@ class EditDialog(FormDialog):
     def fields(self) -> ComposeResult:
         w = self.workload
         if isinstance(w, VM):
+            yield self.row("labp.form.vcpus", Input(str(w.vcpus), id="f-vcpus"))
+            yield self.row("labp.form.memory", Input(fmt_mib(w.memory_mib), id="f-memory"))
             yield from self._shares("labp.form.cpu_shares", w.cpu_shares, "f-cpu-shares")
             yield self.row("labp.form.cpu_reservation", Input(_mhz(w.cpu_reservation_mhz or None),
                                                               id="f-cpu-res"))
@@ -69,16 +79,14 @@ class EditDialog(FormDialog):
         level = self.query_one(f"#{field_id}-level", Select).value
         if level != "custom":
             return str(level)
-        raw = self.value(f"{field_id}-custom")
-        if not raw.isdigit() or int(raw) < 1:
-            raise ValueError(t("labp.form.bad_value", self.lang, field=t("labp.form.custom_shares",
-                               self.lang), error=raw or "—"))
-        return int(raw)
+        return self.count(f"{field_id}-custom", 1, 1_000_000)
 
     def build(self) -> Update | None:
         w = self.workload
         if isinstance(w, VM):
             new: dict = {
+                "vcpus": self.count("f-vcpus", *vcpu_bounds()),
+                "memory_mib": self.size_mib("f-memory"),
                 "cpu_shares": self._share_value("f-cpu-shares"),
                 "cpu_reservation_mhz": self.opt_float("f-cpu-res") or 0.0,
                 "cpu_limit_mhz": self.opt_float("f-cpu-lim"),
@@ -100,6 +108,10 @@ class EditDialog(FormDialog):
                 "mem_request_mib": self.opt_mib("f-mem-request"),
                 "mem_limit_mib": self.opt_mib("f-mem-limit"),
             }
+        # A field left as shown keeps its exact value ("4.9 GiB" is shown for 5000 MiB).
+        for field_id, key in FIELDS.items():
+            if key in new and field_id in self._initial and not self.touched(field_id):
+                new[key] = getattr(w, key)
         changes = {k: v for k, v in new.items() if k == "disks" or getattr(w, k) != v}
         if not changes:
             return None

@@ -15,8 +15,18 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
+from virtlab.core.models import VM
 from virtlab.core.units import UnitError, parse_gib, parse_mib, parse_millicores
 from virtlab.course.i18n import t
+
+
+def vcpu_bounds() -> tuple[int, int]:
+    """The vCPU count a VM may have, as the model says (1–768)."""
+    lo, hi = 1, 768
+    for rule in VM.model_fields["vcpus"].metadata:
+        lo = getattr(rule, "ge", lo)
+        hi = getattr(rule, "le", hi)
+    return lo, hi
 
 
 class FormDialog(ModalScreen[Any]):
@@ -44,6 +54,8 @@ class FormDialog(ModalScreen[Any]):
     def __init__(self, lang: str) -> None:
         super().__init__()
         self.lang = lang
+        self._labels: dict[str, str] = {}  # field id → its label's string key
+        self._initial: dict[str, str] = {}  # input id → the text it was opened with
 
     def fields(self) -> ComposeResult:  # pragma: no cover - abstract
         yield from ()
@@ -66,33 +78,69 @@ class FormDialog(ModalScreen[Any]):
         """A labelled field; inputs and selects are compact (one line) so the form fits 80×24."""
         if isinstance(widget, Input | Select):
             widget.compact = True
+        if widget.id:
+            self._labels[widget.id] = label_key
+            if isinstance(widget, Input):
+                self._initial[widget.id] = widget.value
         return Horizontal(Label(t(label_key, self.lang)), widget, classes="form-row")
 
     def value(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", Input).value.strip()
 
-    # Parsers for optional fields: "" means "not set".
+    def touched(self, field_id: str) -> bool:
+        """Whether the student changed the field's text."""
+        return self.value(field_id) != self._initial.get(field_id, "").strip()
+
+    def field_name(self, field_id: str) -> str:
+        """The field's label without its example ("Memory (e.g. 4 GiB)" → "Memory")."""
+        key = self._labels.get(field_id)
+        if key is None:
+            return field_id.removeprefix("f-")
+        return t(key, self.lang).split("(")[0].strip()
+
+    # Parsers for optional fields: "" means "not set". Errors name the field by its label.
     def opt_mib(self, field_id: str) -> float | None:
-        return self._parse(field_id, parse_mib)
+        return self._parse(field_id, parse_mib, "size")
 
     def opt_gib(self, field_id: str) -> float | None:
-        return self._parse(field_id, parse_gib)
+        return self._parse(field_id, parse_gib, "disk")
 
     def opt_millicores(self, field_id: str) -> float | None:
-        return self._parse(field_id, parse_millicores)
+        return self._parse(field_id, parse_millicores, "cpu")
 
     def opt_float(self, field_id: str) -> float | None:
-        return self._parse(field_id, float)
+        return self._parse(field_id, float, "number")
 
-    def _parse(self, field_id: str, conv) -> float | None:
+    def size_mib(self, field_id: str) -> float:
+        """A required memory size, more than 0 ("64 GiB", "512 MiB", "2048")."""
+        value = self.opt_mib(field_id)
+        if value is None:
+            raise ValueError(t("labp.form.required", self.lang, field=self.field_name(field_id)))
+        if value <= 0:
+            raise ValueError(t("labp.form.must_be_positive", self.lang,
+                               field=self.field_name(field_id)))
+        return value
+
+    def count(self, field_id: str, low: int, high: int) -> int:
+        """A required whole number from ``low`` to ``high`` (a vCPU count)."""
+        raw = self.value(field_id)
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise ValueError(t("labp.form.bad_count", self.lang, field=self.field_name(field_id),
+                               min=low, max=high, value=raw))
+        return int(raw)
+
+    def _parse(self, field_id: str, conv, example: str) -> float | None:
         raw = self.value(field_id)
         if not raw:
             return None
         try:
-            return conv(raw)
-        except (UnitError, ValueError) as e:
-            raise ValueError(t("labp.form.bad_value", self.lang, field=field_id.removeprefix("f-"),
-                               error=str(e))) from None
+            value = conv(raw)
+        except (UnitError, ValueError):
+            value = None
+        if value is None or value < 0 or value != value:
+            raise ValueError(t("labp.form.bad_value", self.lang, field=self.field_name(field_id),
+                               value=raw, example=t(f"labp.form.example_{example}", self.lang)))
+        return value
 
     def show_error(self, message: str) -> None:
         self.query_one("#form-error", Static).update(message)

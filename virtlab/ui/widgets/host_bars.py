@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from textual.content import Content
+
 from virtlab.core.capacity import ResourceLine
 from virtlab.core.models import Datacenter
 from virtlab.core.report import HostReport, Report
@@ -80,41 +82,48 @@ def draw_bar(out: Lines, line: ResourceLine, segments: list[tuple[str, float]], 
     out.nl()
 
 
-def _resource_label(res: str, lang: str) -> str:
+def _resource_label(res: str, lang: str, with_containers: bool = False) -> str:
+    """vCPU / RAM / disk; CPU counted in cores when host containers' requests are in it."""
+    if res == "cpu" and with_containers:
+        return t("labp.bars.cpu_mixed", lang)
     return t({"cpu": "lab.vcpu", "ram": "lab.ram", "disk": "lab.disk"}[res], lang)
 
 
-def host_header(out: Lines, h: HostReport, lang: str) -> None:
+def host_header(out: Lines, h: HostReport, lang: str, width: int = 0) -> None:
     up = h.status == "up"
-    out.add(h.name, "bold").add(f" · {h.hypervisor} ({h.hypervisor_type}) · ")
-    out.add(t(f"labp.host_status.{h.status}", lang), "" if up else "bold $error")
+    head = Lines()
+    head.add(h.name, "bold").add(f" · {h.hypervisor} ({h.hypervisor_type}) · ")
+    head.add(t(f"labp.host_status.{h.status}", lang), "" if up else "bold $error")
     m = h.memory
-    out.add(" · " + t("labp.bars.memory_state", lang) + " ")
-    out.add(t(f"labp.mem_state.{m.state_before.value}", lang), STATE_STYLE[m.state_before.value])
+    head.add(" · " + t("labp.bars.memory_state", lang) + " ")
+    head.add(t(f"labp.mem_state.{m.state_before.value}", lang), STATE_STYLE[m.state_before.value])
     if m.state_after != m.state_before:
-        out.add(" → ").add(t(f"labp.mem_state.{m.state_after.value}", lang),
-                           STATE_STYLE[m.state_after.value])
-    out.nl()
+        head.add(" → ").add(t(f"labp.mem_state.{m.state_after.value}", lang),
+                            STATE_STYLE[m.state_after.value])
+    out.block(head.content(), width or 10_000, "", "  ")
     if h.fits:
         fits = " · ".join(f"{name.removeprefix('m1.')} {n}" for name, n in h.fits.items())
-        out.line("  " + t("labp.bars.fits", lang, fits=fits), "$foreground-muted")
+        out.block(Content.styled(t("labp.bars.fits", lang, fits=fits), "$foreground-muted"),
+                  width or 10_000, "  ")
 
 
 def host_block(out: Lines, h: HostReport, dc: Datacenter, width: int, selected: str | None,
                lang: str) -> None:
-    host_header(out, h, lang)
+    host_header(out, h, lang, width)
     alloc = allocations(dc, h.name)
+    with_containers = bool(dc.containers_by_parent.get(("host", h.name)))
     for res, line in h.lines.items():
-        label = _resource_label(res, lang)
+        label = _resource_label(res, lang, with_containers)
         over = line.overcommit
-        out.add(f"  {label} ", "bold")
-        out.add(t("labp.bars.line", lang, allocated=qty(res, line.allocated),
-                  physical=qty(res, line.physical), reserved=qty(res, line.reserved),
-                  ratio=f"{line.ratio:g}", schedulable=qty(res, line.schedulable)))
-        out.add(" · ")
-        out.add(f"{over:.2f}:1",
-                "bold $error" if line.over_capacity else "$warning" if over > 1 else "$success")
-        out.nl()
+        text = Lines().add(f"{label} ", "bold")
+        key = "labp.bars.line" if line.reserved > 0 else "labp.bars.line_no_reserve"
+        text.add(t(key, lang, allocated=qty(res, line.allocated),
+                   physical=qty(res, line.physical), reserved=qty(res, line.reserved),
+                   ratio=f"{line.ratio:g}", schedulable=qty(res, line.schedulable)))
+        text.add(" · ")
+        text.add(f"{over:.2f}:1",
+                 "bold $error" if line.over_capacity else "$warning" if over > 1 else "$success")
+        out.block(text.content(), width, "  ", "    ")
         out.add("  ")
         draw_bar(out, line, alloc.get(res, []), max(8, width - 4), selected)
 

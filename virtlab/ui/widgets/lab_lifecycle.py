@@ -72,33 +72,38 @@ class LifecycleActions:
             lambda h: self._apply_result(Advance(hours=float(h)) if h else None))  # type: ignore[attr-defined]
 
     def fault_choices(self, name: str) -> list[tuple[str, Any]]:
-        """What ``f`` offers for the selected workload: (label, action) pairs."""
+        """What ``f`` offers for the selected workload: (label, action) pairs.
+
+        Always in the same order, whatever the state, so a student's fingers learn it: the
+        host's faults, the VM's, the container's, then the repairs and restores.
+        """
         dc, lang = self.session.state, self.lang
-        out: list[tuple[str, Any]] = []
+        faults: list[tuple[str, Any]] = []
+        repairs: list[tuple[str, Any]] = []
         host = dc.host_index.get(dc.host_of(name) or "")
         if host is not None and host.is_up:
-            out.append((t("labp.fault_menu.host_down", lang, host=host.name), Fail(name=host.name, fault="host-down")))
-            out.append((t("labp.fault_menu.host_panic", lang, host=host.name), Fail(name=host.name, fault="host-panic")))
+            faults.append((t("labp.fault_menu.host_down", lang, host=host.name), Fail(name=host.name, fault="host-down")))
+            faults.append((t("labp.fault_menu.host_panic", lang, host=host.name), Fail(name=host.name, fault="host-panic")))
         elif host is not None:
-            out.append((t("labp.fault_menu.repair_host", lang, host=host.name), Repair(name=host.name)))
+            repairs.append((t("labp.fault_menu.repair_host", lang, host=host.name), Repair(name=host.name)))
         c = dc.container_index.get(name)
         vm = dc.vm_index.get(name) or (dc.vm_index.get(c.vm or "") if c else None)
         if vm is not None:
             lost = any(d.lost for d in vm.disks)
             if vm.status.value == "running":
-                out.append((t("labp.fault_menu.guest_panic", lang, vm=vm.name), Fail(name=vm.name, fault="guest-panic")))
+                faults.append((t("labp.fault_menu.guest_panic", lang, vm=vm.name), Fail(name=vm.name, fault="guest-panic")))
             elif not lost:
-                out.append((t("labp.fault_menu.repair_vm", lang, vm=vm.name), Repair(name=vm.name)))
+                repairs.append((t("labp.fault_menu.repair_vm", lang, vm=vm.name), Repair(name=vm.name)))
             if vm.disks and not lost:
-                out.append((t("labp.fault_menu.disk_lost", lang, vm=vm.name), Fail(name=vm.name, fault="disk-lost")))
+                faults.append((t("labp.fault_menu.disk_lost", lang, vm=vm.name), Fail(name=vm.name, fault="disk-lost")))
             if lost or vm.backup_age_h is not None:
-                out.append((t("labp.fault_menu.restore", lang, vm=vm.name), Restore(name=vm.name)))
+                repairs.append((t("labp.fault_menu.restore", lang, vm=vm.name), Restore(name=vm.name)))
         if c is not None:
             if c.status.value == "running":
-                out.append((t("labp.fault_menu.crash", lang, name=c.name), Fail(name=c.name, fault="crash")))
+                faults.append((t("labp.fault_menu.crash", lang, name=c.name), Fail(name=c.name, fault="crash")))
             else:
-                out.append((t("labp.fault_menu.restart", lang, name=c.name), Repair(name=c.name)))
-        return [(label, a) for label, a in out if self.session.allows(a.kind)]
+                repairs.append((t("labp.fault_menu.restart", lang, name=c.name), Repair(name=c.name)))
+        return [(label, a) for label, a in faults + repairs if self.session.allows(a.kind)]
 
     def move_targets(self, name: str) -> tuple[str, list[str]]:
         """Where ``m`` can move the selected workload: (its current place, choices)."""

@@ -29,15 +29,19 @@ from virtlab.ui.widgets.edit_dialog import EditDialog
 from virtlab.ui.widgets.host_bars import HostBars
 from virtlab.ui.widgets.isolation_view import IsolationView
 from virtlab.ui.widgets.lab_lifecycle import LifecycleActions
-from virtlab.ui.widgets.labtext import demand_level, describe, needs_layout, next_demand
+from virtlab.ui.widgets.lab_resize import cpu_step, memory_step
+from virtlab.ui.widgets.labtext import (
+    demand_level,
+    describe,
+    field_words,
+    needs_layout,
+    next_demand,
+)
 from virtlab.ui.widgets.refused_dialog import RefusedDialog
 from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 from virtlab.ui.widgets.workload_table import WorkloadTable
 
 VIEWS = ("hosts", "isolation", "contention")
-CPU_STEP_M = 250  # container CPU limit step, millicores
-MEM_STEP_VM = 1024  # VM memory step, MiB (512 below 2 GiB)
-MEM_STEP_CTR = 128  # container memory limit step, MiB
 
 
 class LabPanel(LifecycleActions, Vertical):
@@ -46,33 +50,37 @@ class LabPanel(LifecycleActions, Vertical):
     DEFAULT_CSS = """
     LabPanel { height: 1fr; }
     LabPanel #lab-status { height: auto; padding: 0 1; background: $panel; }
+    LabPanel:focus-within #lab-status { background: $accent 35%; text-style: bold; }
     LabPanel #lab-status.-refused { background: $error 30%; }
     LabPanel #lab-views { height: 1fr; }
     LabPanel #lab-views > VerticalScroll { height: 1fr; padding: 0 1; }
     """
 
     BINDINGS = [
-        Binding("a", "add_vm", "Add VM"),
-        Binding("c", "add_container", "Add container"),
-        Binding("plus", "cpu(1)", "+CPU"),
-        Binding("minus", "cpu(-1)", "−CPU"),
-        Binding("right_square_bracket", "memory(1)", "+RAM"),
-        Binding("left_square_bracket", "memory(-1)", "−RAM"),
-        Binding("d", "demand", "Demand"),
-        Binding("e", "edit", "Edit"),
-        Binding("x", "remove", "Remove"),
-        Binding("f", "fail", "Fail/repair"),
-        Binding("m", "move", "Move"),
-        Binding("u", "undo", "Undo"),
-        Binding("U", "redo", "Redo"),
-        Binding("R", "reset", "Reset"),
-        Binding("v", "cycle_view", "View"),
-        Binding("s", "snapshot", "Snapshot"),
-        Binding("w", "write", "Write 5 GiB"),
-        Binding("r", "revert", "Revert"),
-        Binding("o", "consolidate", "Consolidate"),
-        Binding("b", "backup", "Backup"),
-        Binding("t", "time", "Time"),
+        Binding("a", "add_vm", "Add VM", id="add-vm"),
+        Binding("c", "add_container", "Add container", id="add-container"),
+        Binding("plus", "cpu(1)", "+CPU", id="cpu-up"),
+        Binding("minus", "cpu(-1)", "−CPU", id="cpu-down"),
+        Binding("right_square_bracket", "memory(1)", "+RAM", id="memory-up"),
+        Binding("left_square_bracket", "memory(-1)", "−RAM", id="memory-down"),
+        Binding("d", "demand", "Demand", id="demand"),
+        Binding("e", "edit", "Edit", id="edit"),
+        Binding("x", "remove", "Remove", id="remove"),
+        Binding("f", "fail", "Fail/repair", id="fail"),
+        Binding("m", "move", "Move", id="move"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("U", "redo", "Redo", id="redo"),
+        Binding("R", "reset", "Reset", id="reset"),
+        Binding("v", "cycle_view", "View", id="cycle-view"),
+        Binding("s", "snapshot", "Take a snapshot of the VM", id="snapshot"),
+        Binding("w", "write", "Write 5 GiB in the VM (a patch)", id="write"),
+        Binding("r", "revert", "Revert the VM to its newest snapshot", id="revert"),
+        Binding("o", "consolidate", "Consolidate (delete) the VM's snapshots", id="consolidate"),
+        Binding("b", "backup", "Back up the VM", id="backup"),
+        Binding("t", "time", "Let simulated time pass", id="time"),
+        Binding("shift+up", "scroll_view(-1)", "Scroll the view up", show=False, id="scroll-up"),
+        Binding("shift+down", "scroll_view(1)", "Scroll the view down", show=False,
+                id="scroll-down"),
     ]
 
     class Changed(Message):
@@ -97,11 +105,13 @@ class LabPanel(LifecycleActions, Vertical):
         yield Static("", id="lab-status")
         yield WorkloadTable(id="lab-table")
         with ContentSwitcher(initial="view-hosts", id="lab-views"):
-            with VerticalScroll(id="view-hosts"):
+            # Not focusable: Tab never lands here, so the lab keys always act on the table's
+            # row; the view scrolls with the mouse or shift+up / shift+down.
+            with VerticalScroll(id="view-hosts", can_focus=False):
                 yield HostBars(id="lab-hosts")
-            with VerticalScroll(id="view-isolation"):
+            with VerticalScroll(id="view-isolation", can_focus=False):
                 yield IsolationView(id="lab-isolation")
-            with VerticalScroll(id="view-contention"):
+            with VerticalScroll(id="view-contention", can_focus=False):
                 yield ContentionView(id="lab-contention")
 
     def on_mount(self) -> None:
@@ -282,37 +292,25 @@ class LabPanel(LifecycleActions, Vertical):
                 parent = f"host:{c.host}" if c.host else f"vm:{c.vm}"
             self.app.push_screen(AddContainerDialog(dc, self.lang, parent), self._apply_result)
 
-    def action_cpu(self, step: int) -> None:
+    def resize(self, resource: str, step: int) -> Outcome | None:
+        """One step of ``cpu`` or ``memory`` for the selected workload; at the minimum, a
+        status message instead of a refused action (returns None then)."""
         name = self._need_selection()
         if name is None or not self._allowed("update"):
-            return
-        dc = self.session.state
-        if name in dc.vm_index:
-            self.apply(Update(name=name, changes={"vcpus": dc.vm_index[name].vcpus + step}))
-            return
-        c = dc.container_index[name]
-        new = (c.cpu_limit_m or c.cpu_request_m or 0.0) + step * CPU_STEP_M
-        changes: dict[str, Any] = {"cpu_limit_m": new}
-        if c.cpu_request_m is not None and c.cpu_request_m > new > 0:
-            changes["cpu_request_m"] = new
-        self.apply(Update(name=name, changes=changes))
+            return None
+        steps = cpu_step if resource == "cpu" else memory_step
+        result = steps(self.session.state, name, step)
+        if not result.changes:
+            self._set_message(t("labp.msg.at_minimum", self.lang, name=name,
+                                field=field_words(result.field, self.lang), minimum=result.minimum))
+            return None
+        return self.apply(Update(name=name, changes=result.changes))
+
+    def action_cpu(self, step: int) -> None:
+        self.resize("cpu", step)
 
     def action_memory(self, step: int) -> None:
-        name = self._need_selection()
-        if name is None or not self._allowed("update"):
-            return
-        dc = self.session.state
-        if name in dc.vm_index:
-            mem = dc.vm_index[name].memory_mib
-            size = MEM_STEP_VM if (mem >= 2048 if step > 0 else mem > 2048) else 512
-            self.apply(Update(name=name, changes={"memory_mib": mem + step * size}))
-            return
-        c = dc.container_index[name]
-        new = (c.mem_limit_mib or c.mem_request_mib or 0.0) + step * MEM_STEP_CTR
-        changes: dict[str, Any] = {"mem_limit_mib": new}
-        if c.mem_request_mib is not None and c.mem_request_mib > new > 0:
-            changes["mem_request_mib"] = new
-        self.apply(Update(name=name, changes=changes))
+        self.resize("memory", step)
 
     def action_demand(self) -> None:
         name = self._need_selection()
@@ -358,3 +356,11 @@ class LabPanel(LifecycleActions, Vertical):
 
     def action_cycle_view(self) -> None:
         self.cycle_view()
+
+    def scroll_view(self, lines: int) -> None:
+        """Scroll the lower view (host bars / isolation / contention) by ``lines``."""
+        view = self.query_one(f"#view-{self.view}", VerticalScroll)
+        view.scroll_relative(y=lines, animate=False)
+
+    def action_scroll_view(self, lines: int) -> None:
+        self.scroll_view(lines)

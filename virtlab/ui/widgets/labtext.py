@@ -7,6 +7,8 @@ the :class:`~textual.content.Content`; the same content's ``.plain`` is the plai
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len
 from textual.content import Content
 
@@ -41,7 +43,7 @@ class Lines:
     """Builds a block of styled lines; ``content()`` for the screen, ``plain()`` for the twin."""
 
     def __init__(self) -> None:
-        self._parts: list[str | tuple[str, str]] = []
+        self._parts: list[str | tuple[str, str] | Content] = []
         self.rows = 0  # lines ended so far (``nl``), for callers that track positions
 
     def add(self, text: str, style: str = "") -> Lines:
@@ -79,6 +81,17 @@ class Lines:
 
     def line(self, text: str = "", style: str = "") -> Lines:
         return self.add(text, style).nl()
+
+    def block(self, content: Content, width: int, first: str = "", rest: str | None = None) -> Lines:
+        """Styled ``content`` wrapped to ``width`` after ``first``; continuation lines start
+        with ``rest`` (by default as many spaces), so they stay indented."""
+        rest = " " * cell_len(first) if rest is None else rest
+        rows = content.wrap(max(12, width - max(cell_len(first), cell_len(rest)))) or [Content("")]
+        for i, row in enumerate(rows):
+            self._parts.append(first if i == 0 else rest)
+            self._parts.append(row.rstrip() if hasattr(row, "rstrip") else row)
+            self.nl()
+        return self
 
     def content(self) -> Content:
         parts = list(self._parts)
@@ -140,6 +153,21 @@ def demand_text(level: str, lang: str) -> str:
     return t(f"labp.demand.{level}", lang)
 
 
+def demand_label(dc: Datacenter, name: str, lang: str) -> str:
+    """The demand column: the preset's name, or (after a resize, or set by numbers) the
+    absolute demand — "1.6 cores", "200m" — never a bare "custom" for a size change."""
+    level = demand_level(dc, name)
+    if level != "custom":
+        return demand_text(level, lang)
+    vm = dc.vm_index.get(name)
+    if vm is not None:
+        return t("labp.demand.cores", lang, cores=f"{round(vm.cpu_demand, 2):g}")
+    c = dc.container_index.get(name)
+    if c is not None:
+        return t("labp.demand.millicores", lang, m=f"{c.cpu_demand_m:.0f}")
+    return demand_text(level, lang)
+
+
 def fault_text(fault: str, lang: str) -> str:
     """``host:esx-1`` → "esx-1 fails (power/hardware)" in ``lang``."""
     kind, _, subject = fault.partition(":")
@@ -178,10 +206,39 @@ def _value(field: str, value: object) -> str:
     return f"{value:g}"
 
 
-def _field(field: str, lang: str) -> str:
-    """A model field's name for people (memory_mib → memory / 메모리)."""
-    label = t(f"labp.field.{field}", lang)
-    return field if label == f"labp.field.{field}" else label
+def field_words(field: str, lang: str) -> str:
+    """A model field's name for people (memory_mib → memory / 메모리); ``disks.0.size_gib``
+    is named by its last part."""
+    last = next((p for p in reversed(field.split(".")) if not p.isdigit()), field)
+    label = t(f"labp.field.{last}", lang)
+    return last if label == f"labp.field.{last}" else label
+
+
+#: Pydantic's bound messages → a template (the bound is the message's last number).
+_BOUNDS = (("greater than or equal to", "min"), ("greater than", "gt"),
+           ("less than or equal to", "max"), ("less than", "lt"))
+_INVALID = re.compile(r"^(?:(?P<subject>[^:]+): )?(?P<field>[\w.]+): (?P<msg>.+)$")
+
+
+def invalid_text(message: str, lang: str) -> str:
+    """A validation message ("cache-1: memory_mib: Input should be greater than 0") in the
+    field's words and the student's language ("cache-1: memory must be more than 0 MiB")."""
+    m = _INVALID.match(message)
+    if m is None:
+        return message
+    field = m["field"]
+    name = m["subject"] or ""
+    words = field_words(field, lang)
+    for phrase, key in _BOUNDS:
+        bound = re.search(re.escape(phrase) + r" (-?[\d.]+)", m["msg"])
+        if bound:
+            last = field.split(".")[-1]
+            value = _value(last, float(bound[1])) if last.endswith(("_mib", "_mhz", "_m")) else bound[1]
+            text = t(f"labp.invalid.{key}", lang, field=words, value=value)
+            break
+    else:
+        text = t("labp.invalid.other", lang, field=words)
+    return f"{name}: {text}" if name else text
 
 
 def describe(action: object, lang: str) -> str:
@@ -195,7 +252,7 @@ def describe(action: object, lang: str) -> str:
         c = action.container  # type: ignore[attr-defined]
         return t("labp.act.add_container", lang, name=c.name, where=c.vm or c.host)
     if kind == "update":
-        changes = ", ".join(f"{_field(k, lang)} {_value(k, v)}" for k, v in action.changes.items() if k != "disks")  # type: ignore[attr-defined]
+        changes = ", ".join(f"{field_words(k, lang)} {_value(k, v)}" for k, v in action.changes.items() if k != "disks")  # type: ignore[attr-defined]
         if "disks" in action.changes:  # type: ignore[attr-defined]
             changes = ", ".join(x for x in (changes, "disks") if x)
         return t("labp.act.update", lang, name=action.name, changes=changes)  # type: ignore[attr-defined]

@@ -1,7 +1,8 @@
 """"Why won't it fit?": a dialog that explains a refused or not-allowed lab action.
 
 Every violation is listed with the engine's reason and numbers, in the student's language
-(:mod:`virtlab.course.explain`), and how far past its limit the action went.
+(:mod:`virtlab.course.explain`; a validation error in the field's words), and how far past
+its limit the action went. The engine's code for a violation is not shown.
 """
 
 from __future__ import annotations
@@ -16,25 +17,28 @@ from textual.widgets import Button, Static
 from virtlab.core.rules import Violation
 from virtlab.course.explain import excess_text, violation_text
 from virtlab.course.i18n import t
-from virtlab.ui.widgets.labtext import Lines
+from virtlab.ui.widgets.labtext import Lines, invalid_text
 
 
 def explain(description: str, violations: tuple[Violation, ...] | list[Violation],
-            not_allowed: bool, lang: str, kind: str = "") -> Lines:
-    """The dialog's body (and its plain-text twin)."""
+            not_allowed: bool, lang: str, kind: str = "", width: int = 0) -> Lines:
+    """The dialog's body (and its plain-text twin); reasons wrap under their bullet."""
+    wrap_at = width or 10_000
     out = Lines()
     out.line(t("labp.refused.action", lang, action=description), "bold")
     if not_allowed:
         out.line(t("labp.refused.not_allowed", lang, kind=kind or description), "$warning")
         return out
-    out.line(t("labp.refused.count", lang, n=len(violations)))
+    n = len(violations)
+    out.line(t("labp.refused.count_one" if n == 1 else "labp.refused.count_other", lang, n=n))
     for v in violations:
-        out.add("• ", "bold $error").add(v.subject, "bold").add(f"  [{v.code}]", "$foreground-muted")
-        out.nl()
-        out.line(f"  {violation_text(v, lang)}")
+        out.add("• ", "bold $error").add(v.subject, "bold").nl()
+        text = (invalid_text(v.message, lang).removeprefix(f"{v.subject}: ") if v.code == "invalid"
+                else violation_text(v, lang))
+        out.wrapped("  ", text, wrap_at)
         over = excess_text(v, lang)
         if over:
-            out.line(f"  {over}", "$foreground-muted")
+            out.wrapped("  ", over, wrap_at, "$foreground-muted")
     return out
 
 
@@ -63,6 +67,7 @@ class RefusedDialog(ModalScreen[None]):
         self.violations = tuple(violations)
         self.not_allowed = not_allowed
         self.lang = lang
+        self.kind = kind
         self._body = explain(description, self.violations, not_allowed, lang, kind)
 
     def compose(self) -> ComposeResult:
@@ -70,11 +75,23 @@ class RefusedDialog(ModalScreen[None]):
         with Vertical():
             yield Static(t(title, self.lang), id="refused-title", classes="dialog-title")
             with VerticalScroll(id="refused-body"):
-                yield Static(self._body.content())
+                yield Static(self._body.content(), id="refused-text")
             yield Button(t("app.close", self.lang), id="refused-close", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#refused-close", Button).focus()
+        self.call_after_refresh(self._rewrap)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._rewrap)
+
+    def _rewrap(self) -> None:
+        """Wrap the reasons at the body's width, keeping wrapped lines indented."""
+        width = self.query_one("#refused-text", Static).content_size.width
+        if width > 0:
+            self._body = explain(self.description, self.violations, self.not_allowed, self.lang,
+                                 self.kind, width)
+            self.query_one("#refused-text", Static).update(self._body.content())
 
     def as_text(self) -> str:
         return t("lab.why_not_fit", self.lang) + "\n" + self._body.plain()

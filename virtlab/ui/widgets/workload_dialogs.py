@@ -16,13 +16,15 @@ from virtlab.core.hypervisors import PROFILES, supports_vms
 from virtlab.core.models import VM, Container, Datacenter, VirtualDisk
 from virtlab.core.units import fmt_gib, fmt_mib
 from virtlab.course.i18n import t
-from virtlab.ui.widgets.form_dialog import FormDialog
+from virtlab.ui.widgets.form_dialog import FormDialog, vcpu_bounds
+from virtlab.ui.widgets.labtext import invalid_text
 
 
-def model_error(e: ValidationError) -> str:
+def model_error(e: ValidationError, lang: str) -> str:
+    """A model's validation error in the field's words ("memory must be more than 0 MiB")."""
     first = e.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or "value"
-    return f"{where}: {first['msg']}"
+    return invalid_text(f"{where}: {first['msg']}", lang)
 
 
 def free_name(dc: Datacenter, prefix: str) -> str:
@@ -81,15 +83,9 @@ class AddVMDialog(FormDialog):
         host = self.query_one("#f-host", Select).value
         if not isinstance(host, str):
             raise ValueError(t("labp.form.no_host", self.lang))
-        try:
-            vcpus = int(self.value("f-vcpus"))
-        except ValueError:
-            raise ValueError(t("labp.form.bad_value", self.lang, field="vCPU",
-                               error=self.value("f-vcpus"))) from None
-        memory = self.opt_mib("f-memory")
+        vcpus = self.count("f-vcpus", *vcpu_bounds())
+        memory = self.size_mib("f-memory")
         disk = self.opt_gib("f-disk")
-        if memory is None:
-            raise ValueError(t("labp.form.required", self.lang, field=t("labp.form.memory", self.lang)))
         ds = datastore_for(self.dc, host)
         try:
             vm = VM(name=self.value("f-name"), host=host, vcpus=vcpus, memory_mib=memory,
@@ -97,7 +93,7 @@ class AddVMDialog(FormDialog):
                     cpu_demand=CPU_LEVELS["normal"] * vcpus,
                     mem_active_mib=MEM_LEVELS["normal"] * memory)
         except ValidationError as e:
-            raise ValueError(model_error(e)) from None
+            raise ValueError(model_error(e, self.lang)) from None
         return AddVM(vm=vm)
 
 
@@ -144,7 +140,7 @@ class AddContainerDialog(FormDialog):
                 cpu_demand_m=CPU_LEVELS["normal"] * cpu_base,
                 mem_demand_mib=MEM_LEVELS["normal"] * mem_base)
         except ValidationError as e:
-            raise ValueError(model_error(e)) from None
+            raise ValueError(model_error(e, self.lang)) from None
 
     @on(Input.Changed)
     @on(Select.Changed)

@@ -14,11 +14,11 @@ from textual.widgets import DataTable
 
 from virtlab.core.models import Datacenter
 from virtlab.core.report import Report, WorkloadReport
-from virtlab.core.units import fmt_mib
 from virtlab.course.i18n import t
-from virtlab.ui.widgets.labtext import demand_level, demand_text, ready_mark, status_text
+from virtlab.ui.widgets.labtext import demand_label, ready_mark, status_text
 
-COLUMNS = ("name", "kind", "on", "status", "size", "demand", "cpu", "memory", "qos")
+#: What matters most comes first and fits ~70 columns: name, status, size, CPU, memory.
+COLUMNS = ("name", "status", "size", "cpu", "memory", "kind", "on", "demand", "qos")
 
 
 def changed_hosts(old: Datacenter, new: Datacenter) -> set[str] | None:
@@ -49,12 +49,37 @@ def changed_hosts(old: Datacenter, new: Datacenter) -> set[str] | None:
     return out
 
 
-def _cpu_m(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}m"
+def mib(value: float) -> str:
+    """Memory for a table cell: 27 GiB, 4.5 GiB, 626 MiB (no ".0")."""
+    if value < 1024:
+        return f"{value:.0f} MiB"
+    return f"{value / 1024:.3g} GiB"
 
 
-def _mem(value: float | None) -> str:
-    return "—" if value is None else fmt_mib(value)
+def _unit_pair(req: float | None, lim: float | None, fmt) -> str:
+    """A request/limit pair with the unit said once when they share it: 250/500m, 256/512Mi."""
+    a, b = (fmt(v) if v is not None else None for v in (req, lim))
+    if a and b:
+        num_a, unit_a = a
+        num_b, unit_b = b
+        if unit_a == unit_b:
+            return f"{num_a}/{num_b}{unit_b}"
+        return f"{num_a}{unit_a}/{num_b}{unit_b}"
+    return f"{''.join(a) if a else '—'}/{''.join(b) if b else '—'}"
+
+
+def _m(v: float) -> tuple[str, str]:
+    return f"{v:g}", "m"
+
+
+def _mi(v: float) -> tuple[str, str]:
+    return (f"{v:.0f}", "Mi") if v < 1024 else (f"{v / 1024:.3g}", "Gi")
+
+
+def container_size(c) -> str:
+    """``250/500m 256/512Mi``: CPU then memory, each request/limit (— when not set)."""
+    return (f"{_unit_pair(c.cpu_request_m, c.cpu_limit_m, _m)} "
+            f"{_unit_pair(c.mem_request_mib, c.mem_limit_mib, _mi)}")
 
 
 class WorkloadTable(DataTable):
@@ -167,38 +192,40 @@ class WorkloadTable(DataTable):
         status = Text(status_text(w.status, lang),
                       style=self._style(status_style) if status_style else "")
         if w.kind == "vm":
-            size = f"{w.vcpus:g} vCPU · {fmt_mib(w.memory_mib)}"
+            size = f"{w.vcpus:g} vCPU · {mib(w.memory_mib)}"
             vm = dc.vm_index.get(w.name)
-            qos = t("labp.table.shares", lang, level=vm.cpu_shares if vm else "—")
+            level = vm.cpu_shares if vm else "—"
+            if isinstance(level, str) and level in ("low", "normal", "high"):
+                level = t(f"labp.shares.{level}", lang)
+            qos = t("labp.table.shares", lang, level=level)
         else:
             c = dc.container_index.get(w.name)
-            size = (f"{_cpu_m(c.cpu_request_m)}/{_cpu_m(c.cpu_limit_m)} · "
-                    f"{_mem(c.mem_request_mib)}/{_mem(c.mem_limit_mib)}") if c else "—"
+            size = container_size(c) if c else "—"
             qos = f"{w.container.qos.value} · {w.container.oom_score_adj}" if w.container else "—"
         cpu: Text | str = "—"
-        if w.cpu is not None:
+        killed = w.container is not None and w.container.killed is not None
+        if w.cpu is not None and not killed:  # an OOM-killed container uses no CPU
             if w.kind == "vm":
                 mark, _style, level = ready_mark(w.cpu.wait_pct)
                 token = {"healthy": "success", "warning": "warning", "problem": "error"}[level]
                 cpu = Text.assemble(
-                    f"{w.cpu.entitlement_mhz:,.0f}/{w.cpu.demand_mhz:,.0f} · ",
+                    f"{w.cpu.entitlement_mhz:.0f}/{w.cpu.demand_mhz:.0f} ",
                     (f"{mark} {w.cpu.wait_pct:.1f}%", self._style(token)),
                 )
             else:
-                cpu = f"{w.cpu.entitlement_mhz:,.0f}/{w.cpu.demand_mhz:,.0f} · {w.cpu.ready_pct:.0f}%"
+                cpu = f"{w.cpu.entitlement_mhz:.0f}/{w.cpu.demand_mhz:.0f} {w.cpu.ready_pct:.0f}%"
         memory: Text | str = "—"
         if w.kind == "vm" and w.vm_memory is not None:
             m = w.vm_memory
             taken = m.balloon_mib + m.compressed_mib + m.swapped_mib
-            memory = fmt_mib(m.consumed_mib) + (
-                f" (−{fmt_mib(taken)})" if taken > 0.5 else "")
+            memory = mib(m.consumed_mib) + (f" −{mib(taken)}" if taken > 0.5 else "")
         elif w.container is not None:
             if w.container.killed is not None:
                 memory = Text(t(f"labp.table.oom_{w.container.killed.value}", lang),
                               style=self._style("error"))
             else:
-                memory = fmt_mib(w.container.usage_mib)
+                memory = mib(w.container.usage_mib)
         return (
-            w.name, t(f"labp.kind.{w.kind}", lang), w.parent, status, size,
-            demand_text(demand_level(dc, w.name), lang), cpu, memory, qos,
+            w.name, status, size, cpu, memory, t(f"labp.kind.{w.kind}", lang), w.parent,
+            demand_label(dc, w.name, lang), qos,
         )

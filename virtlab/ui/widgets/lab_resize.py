@@ -1,0 +1,87 @@
+"""What the lab's size keys do: ``+``/``-`` (vCPUs of a VM, CPU limit of a container) and
+``]``/``[`` (memory), one step at a time, stopping at the smallest sensible size.
+
+A step down from the minimum is not sent to the engine (which would refuse it with a
+validation error); :func:`cpu_step` and :func:`memory_step` return no changes and name the
+minimum instead, for a short status message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from virtlab.core.models import Datacenter
+from virtlab.core.units import fmt_mib
+
+CPU_STEP_M = 250  # container CPU limit step, millicores
+MEM_STEP_VM = 1024  # VM memory step, MiB (512 below 2 GiB)
+MEM_STEP_CTR = 128  # container memory limit step, MiB
+MIN_VCPUS = 1
+MIN_VM_MIB = 512.0
+MIN_CTR_M = 250.0
+MIN_CTR_MIB = 128.0
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The fields to change, or (``changes`` empty) the minimum already reached."""
+
+    changes: dict[str, Any] = field(default_factory=dict)
+    field: str = ""  # the model field at its minimum (vcpus, memory_mib, cpu_limit_m …)
+    minimum: str = ""  # the minimum in its unit ("512 MiB", "1", "250m")
+
+
+def _down_to(current: float, size: float, floor: float) -> float | None:
+    """``current - size`` but not below ``floor``; None when already at (or below) it."""
+    if current <= floor:
+        return None
+    return max(floor, current - size)
+
+
+def cpu_step(dc: Datacenter, name: str, step: int) -> Step:
+    vm = dc.vm_index.get(name)
+    if vm is not None:
+        new = vm.vcpus + step
+        if new < MIN_VCPUS:
+            return Step(field="vcpus", minimum=str(MIN_VCPUS))
+        return Step({"vcpus": new})
+    c = dc.container_index[name]
+    now = c.cpu_limit_m or c.cpu_request_m or 0.0
+    if step > 0:
+        new = now + step * CPU_STEP_M
+    else:
+        down = _down_to(now, -step * CPU_STEP_M, MIN_CTR_M)
+        if down is None:
+            return Step(field="cpu_limit_m", minimum=f"{MIN_CTR_M:g}m")
+        new = down
+    changes: dict[str, Any] = {"cpu_limit_m": new}
+    if c.cpu_request_m is not None and c.cpu_request_m > new:
+        changes["cpu_request_m"] = new
+    return Step(changes)
+
+
+def memory_step(dc: Datacenter, name: str, step: int) -> Step:
+    vm = dc.vm_index.get(name)
+    if vm is not None:
+        mem = vm.memory_mib
+        size = MEM_STEP_VM if (mem >= 2048 if step > 0 else mem > 2048) else 512
+        if step > 0:
+            return Step({"memory_mib": mem + step * size})
+        down = _down_to(mem, -step * size, MIN_VM_MIB)
+        if down is None:
+            return Step(field="memory_mib", minimum=fmt_mib(MIN_VM_MIB))
+        return Step({"memory_mib": down})
+    c = dc.container_index[name]
+    now = c.mem_limit_mib or c.mem_request_mib or 0.0
+    if step > 0:
+        new = now + step * MEM_STEP_CTR
+    else:
+        down = _down_to(now, -step * MEM_STEP_CTR, MIN_CTR_MIB)
+        if down is None:
+            return Step(field="mem_limit_mib", minimum=fmt_mib(MIN_CTR_MIB))
+        new = down
+    changes: dict[str, Any] = {"mem_limit_mib": new}
+    if c.mem_request_mib is not None and c.mem_request_mib > new:
+        changes["mem_request_mib"] = new
+    return Step(changes)
