@@ -459,3 +459,33 @@ async def test_host_header_and_labels(session: LabSession) -> None:
         text = panel.as_text()
         assert "−0 reserved" not in text
         assert "CPU cores (vCPU + container requests)" in text  # kvm-1 runs a container
+
+
+async def test_focused_panel_is_marked(session: LabSession) -> None:
+    from textual.widgets import Button
+
+    class TwoApp(PanelApp):
+        def compose(self) -> ComposeResult:
+            yield LabPanel(self.session, self.lang, id="lab")
+            yield Button("elsewhere")
+
+    app = TwoApp(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        panel = app.query_one(LabPanel)
+        status = panel.query_one("#lab-status")
+        await pilot.pause()
+        assert "bold" in str(status.styles.text_style)
+        app.query_one(Button).focus()
+        await pilot.pause()
+        assert "bold" not in str(status.styles.text_style)
+
+
+def test_no_limit_to_lower(session: LabSession) -> None:
+    from virtlab.ui.widgets.lab_resize import cpu_step, memory_step
+
+    dc = session.state
+    bare = dc.container_index["api"].model_copy(update={"mem_limit_mib": None, "mem_request_mib": None,
+                                                        "cpu_limit_m": None, "cpu_request_m": None})
+    dc = dc.evolve(containers=[bare])
+    assert memory_step(dc, "api", -1).unset and cpu_step(dc, "api", -1).unset
+    assert memory_step(dc, "api", 1).changes == {"mem_limit_mib": 128}

@@ -153,7 +153,7 @@ async def test_feedback_says_the_label_once(session: LabSession) -> None:
         assert "✓ Right: ESXi runs on bare metal" in text
         assert "Right. Right" not in text
         panel.submit("stack")  # initial order vbox, hw, os: all three out of place
-        assert "✗ Not yet. Not in the right place yet: VirtualBox, hardware, host OS." in panel.as_text()
+        assert "✗ Not yet. Out of place: VirtualBox, hardware, host OS." in panel.as_text()
         panel.orders["stack"] = ["hw", "os", "vbox"]
         panel.submit("stack")
         lines = panel.as_text().splitlines()

@@ -25,19 +25,21 @@ def _mem_max(raw: str) -> str:
     return raw if raw == "max" else fmt_mib(int(raw) / MIB)
 
 
-def host_lines(out: Lines, h: HostReport, lang: str) -> None:
+def host_lines(out: Lines, h: HostReport, lang: str, width: int = 0) -> None:
     m = h.memory
-    out.add(h.name, "bold").add(" · ")
-    out.line(t("labp.cont.cpu_host", lang, demand=f"{h.cpu_demand_mhz:,.0f}",
-               entitled=f"{h.cpu_entitled_mhz:,.0f}", capacity=f"{h.cpu_capacity_mhz:,.0f}"))
-    out.add("  " + t("labp.cont.mem_host", lang, min_free=fmt_mib(m.min_free_mib),
-                     free=fmt_mib(m.free_before_mib), after=fmt_mib(m.free_after_mib)) + " ")
-    out.add(t(f"labp.mem_state.{m.state_before.value}", lang), STATE_STYLE[m.state_before.value])
-    out.add(" → ").add(t(f"labp.mem_state.{m.state_after.value}", lang),
+    wrap_at = width or 10_000
+    cpu = Lines().add(h.name, "bold").add(" · ")
+    cpu.add(t("labp.cont.cpu_host", lang, demand=f"{h.cpu_demand_mhz:,.0f}",
+              entitled=f"{h.cpu_entitled_mhz:,.0f}", capacity=f"{h.cpu_capacity_mhz:,.0f}"))
+    out.block(cpu.content(), wrap_at, "", "  ")
+    mem = Lines().add(t("labp.cont.mem_host", lang, min_free=fmt_mib(m.min_free_mib),
+                        free=fmt_mib(m.free_before_mib), after=fmt_mib(m.free_after_mib)) + " ")
+    mem.add(t(f"labp.mem_state.{m.state_before.value}", lang), STATE_STYLE[m.state_before.value])
+    mem.add(" → ").add(t(f"labp.mem_state.{m.state_after.value}", lang),
                        STATE_STYLE[m.state_after.value])
-    out.nl()
+    out.block(mem.content(), wrap_at, "  ", "    ")
     techniques = ", ".join(t(f"labp.technique.{x}", lang) for x in m.techniques) or "—"
-    out.line("  " + t("labp.cont.techniques", lang, techniques=techniques))
+    out.wrapped("  ", t("labp.cont.techniques", lang, techniques=techniques), wrap_at)
 
 
 def header(out: Lines, lang: str) -> None:
@@ -48,50 +50,59 @@ def header(out: Lines, lang: str) -> None:
     out.line(t("labp.cont.memory", lang), "bold")
 
 
-def workload_row(out: Lines, w: WorkloadReport, dc: Datacenter, lang: str, indent: str) -> None:
-    out.cell(f"  {indent}{w.name}", W_NAME + 2, "bold" if w.status == "running" else "bold $error")
-    if w.cpu is None:
-        out.cell("—", W_NUM).cell("—", W_NUM).cell(status_text(w.status, lang), W_READY, "$error")
+def _first_line(row: Lines, w: WorkloadReport, lang: str, indent: str, killed: bool) -> None:
+    """Name, CPU want / got / ready and memory of one workload (no line end)."""
+    row.cell(f"  {indent}{w.name}", W_NAME + 2, "bold" if w.status == "running" else "bold $error")
+    if w.cpu is None or killed:  # an OOM-killed container uses no CPU
+        row.cell("—", W_NUM).cell("—", W_NUM).cell(status_text(w.status, lang), W_READY, "$error")
     else:
-        out.cell(f"{w.cpu.demand_mhz:,.0f}", W_NUM).cell(f"{w.cpu.entitlement_mhz:,.0f}", W_NUM)
+        row.cell(f"{w.cpu.demand_mhz:,.0f}", W_NUM).cell(f"{w.cpu.entitlement_mhz:,.0f}", W_NUM)
         if w.kind == "vm":
             mark, style, _level = ready_mark(w.cpu.wait_pct)
             text = f"{mark} {w.cpu.ready_pct:.1f}%"
             if w.cpu.costop_pct >= 0.05:
                 text += f" + cs {w.cpu.costop_pct:.1f}%"
-            out.cell(text, W_READY, style)
+            row.cell(text, W_READY, style)
         else:
-            out.cell(t("labp.cont.unmet", lang, pct=f"{w.cpu.ready_pct:.0f}"), W_READY)
+            row.cell(t("labp.cont.unmet", lang, pct=f"{w.cpu.ready_pct:.0f}"), W_READY)
     if w.kind == "vm":
         m = w.vm_memory
         if m is None:
-            out.nl()
             return
-        out.add(t("labp.cont.vm_mem", lang, consumed=fmt_mib(m.consumed_mib),
+        row.add(t("labp.cont.vm_mem", lang, consumed=fmt_mib(m.consumed_mib),
                   active=fmt_mib(m.active_mib)))
         taken = [(k, v) for k, v in (("balloon", m.balloon_mib), ("compressed", m.compressed_mib),
                                      ("swapped", m.swapped_mib)) if v > 0.5]
         for k, v in taken:
-            out.add(f" · {t(f'labp.cont.{k}', lang)} {fmt_mib(v)}", "$warning")
-        out.nl()
+            row.add(f" · {t(f'labp.cont.{k}', lang)} {fmt_mib(v)}", "$warning")
         return
     c = w.container
-    if c is None:
-        out.nl()
+    if c is not None:
+        row.add(t("labp.cont.ctr_mem", lang, usage="—" if killed else fmt_mib(c.usage_mib),
+                  qos=c.qos.value, oom=c.oom_score_adj))
+
+
+def workload_row(out: Lines, w: WorkloadReport, dc: Datacenter, lang: str, indent: str,
+                 width: int = 0) -> None:
+    """One workload; a line too long for the view wraps under the numbers, not at column 0."""
+    wrap_at = width or 10_000
+    c = w.container
+    killed = c is not None and c.killed is not None
+    row = Lines()
+    _first_line(row, w, lang, indent, killed)
+    out.block(row.content(), wrap_at, "", " " * (W_NAME + 4))
+    if w.kind == "vm" or c is None:
         return
-    out.add(t("labp.cont.ctr_mem", lang, usage=fmt_mib(c.usage_mib), qos=c.qos.value,
-              oom=c.oom_score_adj))
-    out.nl()
     cg = w.cgroup
     pad = " " * len(indent)
-    out.line(f"  {pad}  cpu.max {cg.get('cpu.max', '—')} · cpu.weight {cg.get('cpu.weight', '—')}"
-             f" · memory.max {_mem_max(cg.get('memory.max', 'max'))}", "$foreground-muted")
+    out.wrapped(f"  {pad}  ", f"cpu.max {cg.get('cpu.max', '—')} · cpu.weight {cg.get('cpu.weight', '—')}"
+                f" · memory.max {_mem_max(cg.get('memory.max', 'max'))}", wrap_at, "$foreground-muted")
     if c.killed is not None:
         ctr = dc.container_index.get(w.name)
         limit = fmt_mib(ctr.mem_limit_mib) if ctr and ctr.mem_limit_mib else "—"
         demand = fmt_mib(ctr.mem_demand_mib) if ctr else "—"
-        out.line(f"  {pad}  ✗ " + t(f"labp.cont.killed_{c.killed.value}", lang, limit=limit,
-                                       demand=demand, parent=w.parent), "bold $error")
+        out.wrapped(f"  {pad}  ✗ ", t(f"labp.cont.killed_{c.killed.value}", lang, limit=limit,
+                                      demand=demand, parent=w.parent), wrap_at, "bold $error")
 
 
 def render_contention(report: Report, dc: Datacenter, selected: str | None, lang: str,
@@ -107,7 +118,7 @@ def render_contention(report: Report, dc: Datacenter, selected: str | None, lang
     for w in report.workloads:
         by_host.setdefault(w.host, []).append(w)
     for h in hosts:
-        host_lines(out, h, lang)
+        host_lines(out, h, lang, width)
         rows = by_host.get(h.name, [])
         if not rows:
             out.line("  " + t("labp.cont.empty", lang), "$foreground-muted")
@@ -126,7 +137,7 @@ def render_contention(report: Report, dc: Datacenter, selected: str | None, lang
             elif w.parent == h.name:
                 ordered.append((w, ""))
         for w, indent in ordered[:MAX_ROWS]:
-            workload_row(out, w, dc, lang, indent)
+            workload_row(out, w, dc, lang, indent, width)
         if len(ordered) > MAX_ROWS:
             out.line("  " + t("labp.cont.more", lang, n=len(ordered) - MAX_ROWS))
     out.line(t("labp.cont.legend", lang), "$foreground-muted")

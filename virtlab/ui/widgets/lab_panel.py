@@ -50,6 +50,9 @@ class LabPanel(LifecycleActions, Vertical):
     DEFAULT_CSS = """
     LabPanel { height: 1fr; }
     LabPanel #lab-status { height: auto; padding: 0 1; background: $panel; }
+    /* Focus cue: a faint tint on the panel (this rule also makes Textual restyle the
+       children when focus enters or leaves) and the status line in the accent colour. */
+    LabPanel:focus-within { background-tint: $accent 4%; }
     LabPanel:focus-within #lab-status { background: $accent 35%; text-style: bold; }
     LabPanel #lab-status.-refused { background: $error 30%; }
     LabPanel #lab-views { height: 1fr; }
@@ -301,8 +304,9 @@ class LabPanel(LifecycleActions, Vertical):
         steps = cpu_step if resource == "cpu" else memory_step
         result = steps(self.session.state, name, step)
         if not result.changes:
-            self._set_message(t("labp.msg.at_minimum", self.lang, name=name,
-                                field=field_words(result.field, self.lang), minimum=result.minimum))
+            key = "labp.msg.no_limit" if result.unset else "labp.msg.at_minimum"
+            self._set_message(t(key, self.lang, name=name, field=field_words(result.field, self.lang),
+                                minimum=result.minimum))
             return None
         return self.apply(Update(name=name, changes=result.changes))
 

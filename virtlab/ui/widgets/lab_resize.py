@@ -30,6 +30,7 @@ class Step:
     changes: dict[str, Any] = field(default_factory=dict)
     field: str = ""  # the model field at its minimum (vcpus, memory_mib, cpu_limit_m …)
     minimum: str = ""  # the minimum in its unit ("512 MiB", "1", "250m")
+    unset: bool = False  # a container with no limit (nor request) to lower
 
 
 def _down_to(current: float, size: float, floor: float) -> float | None:
@@ -50,6 +51,8 @@ def cpu_step(dc: Datacenter, name: str, step: int) -> Step:
     now = c.cpu_limit_m or c.cpu_request_m or 0.0
     if step > 0:
         new = now + step * CPU_STEP_M
+    elif not now:
+        return Step(field="cpu_limit_m", unset=True)
     else:
         down = _down_to(now, -step * CPU_STEP_M, MIN_CTR_M)
         if down is None:
@@ -76,6 +79,8 @@ def memory_step(dc: Datacenter, name: str, step: int) -> Step:
     now = c.mem_limit_mib or c.mem_request_mib or 0.0
     if step > 0:
         new = now + step * MEM_STEP_CTR
+    elif not now:
+        return Step(field="mem_limit_mib", unset=True)
     else:
         down = _down_to(now, -step * MEM_STEP_CTR, MIN_CTR_MIB)
         if down is None:

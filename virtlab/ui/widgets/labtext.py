@@ -86,11 +86,21 @@ class Lines:
         """Styled ``content`` wrapped to ``width`` after ``first``; continuation lines start
         with ``rest`` (by default as many spaces), so they stay indented."""
         rest = " " * cell_len(first) if rest is None else rest
-        rows = content.wrap(max(12, width - max(cell_len(first), cell_len(rest)))) or [Content("")]
-        for i, row in enumerate(rows):
-            self._parts.append(first if i == 0 else rest)
-            self._parts.append(row.rstrip() if hasattr(row, "rstrip") else row)
-            self.nl()
+        head = content.wrap(max(12, width - cell_len(first)))
+        if not head:
+            return self.add(first).nl()
+        self._parts.append(first)
+        self._parts.append(head[0].rstrip())
+        self.nl()
+        plain = content.plain
+        start = len(head[0].plain)
+        while start < len(plain) and plain[start] == " ":
+            start += 1
+        if start < len(plain):
+            for row in content[start:].wrap(max(12, width - cell_len(rest))):
+                self._parts.append(rest)
+                self._parts.append(row.rstrip())
+                self.nl()
         return self
 
     def content(self) -> Content:

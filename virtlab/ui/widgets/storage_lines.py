@@ -45,11 +45,12 @@ def render_datastores(out: Lines, report: Report, dc: Datacenter, lang: str, wid
         out.add(" · " + t("labp.store.clock", lang, h=f"{dc.clock_h:g}"))
     out.nl()
     for d in used:
-        out.add("  ")
-        out.add(t("labp.store.line", lang, name=d.name, allocated=fmt_gib(d.allocated_gib),
-                  capacity=fmt_gib(d.capacity_gib), pct=f"{d.used_pct:.0f}",
-                  snap=fmt_gib(d.snapshot_gib), worst=fmt_gib(d.worst_case_gib)))
-        out.add(" · ").add(t("labp.store.alarm", lang, alarm=t(f"labp.alarm.{d.alarm}", lang)), ALARM_STYLE[d.alarm]).nl()
+        line = Lines().add(t("labp.store.line", lang, name=d.name, allocated=fmt_gib(d.allocated_gib),
+                             capacity=fmt_gib(d.capacity_gib), pct=f"{d.used_pct:.0f}",
+                             snap=fmt_gib(d.snapshot_gib), worst=fmt_gib(d.worst_case_gib)))
+        line.add(" · ").add(t("labp.store.alarm", lang, alarm=t(f"labp.alarm.{d.alarm}", lang)),
+                            ALARM_STYLE[d.alarm])
+        out.block(line.content(), width, "  ", "    ")
         out.add("  ")
         _bar(out, d.capacity_gib, d.allocated_gib - d.snapshot_gib, d.snapshot_gib,
              d.worst_case_gib, max(8, width - 4))
