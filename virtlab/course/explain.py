@@ -43,7 +43,10 @@ def fmt_amount(value: float | str, unit: str) -> str:
 
 def violation_text(v: Violation, lang: str) -> str:
     """One refusal reason in ``lang``."""
-    template = catalog(lang).get(f"viol.code.{v.code}")
+    code = v.code
+    if code in ("cpu_capacity", "ram_capacity") and not v.params.get("reserved"):
+        code += "_noreserve"  # "(32 logical × 4)", not "((32 logical − 0 reserved) × 4)"
+    template = catalog(lang).get(f"viol.code.{code}")
     if template is None:
         return v.message
     unit = _unit(v)

@@ -16,6 +16,7 @@ from virtlab.core.report import Report, build_report
 from virtlab.core.rules import Violation
 from virtlab.course.goals import CHECKS, GoalParamError, Verdict
 from virtlab.course.labs import Goal, Hint, Lab, Question, grade
+from virtlab.course.quiz import feedback
 
 UNDO_LIMIT = 200
 
@@ -171,16 +172,10 @@ def evaluate(lab: Lab, state: Datacenter, answers: dict[str, Any], report_for=No
 
 
 def _question_result(q: Question, answer: Any) -> Result:
-    ok, wrong = grade(q, answer)
+    ok, _wrong = grade(q, answer)
     if answer is None:
         v = Verdict(False, "not answered yet", "아직 답하지 않았습니다")
-    elif ok:
-        why = next((o.why for o in q.options if o.correct and o.why), None) if q.type == "choice" else None
-        v = Verdict(True, why.en if why else "correct", why.ko if why else "정답입니다")
-    elif q.type == "choice":
-        opt = next((o for o in q.options if o.id == answer), None)
-        v = Verdict(False, opt.why.en if opt and opt.why else "not this one",
-                    opt.why.ko if opt and opt.why else "정답이 아닙니다")
     else:
-        v = Verdict(False, f"{len(wrong)} wrong: {', '.join(wrong)}", f"{len(wrong)}개 틀림: {', '.join(wrong)}")
+        en, ko = feedback(q, answer, "en"), feedback(q, answer, "ko")
+        v = Verdict(ok, en[1] if en else "", ko[1] if ko else "")
     return Result(q.id, "question", ok, v, tuple(q.hints), q.misconception)

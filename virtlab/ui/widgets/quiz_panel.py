@@ -3,8 +3,8 @@
 Keys: up/down move the cursor (across questions at the edges); enter/space choose an option;
 alt+up/alt+down (or K/J) move an item of an order question; 1–9 put a classify item in a
 category; s submits the current order / classify question. Answers go through
-``LabSession.answer``; the feedback (composed here from the question and
-:func:`virtlab.course.labs.grade`, in the student's language) is shown under the question, and
+``LabSession.answer``; the feedback (:func:`virtlab.course.quiz.feedback`, in the student's
+language, the same words the goals list uses) is shown under the question, and
 :class:`QuizPanel.Changed` is posted.
 
 The panel scrolls: it is a scroll container whose body is pre-wrapped to its width (long
@@ -13,7 +13,6 @@ lines keep a hanging indent), so the line of the cursor is known exactly and kep
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from textual import events
@@ -25,45 +24,12 @@ from textual.message import Message
 from textual.widgets import Static
 
 from virtlab.course.i18n import t
-from virtlab.course.labs import Question, grade
+from virtlab.course.labs import Question
+from virtlab.course.quiz import feedback, item_text
 from virtlab.course.session import LabSession, Result
 from virtlab.ui.widgets.labtext import Lines, needs_layout
 
 DIGITS = "123456789"
-
-
-def _item_text(q: Question, item_id: str, lang: str) -> str:
-    item = next((i for i in q.items if i.id == item_id), None)
-    return item.text.get(lang) if item is not None else item_id
-
-
-def _echoes(text: str, words: str) -> bool:
-    """Whether ``text`` already opens with a verdict word ("Right: …", "맞습니다. …")."""
-    alts = "|".join(re.escape(w.strip()) for w in words.split("|") if w.strip())
-    return bool(alts) and re.match(rf"(?:{alts})(?=[\s:.,!;—–-])", text, re.IGNORECASE) is not None
-
-
-def feedback(q: Question, answer: Any, lang: str) -> tuple[bool, str] | None:
-    """(right?, the line shown under the question) for ``answer``, or None when unanswered.
-
-    The verdict label appears once: an explanation that already opens with "Right:" (or the
-    Korean equivalent) is shown as it is. Wrong items are named by their text, not their ids.
-    """
-    if answer is None:
-        return None
-    ok, wrong = grade(q, answer)
-    label = t("quiz.right" if ok else "quiz.wrong", lang)
-    detail = ""
-    if q.type == "choice":
-        opt = next((o for o in q.options if o.id == answer), None)
-        detail = opt.why.get(lang) if opt is not None and opt.why is not None else ""
-    elif not ok:
-        names = ", ".join(_item_text(q, i, lang) for i in wrong)
-        key = "quiz.out_of_place" if q.type == "order" else "quiz.wrong_category"
-        detail = t(key, lang, items=names)
-    if detail and _echoes(detail, t("quiz.echo_right" if ok else "quiz.echo_wrong", lang)):
-        return ok, detail
-    return ok, f"{label} {detail}".strip()
 
 
 class QuizPanel(VerticalScroll, can_focus=True):
@@ -218,11 +184,11 @@ class QuizPanel(VerticalScroll, can_focus=True):
                     if result is not None and result.met and not opt.correct and opt.why:
                         out.wrapped("       ✗ ", opt.why.get(lang), wrap_at, "$foreground-muted")
                 elif q.type == "order":
-                    out.wrapped(f"{prefix}{r + 1}) ", _item_text(q, row_id, lang), wrap_at, style)
+                    out.wrapped(f"{prefix}{r + 1}) ", item_text(q, row_id, lang), wrap_at, style)
                 else:
                     cat_id = self.classes_[q.id].get(row_id)
                     cat = next((c.text.get(lang) for c in q.categories if c.id == cat_id), "?")
-                    out.wrapped(prefix, f"{_item_text(q, row_id, lang)} → [{cat}]", wrap_at, style)
+                    out.wrapped(prefix, f"{item_text(q, row_id, lang)} → [{cat}]", wrap_at, style)
             if q.type == "classify":
                 cats = " · ".join(f"{k + 1} {c.text.get(lang)}" for k, c in enumerate(q.categories))
                 out.wrapped("   ", t("quiz.categories", lang, categories=cats), wrap_at,
