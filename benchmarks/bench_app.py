@@ -129,13 +129,20 @@ class PaintClock:
 
     def __init__(self, app) -> None:
         self.last = 0.0
+        self.first = 0.0  # the first frame after ``arm()``
+        self._armed = False
         self._display = app._display
 
         def display(screen, renderable) -> None:
             self._display(screen, renderable)
             self.last = time.perf_counter()
+            if self._armed:
+                self.first, self._armed = self.last, False
 
         app._display = display
+
+    def arm(self) -> None:
+        self._armed = True
 
 
 async def bench_lesson_and_keys(hosts: int, vms: int, sandbox: bool) -> dict[str, float]:
@@ -174,14 +181,17 @@ async def bench_lesson_and_keys(hosts: int, vms: int, sandbox: bool) -> dict[str
             panel.focus()
             panel.table.move_cursor(row=0)
             await pilot.pause()
-            times = []
+            times, firsts = [], []
             for key in ["plus", "minus"] * 10:
+                clock.arm()
                 start = time.perf_counter()
                 await pilot.press(key)
                 await pilot.pause()
                 times.append(clock.last - start)
+                firsts.append(clock.first - start)
             out["key"] = statistics.median(times)
             out["key_max"] = max(times)
+            out["key_first"] = statistics.median(firsts)
         return out
 
 
@@ -193,10 +203,12 @@ def main() -> None:
     print(f"(b) open a 300-line lesson with its lab until painted: first {lesson['open_first'] * 1000:.0f} ms, "
           f"median of 3 {lesson['open'] * 1000:.0f} ms (aim <= 400 ms)")
     print(f"(c) key press -> redrawn lab panel and goals, lesson-size lab (2 hosts, 6 VMs): "
+          f"first frame (shows the change) median {lesson['key_first'] * 1000:.1f} ms; last frame "
           f"median {lesson['key'] * 1000:.1f} ms, max {lesson['key_max'] * 1000:.1f} ms (aim <= 16 ms)")
     big = asyncio.run(bench_lesson_and_keys(hosts=200, vms=400, sandbox=True))
-    print(f"    200-host sandbox (400 VMs): open {big['open'] * 1000:.0f} ms, key press median "
-          f"{big['key'] * 1000:.1f} ms, max {big['key_max'] * 1000:.1f} ms")
+    print(f"    200-host sandbox (400 VMs): open {big['open'] * 1000:.0f} ms, key press first frame "
+          f"median {big['key_first'] * 1000:.1f} ms, last frame median {big['key'] * 1000:.1f} ms, "
+          f"max {big['key_max'] * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

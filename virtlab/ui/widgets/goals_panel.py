@@ -168,7 +168,8 @@ class GoalsPanel(VerticalScroll, can_focus=True):
         width = self._body.size.width
         self._body.update(content, layout=needs_layout(self._plain, plain, width))
         self._plain = plain
-        self.call_after_refresh(self._scroll_to_target, content)
+        if self.max_scroll_y:  # only a panel that scrolls can lose its target from view
+            self.call_after_refresh(self._scroll_to_target, content)
 
     def _scroll_to_target(self, content: Content) -> None:
         """Keep the goal that h would help with in view (its hints below it too)."""
