@@ -17,10 +17,10 @@ from virtlab.core.hypervisors import (
     default_reserved_memory_mib,
     gke_reserved_memory_mib,
     gke_reserved_millicores,
+    node_allocatable_mib,
     supports_vms,
     vm_memory_overhead_mib,
 )
-from virtlab.core.report import node_allocatable_mib
 
 
 @pytest.mark.parametrize(

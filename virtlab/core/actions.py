@@ -48,6 +48,20 @@ MEM_LEVELS = {"idle": 0.10, "normal": 0.50, "peak": 0.90, "leak": 1.50}
 DemandLevel = Literal["idle", "normal", "peak", "leak"]
 
 
+def preset_demand(workload: VM | Container, level: str) -> tuple[float, float]:
+    """(CPU, memory) demand of a preset level: shares of what the workload is sized for.
+
+    A VM: cores of work (of its vCPUs) and active MiB (never above its memory). A container:
+    millicores and MiB of its limit, else its request, else 1 core / 512 MiB — "leak" asks for
+    150 % of that memory, which is what gets a container OOM-killed.
+    """
+    if isinstance(workload, VM):
+        return CPU_LEVELS[level] * workload.vcpus, min(1.0, MEM_LEVELS[level]) * workload.memory_mib
+    cpu_base = workload.cpu_limit_m or workload.cpu_request_m or 1000.0
+    mem_base = workload.mem_limit_mib or workload.mem_request_mib or 512.0
+    return CPU_LEVELS[level] * cpu_base, MEM_LEVELS[level] * mem_base
+
+
 class _Action(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -224,20 +238,16 @@ class SetDemand(_Action):
     def apply(self, dc: Datacenter) -> Datacenter:
         vm = dc.vm_index.get(self.name)
         if vm is not None:
-            cpu = self.cpu if self.cpu is not None else (
-                CPU_LEVELS[self.level] * vm.vcpus if self.level else vm.cpu_demand)
-            mem = self.memory_mib if self.memory_mib is not None else (
-                min(1.0, MEM_LEVELS[self.level]) * vm.memory_mib if self.level else vm.mem_active_mib)
+            cpu, mem = preset_demand(vm, self.level) if self.level else (vm.cpu_demand, vm.mem_active_mib)
+            cpu = self.cpu if self.cpu is not None else cpu
+            mem = self.memory_mib if self.memory_mib is not None else mem
             new = vm.model_copy(update={"cpu_demand": min(cpu, vm.vcpus), "mem_active_mib": min(mem, vm.memory_mib)})
             return dc.evolve(vms=_update(dc.vms, vm.name, new))
         c = dc.container_index.get(self.name)
         if c is not None:
-            cpu_base = c.cpu_limit_m or c.cpu_request_m or 1000.0
-            mem_base = c.mem_limit_mib or c.mem_request_mib or 512.0
-            cpu = self.cpu if self.cpu is not None else (
-                CPU_LEVELS[self.level] * cpu_base if self.level else c.cpu_demand_m)
-            mem = self.memory_mib if self.memory_mib is not None else (
-                MEM_LEVELS[self.level] * mem_base if self.level else c.mem_demand_mib)
+            cpu, mem = preset_demand(c, self.level) if self.level else (c.cpu_demand_m, c.mem_demand_mib)
+            cpu = self.cpu if self.cpu is not None else cpu
+            mem = self.memory_mib if self.memory_mib is not None else mem
             new_c = c.model_copy(update={"cpu_demand_m": cpu, "mem_demand_mib": mem})
             return dc.evolve(containers=_update(dc.containers, c.name, new_c))
         raise _refuse("unknown_name", self.name, f"no VM or container named {self.name!r}", name=self.name)

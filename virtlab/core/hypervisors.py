@@ -111,6 +111,11 @@ def gke_reserved_memory_mib(total_mib: float) -> float:
     return reserved * 1024 + 100
 
 
+def node_allocatable_mib(memory_mib: float) -> float:
+    """Kubernetes node allocatable memory: capacity − reserved − eviction threshold."""
+    return memory_mib - gke_reserved_memory_mib(memory_mib)
+
+
 def gke_reserved_millicores(cores: float) -> float:
     """CPU a Kubernetes node keeps for the system (GKE "plan node sizes").
 

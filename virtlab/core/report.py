@@ -23,7 +23,7 @@ from virtlab.core.contention import (
     host_memory,
     vm_running,
 )
-from virtlab.core.hypervisors import PROFILES, HypervisorKind, gke_reserved_memory_mib
+from virtlab.core.hypervisors import PROFILES, HypervisorKind
 from virtlab.core.isolation import Blast, Pair, blast_radius, isolation_matrix
 from virtlab.core.models import Datacenter, Host, WorkloadStatus
 from virtlab.core.rules import Violation, datastore_violations, host_violations, node_violations
@@ -256,11 +256,6 @@ def _neighbours(key: tuple[str, str] | None, by_host: Counter, by_kernel: Counte
     if key is None:
         return {}
     return {"same_host": by_host[key[0]] - 1, "same_kernel": by_kernel[key[1]] - 1}
-
-
-def node_allocatable_mib(memory_mib: float) -> float:
-    """Kubernetes node allocatable memory (capacity − reserved − eviction threshold)."""
-    return memory_mib - gke_reserved_memory_mib(memory_mib)
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from virtlab.core.capacity import host_lines
 from virtlab.core.hypervisors import (
     HypervisorKind,
-    gke_reserved_memory_mib,
     gke_reserved_millicores,
+    node_allocatable_mib,
     vm_memory_overhead_mib,
 )
 from virtlab.core.models import Datacenter
@@ -158,7 +158,7 @@ def node_violations(dc: Datacenter, node: tuple[str, str]) -> list[Violation]:
         if vm is None:
             return []
         mem, cores = vm.memory_mib, vm.vcpus
-    alloc_mem = mem - gke_reserved_memory_mib(mem)
+    alloc_mem = node_allocatable_mib(mem)
     alloc_cpu = cores * 1000 - gke_reserved_millicores(cores)
     req_mem = sum(c.eff_mem_request_mib for c in ctrs)
     req_cpu = sum(c.eff_cpu_request_m for c in ctrs)

@@ -41,7 +41,7 @@ answers = { q1 = "b" }
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
@@ -380,9 +380,6 @@ def load_any(path: Path) -> tuple[Datacenter | None, list[str]]:
             return None, [f"{path}: scenario: this lab has no scenario (a quiz)"]
         return lab.state, []
     return sc.scenario_from_dict(data, str(path))
-
-
-AnswerValue = Annotated[Any, "option id, list of ids, or item → category"]
 
 
 def grade(q: Question, answer: Any) -> tuple[bool, list[str]]:

@@ -46,7 +46,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from virtlab.core.actions import CPU_LEVELS, MEM_LEVELS
+from virtlab.core.actions import CPU_LEVELS, preset_demand
 from virtlab.core.models import (
     POLICY_PRESETS,
     VM,
@@ -302,8 +302,7 @@ def _vm(raw: dict, where: str, p: Problems, hosts: dict[str, Host], local: dict[
         return None
     dem = _demand(raw, where, p, "vm")
     if "level" in dem:
-        cpu = CPU_LEVELS[dem["level"]] * vm.vcpus
-        mem = min(1.0, MEM_LEVELS[dem["level"]]) * vm.memory_mib
+        cpu, mem = preset_demand(vm, dem["level"])
     else:
         cpu = dem.get("cpu") if dem.get("cpu") is not None else (
             dem["cpu_pct"] * vm.vcpus if dem.get("cpu_pct") is not None else 0.0)
@@ -334,8 +333,7 @@ def _container(raw: dict, where: str, p: Problems) -> Container | None:
         return None
     dem = _demand(raw, where, p, "container")
     if "level" in dem:
-        cpu = CPU_LEVELS[dem["level"]] * (c.cpu_limit_m or c.cpu_request_m or 1000.0)
-        mem = MEM_LEVELS[dem["level"]] * (c.mem_limit_mib or c.mem_request_mib or 512.0)
+        cpu, mem = preset_demand(c, dem["level"])
     else:
         cpu = dem.get("cpu") or 0.0
         base = c.mem_limit_mib or c.mem_request_mib

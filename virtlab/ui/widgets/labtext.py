@@ -12,8 +12,8 @@ import re
 from rich.cells import cell_len
 from textual.content import Content
 
-from virtlab.core.actions import CPU_LEVELS, MEM_LEVELS
-from virtlab.core.models import Datacenter
+from virtlab.core.actions import preset_demand
+from virtlab.core.models import VM, Datacenter
 from virtlab.core.units import fmt_gib, fmt_mib
 from virtlab.course.i18n import t
 
@@ -133,22 +133,13 @@ def ready_mark(pct: float) -> tuple[str, str, str]:
 
 def demand_level(dc: Datacenter, name: str) -> str:
     """The demand preset a workload is at (``custom`` when set by numbers)."""
-    vm = dc.vm_index.get(name)
-    if vm is not None:
-        cpu = vm.cpu_demand / vm.vcpus
-        mem = vm.mem_active_mib / vm.memory_mib
-        for level in reversed(DEMAND_CYCLE):
-            if abs(CPU_LEVELS[level] - cpu) < 1e-6 and abs(min(1.0, MEM_LEVELS[level]) - mem) < 1e-6:
-                return level
+    w = dc.vm_index.get(name) or dc.container_index.get(name)
+    if w is None:
         return "custom"
-    c = dc.container_index.get(name)
-    if c is None:
-        return "custom"
-    cpu_base = c.cpu_limit_m or c.cpu_request_m or 1000.0
-    mem_base = c.mem_limit_mib or c.mem_request_mib or 512.0
+    now = (w.cpu_demand, w.mem_active_mib) if isinstance(w, VM) else (w.cpu_demand_m, w.mem_demand_mib)
     for level in DEMAND_CYCLE:
-        if (abs(CPU_LEVELS[level] * cpu_base - c.cpu_demand_m) < 1e-6
-                and abs(MEM_LEVELS[level] * mem_base - c.mem_demand_mib) < 1e-6):
+        cpu, mem = preset_demand(w, level)
+        if abs(cpu - now[0]) < 1e-6 and abs(mem - now[1]) < 1e-6:
             return level
     return "custom"
 

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
-from virtlab.core.actions import CPU_LEVELS, MEM_LEVELS, AddContainer, AddVM
+from virtlab.core.actions import AddContainer, AddVM, preset_demand
 from virtlab.core.capacity import FLAVOR_INDEX, FLAVORS
 from virtlab.core.containers import oom_score_adj, qos_class
 from virtlab.core.hypervisors import PROFILES, supports_vms
@@ -89,9 +89,9 @@ class AddVMDialog(FormDialog):
         ds = datastore_for(self.dc, host)
         try:
             vm = VM(name=self.value("f-name"), host=host, vcpus=vcpus, memory_mib=memory,
-                    disks=(VirtualDisk(size_gib=disk, datastore=ds),) if disk and ds else (),
-                    cpu_demand=CPU_LEVELS["normal"] * vcpus,
-                    mem_active_mib=MEM_LEVELS["normal"] * memory)
+                    disks=(VirtualDisk(size_gib=disk, datastore=ds),) if disk and ds else ())
+            cpu, mem = preset_demand(vm, "normal")
+            vm = vm.model_copy(update={"cpu_demand": cpu, "mem_active_mib": mem})
         except ValidationError as e:
             raise ValueError(model_error(e, self.lang)) from None
         return AddVM(vm=vm)
@@ -130,17 +130,15 @@ class AddContainerDialog(FormDialog):
         kind, _, parent = place.partition(":")
         cpu_req, cpu_lim = self.opt_millicores("f-cpu-request"), self.opt_millicores("f-cpu-limit")
         mem_req, mem_lim = self.opt_mib("f-mem-request"), self.opt_mib("f-mem-limit")
-        cpu_base = cpu_lim or cpu_req or 1000.0
-        mem_base = mem_lim or mem_req or 512.0
         try:
-            return Container(
+            c = Container(
                 name=self.value("f-name"), host=parent if kind == "host" else None,
                 vm=parent if kind == "vm" else None, cpu_request_m=cpu_req, cpu_limit_m=cpu_lim,
-                mem_request_mib=mem_req, mem_limit_mib=mem_lim,
-                cpu_demand_m=CPU_LEVELS["normal"] * cpu_base,
-                mem_demand_mib=MEM_LEVELS["normal"] * mem_base)
+                mem_request_mib=mem_req, mem_limit_mib=mem_lim)
         except ValidationError as e:
             raise ValueError(model_error(e, self.lang)) from None
+        cpu, mem = preset_demand(c, "normal")
+        return c.model_copy(update={"cpu_demand_m": cpu, "mem_demand_mib": mem})
 
     @on(Input.Changed)
     @on(Select.Changed)
