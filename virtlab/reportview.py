@@ -10,17 +10,13 @@ from rich.table import Table
 from rich.text import Text
 
 from virtlab.core.report import Report
-from virtlab.core.units import fmt_gib, fmt_mib
+from virtlab.core.units import RESOURCE_UNIT, fmt_gib, fmt_mib, fmt_qty
 
 STATE_STYLE = {"high": "green", "clear": "green", "soft": "yellow", "hard": "red", "low": "bold red"}
 
 
 def _qty(resource: str, value: float) -> str:
-    if resource == "ram":
-        return fmt_mib(value)
-    if resource == "disk":
-        return fmt_gib(value)
-    return f"{value:g}"
+    return fmt_qty(value, RESOURCE_UNIT.get(resource, "count"))
 
 
 def hosts_table(report: Report) -> Table:

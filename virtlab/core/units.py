@@ -105,3 +105,29 @@ def fmt_gib(gib: float) -> str:
     if abs(gib) >= 1024:
         return f"{gib / 1024:.1f} TiB"
     return f"{gib:.0f} GiB" if gib == int(gib) else f"{gib:.1f} GiB"
+
+
+#: The unit each report resource is counted in (``"cpu"`` is vCPUs, a plain count).
+RESOURCE_UNIT: dict[str, str] = {"cpu": "count", "ram": "mib", "disk": "gib"}
+
+
+def fmt_qty(value: float, unit: str, *, digits: int | None = None) -> str:
+    """The one formatter for a quantity on screen or in a message.
+
+    ``unit`` is ``"mib"`` or ``"gib"`` (shown as MiB/GiB/TiB), ``"mhz"``, ``"millicores"``,
+    ``"vcpu"`` or ``"count"``; a plain count is ``:g``, or with ``digits`` significant digits
+    (whole numbers in full).
+    """
+    if unit == "mib":
+        return fmt_mib(value)
+    if unit == "gib":
+        return fmt_gib(value)
+    if unit == "mhz":
+        return f"{value:,.0f} MHz"
+    if unit == "millicores":
+        return f"{value:,.0f}m"
+    if unit == "vcpu":
+        return f"{value:g} vCPU"
+    if digits is not None:
+        return f"{value:.{digits}g}" if value != int(value) else f"{value:.0f}"
+    return f"{value:g}"

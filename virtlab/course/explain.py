@@ -9,7 +9,7 @@ core's own message for a code or parameter it has no template for.
 from __future__ import annotations
 
 from virtlab.core.rules import Violation
-from virtlab.core.units import fmt_gib, fmt_mib
+from virtlab.core.units import fmt_qty
 from virtlab.course.i18n import catalog, t
 
 #: The unit of each code's numbers.
@@ -26,19 +26,8 @@ def _unit(v: Violation) -> str:
 
 
 def fmt_amount(value: float | str, unit: str) -> str:
-    if isinstance(value, str):
-        return value
-    if unit == "mib":
-        return fmt_mib(value)
-    if unit == "gib":
-        return fmt_gib(value)
-    if unit == "mhz":
-        return f"{value:,.0f} MHz"
-    if unit == "millicores":
-        return f"{value:,.0f}m"
-    if unit == "vcpu":
-        return f"{value:g} vCPU"
-    return f"{value:g}"
+    """A violation's amount in its unit (text values are shown as they are)."""
+    return value if isinstance(value, str) else fmt_qty(value, unit)
 
 
 def violation_text(v: Violation, lang: str) -> str:

@@ -17,7 +17,15 @@ from virtlab.core.contention import MemState
 from virtlab.core.isolation import Level, isolation
 from virtlab.core.models import Datacenter
 from virtlab.core.report import Report
-from virtlab.core.units import UnitError, fmt_gib, fmt_mib, parse_gib, parse_mib
+from virtlab.core.units import (
+    RESOURCE_UNIT,
+    UnitError,
+    fmt_gib,
+    fmt_mib,
+    fmt_qty,
+    parse_gib,
+    parse_mib,
+)
 from virtlab.course.josa import attach
 
 
@@ -66,7 +74,7 @@ def _qty(resource: str, value: Any) -> float:
 
 
 def _fmt(resource: str, value: float) -> str:
-    return fmt_mib(value) if resource == "ram" else fmt_gib(value) if resource == "disk" else f"{value:g}"
+    return fmt_qty(value, RESOURCE_UNIT.get(resource, "count"))
 
 
 RES_KO = {"cpu": "vCPU", "ram": "RAM", "disk": "디스크"}

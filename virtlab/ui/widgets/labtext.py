@@ -14,7 +14,7 @@ from textual.content import Content
 
 from virtlab.core.actions import preset_demand
 from virtlab.core.models import VM, Datacenter
-from virtlab.core.units import fmt_gib, fmt_mib
+from virtlab.core.units import RESOURCE_UNIT, fmt_mib, fmt_qty
 from virtlab.course.i18n import t
 
 DEMAND_CYCLE = ("idle", "normal", "peak", "leak")
@@ -115,11 +115,7 @@ class Lines:
 
 def qty(resource: str, value: float) -> str:
     """A resource amount in its unit: vCPUs, MiB/GiB of RAM, GiB/TiB of disk."""
-    if resource == "ram":
-        return fmt_mib(value)
-    if resource == "disk":
-        return fmt_gib(value)
-    return f"{value:.3g}" if value != int(value) else f"{value:.0f}"
+    return fmt_qty(value, RESOURCE_UNIT.get(resource, "count"), digits=3)
 
 
 def ready_mark(pct: float) -> tuple[str, str, str]:
