@@ -33,16 +33,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from virtlab.core.actions import Update, apply  # noqa: E402
-from virtlab.core.models import (  # noqa: E402
-    VM,
-    Container,
-    Datacenter,
-    Datastore,
-    Host,
-    VirtualDisk,
-)
-from virtlab.core.report import build_report, clear_cache  # noqa: E402
+from virtlab.core.actions import apply
+from virtlab.core.compute.actions import Update
+from virtlab.core.compute.models import VM, Container
+from virtlab.core.hosts import Host
+from virtlab.core.report import PartCache, build_report
+from virtlab.core.state import Datacenter
+from virtlab.core.storage.models import Datastore, VirtualDisk
 
 WORKLOADS_PER_HOST = 20
 SIZES = (10, 100, 1000)
@@ -142,7 +139,7 @@ def build_datacenter(n_hosts: int) -> Datacenter:
         vms += v
         ctrs += c
     shared = Datastore(name="san-1", capacity_gib=100_000)  # seen by every host
-    return Datacenter(name=f"bench-{n_hosts}", hosts=tuple(hosts), datastores=(*stores, shared),
+    return Datacenter.of(name=f"bench-{n_hosts}", hosts=tuple(hosts), datastores=(*stores, shared),
                       vms=tuple(vms), containers=tuple(ctrs))
 
 
@@ -152,8 +149,8 @@ def time_report(dc: Datacenter, repeat: int = 3, blast: bool = False, no_gc: boo
     ``no_gc`` the cyclic garbage collector paused (to see how much of the time it takes)."""
     best = float("inf")
     for _ in range(repeat):
-        fresh = dc.evolve()  # no cached indexes, as after an action
-        clear_cache()  # a cold report: no host part reused from an earlier run
+        # No cached indexes and no host part reused from an earlier run: a cold report.
+        fresh = dc.evolve(compute=dc.compute.evolve(), storage=dc.storage.model_copy())
         gc.collect()
         if no_gc:
             gc.disable()
@@ -171,14 +168,14 @@ def time_report(dc: Datacenter, repeat: int = 3, blast: bool = False, no_gc: boo
 def time_after_change(dc: Datacenter, repeat: int = 5) -> float:
     """Median time of the report after one action on one VM (host parts of every other host
     are reused, as in the app after a key press)."""
-    clear_cache()
-    build_report(dc)
-    name = dc.vms[len(dc.vms) // 2].name
+    cache = PartCache()
+    build_report(dc, cache=cache)
+    name = dc.compute.vms[len(dc.compute.vms) // 2].name
     times = []
     for i in range(repeat):
         dc = apply(dc, Update(name=name, changes={"cpu_demand": 0.5 + 0.1 * i}))
         t0 = time.perf_counter()
-        build_report(dc)
+        build_report(dc, cache=cache)
         times.append(time.perf_counter() - t0)
     return sorted(times)[len(times) // 2]
 
@@ -199,16 +196,15 @@ def main(argv: list[str] | None = None) -> int:
         no_gc = time_report(dc, no_gc=True)
         change = time_after_change(dc)
         results[n] = seconds
-        print(f"{n:>6} {len(dc.vms):>7} {len(dc.containers):>10} "
-              f"{len(dc.vms) + len(dc.containers):>9} {seconds * 1000:>16.1f} ms "
+        print(f"{n:>6} {len(dc.compute.vms):>7} {len(dc.compute.containers):>10} "
+              f"{len(dc.compute.vms) + len(dc.compute.containers):>9} {seconds * 1000:>16.1f} ms "
               f"{with_blast * 1000:>12.1f} ms {no_gc * 1000:>9.1f} ms {change * 1000:>12.1f} ms")
     largest = max(args.sizes)
     if largest == 1000:
         verdict = "OK" if results[largest] < TARGET_S else "SLOWER THAN TARGET"
         print(f"target: 1,000 hosts under {TARGET_S:.1f} s -> {verdict}")
     if args.profile:
-        dc = build_datacenter(largest).evolve()
-        clear_cache()
+        dc = build_datacenter(largest)
         prof = cProfile.Profile()
         prof.enable()
         build_report(dc)

@@ -33,7 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from textual.app import App, ComposeResult  # noqa: E402
 
-from virtlab.core.models import VM, Container, Datacenter, Datastore, Host, VirtualDisk  # noqa: E402
+from virtlab.core.compute.models import VM, Container
+from virtlab.core.hosts import Host
+from virtlab.core.state import Datacenter
+from virtlab.core.storage.models import Datastore, VirtualDisk
 from virtlab.course.session import LabSession  # noqa: E402
 from virtlab.ui.widgets.lab_panel import LabPanel  # noqa: E402
 
@@ -62,7 +65,7 @@ def build(n_hosts: int, per_host: int) -> Datacenter:
                 ctrs.append(Container(name=f"{name}-c{k}", host=name, cpu_request_m=250,
                                       cpu_limit_m=500, mem_request_mib=256, mem_limit_mib=512,
                                       cpu_demand_m=200, mem_demand_mib=300))
-    return Datacenter(name=f"{n_hosts} hosts", hosts=tuple(hosts), datastores=tuple(stores),
+    return Datacenter.of(name=f"{n_hosts} hosts", hosts=tuple(hosts), datastores=tuple(stores),
                       vms=tuple(vms), containers=tuple(ctrs))
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from virtlab.core.actions import Refused, Update, apply
-from virtlab.core.models import VM, Datacenter, Host
+from virtlab.core.actions import apply
+from virtlab.core.base import Refused
+from virtlab.core.compute.actions import Update
+from virtlab.core.compute.models import VM
+from virtlab.core.hosts import Host
+from virtlab.core.state import Datacenter
 from virtlab.course.explain import excess_text, violation_text
 from virtlab.course.i18n import catalog
 
 
 def _refusal() -> list:
-    dc = Datacenter(hosts=(Host(name="h", hypervisor="esxi", cores_per_socket=8, memory_mib=65536),),
+    dc = Datacenter.of(hosts=(Host(name="h", hypervisor="esxi", cores_per_socket=8, memory_mib=65536),),
                     vms=(VM(name="v", host="h", vcpus=2, memory_mib=4096),))
     with pytest.raises(Refused) as e:
         apply(dc, Update(name="v", changes={"vcpus": 64, "memory_mib": 98304}))

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from virtlab.core.models import Datacenter
 from virtlab.core.report import build_report
+from virtlab.core.state import Datacenter
 from virtlab.course.scenario import load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,17 +97,17 @@ def test_units_and_demand_are_read(tmp_path: Path) -> None:
         demand = { cpu = "200m", memory = "300 MiB" }
     """)
     assert probs == []
-    web = dc.vm_index["web"]
+    web = dc.compute.vm_index["web"]
     assert web.memory_mib == 8192
     assert web.cpu_demand == 2.0 and web.mem_active_mib == 2048
     assert web.disks[0].size_gib == pytest.approx(2e12 / 2**30)
     assert web.disks[0].datastore == "h1-local"
     assert web.disks[1].written_gib == pytest.approx(40)
-    api = dc.container_index["api"]
+    api = dc.compute.container_index["api"]
     assert (api.cpu_request_m, api.cpu_limit_m, api.mem_limit_mib) == (250, 1500, 512)
     assert (api.cpu_demand_m, api.mem_demand_mib) == (200, 300)
     assert dc.host_index["h1"].memory_mib == 32 * 1024
-    assert dc.datastore_index["h1-local"].hosts == ("h1",)
+    assert dc.storage.datastore_index["h1-local"].hosts == ("h1",)
 
 
 def test_policy_preset(tmp_path: Path) -> None:

@@ -66,7 +66,9 @@ def _load_state(path: Path):
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from virtlab.core.actions import Fail, Refused, apply
+    from virtlab.core.actions import apply
+    from virtlab.core.base import Refused
+    from virtlab.core.compute.actions import Fail
     from virtlab.core.report import build_report, to_jsonable
 
     dc, problems = _load_state(args.file)

@@ -11,15 +11,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, settings
 
-from virtlab.core.models import (
-    VM,
-    Container,
-    Datacenter,
-    Datastore,
-    Host,
-    Policy,
-    VirtualDisk,
-)
+from virtlab.core.compute.models import VM, Container
+from virtlab.core.hosts import Host, Policy
+from virtlab.core.state import Datacenter
+from virtlab.core.storage.models import Datastore, VirtualDisk
 
 GIB = 1024.0
 
@@ -78,7 +73,7 @@ def datastore(name: str = "ds1", capacity_gib: float = 1000.0, hosts: tuple[str,
 
 def dc(*items: Any, policy: Policy | None = None, name: str = "test") -> Datacenter:
     """A validated datacenter from a mix of hosts, datastores, VMs and containers."""
-    return Datacenter(
+    return Datacenter.of(
         name=name,
         policy=policy or Policy(),
         hosts=tuple(i for i in items if isinstance(i, Host)),

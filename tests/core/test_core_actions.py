@@ -12,23 +12,23 @@ import pytest
 from corekit import GIB, ctr, datastore, dc, disk, host, vm
 from pydantic import TypeAdapter
 
-from virtlab.core.actions import (
-    Action,
+from virtlab.core.actions import Action, apply
+from virtlab.core.base import Refused
+from virtlab.core.compute.actions import (
     AddContainer,
     AddHost,
     AddVM,
     Fail,
     Move,
-    Refused,
     Remove,
     Repair,
     SetDemand,
     SetPolicy,
     Update,
-    apply,
 )
+from virtlab.core.compute.models import WorkloadStatus
+from virtlab.core.hosts import POLICY_PRESETS, HostStatus
 from virtlab.core.hypervisors import vm_memory_overhead_mib
-from virtlab.core.models import POLICY_PRESETS, HostStatus, WorkloadStatus
 from virtlab.core.rules import all_violations
 
 
@@ -116,7 +116,7 @@ def test_container_on_a_host_without_a_linux_host_os_refused(kind: str) -> None:
 @pytest.mark.parametrize("kind", ["kvm", "none", "virtualbox"])
 def test_container_on_a_linux_host_accepted(kind: str) -> None:
     after = apply(dc(host("h", kind)), AddContainer(container=ctr("c", host="h")))
-    assert after.container_index["c"].host == "h"
+    assert after.compute.container_index["c"].host == "h"
 
 
 def test_unknown_places_refused(esx) -> None:
@@ -158,7 +158,7 @@ def test_memory_reservation_admission_counts_overhead() -> None:
     oh_b = vm_memory_overhead_mib(h.hypervisor, 2, 7680)
     # RAM line exactly full (8192 + 7680 = 15872) and reservations within it: accepted.
     ok = apply(state, AddVM(vm=vm("b", "h", memory_mib=7680, mem_reservation_mib=7000)))
-    assert "b" in ok.vm_index
+    assert "b" in ok.compute.vm_index
     # Reserving all of it leaves no room for the overheads: refused on that alone.
     (v,) = _refused(state, AddVM(vm=vm("b", "h", memory_mib=7680, mem_reservation_mib=7680)))
     assert v.code == "mem_reservation"
@@ -226,12 +226,12 @@ def overcommitted():
 def test_shrinking_an_overcommitted_state_is_allowed(overcommitted) -> None:
     """A student can always move towards a valid state, even if not yet there."""
     smaller = apply(overcommitted, Update(name="v0", changes={"memory_mib": 8 * GIB}))
-    assert smaller.vm_index["v0"].memory_mib == 8 * GIB
+    assert smaller.compute.vm_index["v0"].memory_mib == 8 * GIB
     assert {v.code for v in all_violations(smaller)} == {"ram_capacity"}  # still over
     removed = apply(smaller, Remove(name="v1"))
     assert all_violations(removed) == []
     moved = apply(overcommitted, Move(name="v2", host="other"))
-    assert moved.vm_index["v2"].host == "other"
+    assert moved.compute.vm_index["v2"].host == "other"
 
 
 def test_growing_an_overcommitted_host_is_refused(overcommitted) -> None:
@@ -242,7 +242,7 @@ def test_growing_an_overcommitted_host_is_refused(overcommitted) -> None:
 
 def test_unrelated_changes_are_allowed_beside_a_broken_host(overcommitted) -> None:
     after = apply(overcommitted, AddVM(vm=vm("fine", "other", memory_mib=GIB)))
-    assert "fine" in after.vm_index
+    assert "fine" in after.compute.vm_index
 
 
 # ------------------------------------------------------------------------------ state changes
@@ -252,7 +252,7 @@ def test_actions_are_pure(esx) -> None:
     dump = esx.model_dump()
     after = apply(esx, AddVM(vm=vm("new", "esx-1")))
     assert esx.model_dump() == dump
-    assert "new" in after.vm_index and "new" not in esx.vm_index
+    assert "new" in after.compute.vm_index and "new" not in esx.compute.vm_index
     assert after is not esx
 
 
@@ -264,19 +264,19 @@ def test_fail_and_repair() -> None:
     assert panicked.host_index["h"].status is HostStatus.PANICKED
     assert apply(panicked, Repair(name="h")).host_index["h"].status is HostStatus.UP
     crashed = apply(state, Fail(name="v"))
-    assert crashed.vm_index["v"].status is WorkloadStatus.CRASHED
+    assert crashed.compute.vm_index["v"].status is WorkloadStatus.CRASHED
     off = apply(state, Fail(name="v", fault="power-off"))
-    assert off.vm_index["v"].status is WorkloadStatus.OFF
-    assert apply(crashed, Repair(name="v")).vm_index["v"].status is WorkloadStatus.RUNNING
+    assert off.compute.vm_index["v"].status is WorkloadStatus.OFF
+    assert apply(crashed, Repair(name="v")).compute.vm_index["v"].status is WorkloadStatus.RUNNING
     c = apply(state, Fail(name="c"))
-    assert c.container_index["c"].status is WorkloadStatus.CRASHED
-    assert apply(c, Repair(name="c")).container_index["c"].status is WorkloadStatus.RUNNING
+    assert c.compute.container_index["c"].status is WorkloadStatus.CRASHED
+    assert apply(c, Repair(name="c")).compute.container_index["c"].status is WorkloadStatus.RUNNING
 
 
 def test_remove_vm_takes_its_containers() -> None:
     state = dc(host("h", "kvm"), vm("v", "h"), ctr("c", vm="v"), ctr("hc", host="h"))
     after = apply(state, Remove(name="v"))
-    assert after.vms == () and [c.name for c in after.containers] == ["hc"]
+    assert after.compute.vms == () and [c.name for c in after.compute.containers] == ["hc"]
     empty = apply(apply(after, Remove(name="hc")), Remove(name="h"))
     assert empty.hosts == ()
 
@@ -285,13 +285,13 @@ def test_set_demand_levels() -> None:
     state = dc(host("h"), vm("v", "h", vcpus=4, memory_mib=8 * GIB),
                ctr("c", vm="v", cpu_limit_m=1000, mem_limit_mib=512))
     peak = apply(state, SetDemand(name="v", level="peak"))
-    assert peak.vm_index["v"].cpu_demand == pytest.approx(3.6)
-    assert peak.vm_index["v"].mem_active_mib == pytest.approx(0.9 * 8 * GIB)
+    assert peak.compute.vm_index["v"].cpu_demand == pytest.approx(3.6)
+    assert peak.compute.vm_index["v"].mem_active_mib == pytest.approx(0.9 * 8 * GIB)
     custom = apply(state, SetDemand(name="v", cpu=100, memory_mib=10**9))
-    assert custom.vm_index["v"].cpu_demand == 4  # capped at vCPUs
-    assert custom.vm_index["v"].mem_active_mib == 8 * GIB
+    assert custom.compute.vm_index["v"].cpu_demand == 4  # capped at vCPUs
+    assert custom.compute.vm_index["v"].mem_active_mib == 8 * GIB
     leak = apply(state, SetDemand(name="c", level="leak"))
-    assert leak.container_index["c"].mem_demand_mib == pytest.approx(768)  # 150 % of the limit
+    assert leak.compute.container_index["c"].mem_demand_mib == pytest.approx(768)  # 150 % of the limit
 
 
 def test_actions_round_trip_as_data() -> None:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import pytest
 from corekit import GIB, ctr, datastore, dc, disk, host, vm
 
-from virtlab.core.actions import AddVM, Refused, apply
-from virtlab.core.capacity import FLAVOR_INDEX, flavor_fits, host_lines
+from virtlab.core.actions import apply
+from virtlab.core.base import Refused
+from virtlab.core.compute.actions import AddVM
+from virtlab.core.compute.capacity import FLAVOR_INDEX, flavor_fits, host_lines
+from virtlab.core.hosts import POLICY_PRESETS, Policy
 from virtlab.core.hypervisors import HypervisorKind
-from virtlab.core.models import POLICY_PRESETS, Policy
 
 
 def test_nova_defaults() -> None:
@@ -94,7 +96,7 @@ def test_per_vm_vcpu_cap_is_logical_cpus_whatever_the_ratio(preset: str) -> None
     assert h.logical_cpus == 16 and h.physical_cores == 8
     state = dc(h, policy=POLICY_PRESETS[preset])
     ok = apply(state, AddVM(vm=vm("sixteen", vcpus=16, memory_mib=GIB)))
-    assert ok.vm_index["sixteen"].vcpus == 16
+    assert ok.compute.vm_index["sixteen"].vcpus == 16
     with pytest.raises(Refused) as info:
         apply(state, AddVM(vm=vm("seventeen", vcpus=17, memory_mib=GIB)))
     caps = [v for v in info.value.violations if v.code == "vcpu_cap"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from corekit import GIB, ctr, dc, host, vm
 
-from virtlab.core.containers import (
+from virtlab.core.compute.containers import (
     KillReason,
     QoS,
     cgroup_values,
@@ -21,7 +21,7 @@ from virtlab.core.containers import (
     oom_score_adj,
     qos_class,
 )
-from virtlab.core.contention import cgroup_cpu_shares
+from virtlab.core.compute.contention import cgroup_cpu_shares
 from virtlab.core.report import build_report
 
 MIB = 1024 * 1024

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from corekit import GIB, ctr, dc, host, vm
 
-from virtlab.core.contention import (
+from virtlab.core.compute.contention import (
     COMPRESSION_MAX_PCT,
     MemState,
     host_cpu,
@@ -20,8 +20,8 @@ from virtlab.core.contention import (
     mem_state,
     min_free_mib,
 )
+from virtlab.core.compute.models import CPU_SHARES_PER_VCPU, MEM_SHARES_PER_MB
 from virtlab.core.hypervisors import HypervisorKind, vm_memory_overhead_mib
-from virtlab.core.models import CPU_SHARES_PER_VCPU, MEM_SHARES_PER_MB
 from virtlab.core.rules import all_violations
 
 # ------------------------------------------------------------------------------ shares

@@ -11,7 +11,7 @@ from corekit import FAST
 from hypothesis import given
 from hypothesis import strategies as st
 
-from virtlab.core.fairshare import fair_share
+from virtlab.core.compute.fairshare import fair_share
 
 amount = st.one_of(
     st.just(0.0), st.floats(min_value=0.01, max_value=1e4, allow_nan=False, allow_infinity=False)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from corekit import GIB, ctr, datastore, dc, disk, host, vm
 
-from virtlab.core.actions import Fail, apply
-from virtlab.core.isolation import (
+from virtlab.core.actions import apply
+from virtlab.core.compute.actions import Fail
+from virtlab.core.compute.isolation import (
     LEVEL_TEXT,
     Level,
     blast_radius,

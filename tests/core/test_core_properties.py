@@ -14,32 +14,27 @@ from corekit import FAST
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from virtlab.core.actions import (
+from virtlab.core.actions import apply
+from virtlab.core.base import Refused
+from virtlab.core.compute.actions import (
     AddContainer,
     AddVM,
     Fail,
     Move,
-    Refused,
     Remove,
     Repair,
     SetDemand,
     SetPolicy,
     Update,
-    apply,
 )
+from virtlab.core.compute.isolation import isolation
+from virtlab.core.compute.models import VM, Container
+from virtlab.core.hosts import Host, Policy
 from virtlab.core.hypervisors import PROFILES, HypervisorKind, supports_vms
-from virtlab.core.isolation import isolation
-from virtlab.core.models import (
-    VM,
-    Container,
-    Datacenter,
-    Datastore,
-    Host,
-    Policy,
-    VirtualDisk,
-)
 from virtlab.core.report import build_report, to_jsonable
 from virtlab.core.rules import all_violations
+from virtlab.core.state import Datacenter
+from virtlab.core.storage.models import Datastore, VirtualDisk
 
 KINDS = [k.value for k in HypervisorKind]
 EPS = 1e-6
@@ -137,7 +132,7 @@ def datacenters(draw) -> Datacenter:
         Policy(), Policy(cpu_allocation_ratio=1.0), Policy(ram_allocation_ratio=1.5),
         Policy(cpu_allocation_ratio=16.0, ram_allocation_ratio=1.5, reserved_host_memory_mib=0),
     ]))
-    return Datacenter(name="random", policy=policy, hosts=tuple(hs), datastores=tuple(stores),
+    return Datacenter.of(name="random", policy=policy, hosts=tuple(hs), datastores=tuple(stores),
                       vms=tuple(vs), containers=tuple(cs))
 
 
@@ -164,7 +159,7 @@ def check_entitlements(dc: Datacenter, report) -> None:
         assert -_near(s.demand_mhz) <= s.entitlement_mhz <= s.demand_mhz + _near(s.demand_mhz)
         assert 0.0 <= s.ready_pct <= 100.0 + EPS
         if w.kind == "vm":
-            vm = dc.vm_index[w.name]
+            vm = dc.compute.vm_index[w.name]
             if vm.cpu_limit_mhz is not None:
                 assert s.entitlement_mhz <= vm.cpu_limit_mhz + _near(vm.cpu_limit_mhz)
     for h in report.hosts:
@@ -178,7 +173,7 @@ def check_reservations(dc: Datacenter, report) -> None:
     for h in dc.hosts:
         hr = report.host(h.name)
         floors = {}
-        for v in dc.vms_by_host.get(h.name, []):
+        for v in dc.compute.vms_by_host.get(h.name, []):
             s = report.workload(v.name).cpu
             if s is None:
                 continue
@@ -192,9 +187,9 @@ def check_reservations(dc: Datacenter, report) -> None:
 
 def check_containers_in_vms(dc: Datacenter, report) -> None:
     """Containers in a VM divide that VM's entitlement and nothing more."""
-    for v in dc.vms:
+    for v in dc.compute.vms:
         outer = report.workload(v.name).cpu
-        inner = [report.workload(c.name).cpu for c in dc.containers_by_parent.get(("vm", v.name), [])]
+        inner = [report.workload(c.name).cpu for c in dc.compute.containers_by_parent.get(("vm", v.name), [])]
         inner = [s for s in inner if s is not None]
         if outer is None:
             assert inner == []
@@ -257,15 +252,15 @@ def test_isolation_is_symmetric(dc: Datacenter) -> None:
 @st.composite
 def actions(draw, dc: Datacenter):
     hosts_ = [h.name for h in dc.hosts]
-    vms_ = [v.name for v in dc.vms]
-    ctrs_ = [c.name for c in dc.containers]
+    vms_ = [v.name for v in dc.compute.vms]
+    ctrs_ = [c.name for c in dc.compute.containers]
     everything = hosts_ + vms_ + ctrs_ + ["ghost"]
     choices = ["add_vm", "add_container", "set_policy", "fail", "repair", "remove"]
     if vms_ or ctrs_:
         choices += ["update", "move", "set_demand"]
     kind = draw(st.sampled_from(choices))
     if kind == "add_vm":
-        stores = [d.name for d in dc.datastores] + ["nowhere"]
+        stores = [d.name for d in dc.storage.datastores] + ["nowhere"]
         disks = [VirtualDisk(size_gib=draw(st.sampled_from([10.0, 1000.0, 100_000.0])),
                              provisioning=draw(st.sampled_from(["thin", "thick-eager"])),
                              datastore=draw(st.sampled_from(stores)))
@@ -307,7 +302,7 @@ def actions(draw, dc: Datacenter):
         return Move(name=draw(st.sampled_from(vms_ + ctrs_ + ["ghost"])),
                     host=draw(st.sampled_from(hosts_ + vms_ + ["ghost"])))
     name = draw(st.sampled_from(vms_ + ctrs_))
-    if name in dc.vm_index:
+    if name in dc.compute.vm_index:
         changes = draw(st.sampled_from([
             {"vcpus": 1}, {"vcpus": 64}, {"memory_mib": 512.0}, {"memory_mib": 300_000.0},
             {"cpu_reservation_mhz": 100_000.0}, {"mem_reservation_mib": 0.0},

@@ -12,8 +12,9 @@ import json
 import pytest
 from corekit import GIB, ctr, datastore, dc, disk, host, vm
 
-from virtlab.core.actions import Fail, apply
-from virtlab.core.capacity import FLAVORS
+from virtlab.core.actions import apply
+from virtlab.core.compute.actions import Fail
+from virtlab.core.compute.capacity import FLAVORS
 from virtlab.core.report import build_report, to_jsonable
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import pytest
 from corekit import datastore, dc, disk, host, vm
 
-from virtlab.core.actions import AddVM, Refused, Update, apply
-from virtlab.core.isolation import blast_radius
-from virtlab.core.models import Provisioning, VirtualDisk
-from virtlab.core.report import build_report
-from virtlab.core.storage import ALERT_PCT, WARN_PCT, datastore_usage
+from virtlab.core.actions import apply
+from virtlab.core.base import Refused
+from virtlab.core.compute.actions import AddVM, Update
+from virtlab.core.compute.isolation import blast_radius
+from virtlab.core.report import build_report, datastores_of
+from virtlab.core.storage.models import Provisioning, VirtualDisk
+from virtlab.core.storage.usage import ALERT_PCT, WARN_PCT
 
 
 def test_thin_takes_what_is_written_thick_takes_its_size() -> None:
@@ -38,7 +40,7 @@ def test_usage_and_thin_overcommit() -> None:
         vm("b", disks=(disk(600, provisioning="thin", written_gib=100),
                        disk(100, provisioning="thick-eager"))),
     )
-    u = datastore_usage(state)["ds1"]
+    u = datastores_of(state)["ds1"]
     assert u.provisioned_gib == 1500
     assert u.allocated_gib == 400
     assert u.written_gib == 300
@@ -46,7 +48,7 @@ def test_usage_and_thin_overcommit() -> None:
     assert u.free_gib == 600
     assert u.thin_overcommit == pytest.approx(1.5)
     assert u.used_pct == pytest.approx(40)
-    assert u.thin_vms == ["a", "b"]
+    assert u.thin_vms == ("a", "b")
     assert u.alarm == "ok" and not u.full and u.stopped_vms == []
 
 
@@ -59,7 +61,7 @@ def test_alarm_thresholds(written: float, alarm: str) -> None:
     """vSphere default datastore alarm: warning at 75 %, alert at 85 %."""
     assert (WARN_PCT, ALERT_PCT) == (75.0, 85.0)
     state = dc(host(), datastore("ds1", 1000), vm("a", disks=(disk(2000, written_gib=written),)))
-    assert datastore_usage(state)["ds1"].alarm == alarm
+    assert datastores_of(state)["ds1"].alarm == alarm
 
 
 def test_full_datastore_stops_every_thin_disks_vm() -> None:
@@ -72,10 +74,10 @@ def test_full_datastore_stops_every_thin_disks_vm() -> None:
         vm("thick", disks=(disk(100, provisioning="thick-lazy"),)),
         vm("elsewhere", disks=(disk(100, "ds2", written_gib=100),)),
     )
-    u = datastore_usage(state)["ds1"]
+    u = datastores_of(state)["ds1"]
     assert u.full and u.alarm == "full"
     assert u.stopped_vms == ["thin-a", "thin-b"]
-    assert not datastore_usage(state)["ds2"].full
+    assert not datastores_of(state)["ds2"].full
     report = build_report(state)
     (ds1,) = [d for d in report.datastores if d.name == "ds1"]
     assert ds1.stopped_vms == ["thin-a", "thin-b"]
@@ -87,11 +89,11 @@ def test_full_datastore_stops_every_thin_disks_vm() -> None:
 def test_thin_disks_can_overcommit_but_thick_cannot() -> None:
     """Thin provisioning may promise more than the datastore holds (with a disk ratio above
     1); thick disks take their space at creation and are refused beyond the datastore."""
-    from virtlab.core.models import Policy
+    from virtlab.core.hosts import Policy
 
     state = dc(host(), datastore("ds1", 100), policy=Policy(disk_allocation_ratio=3.0))
     thin = apply(state, AddVM(vm=vm("thin", disks=(disk(250),))))
-    assert datastore_usage(thin)["ds1"].thin_overcommit == pytest.approx(2.5)
+    assert datastores_of(thin)["ds1"].thin_overcommit == pytest.approx(2.5)
     with pytest.raises(Refused) as info:
         apply(state, AddVM(vm=vm("thick", disks=(disk(150, provisioning="thick-eager"),))))
     (v,) = [v for v in info.value.violations if v.code == "thick_over_datastore"]

@@ -63,7 +63,7 @@ async def test_lab_keys_turn_goals_met_then_undo_and_reset(new_app, data_dir: Pa
         assert screen.lab_panel.selected() == "web-1"
         await pilot.press("plus", "plus")
         await pilot.pause()
-        assert app.session_for("t1-lab").state.vm_index["web-1"].vcpus == 4
+        assert app.session_for("t1-lab").state.compute.vm_index["web-1"].vcpus == 4
         assert goals(app) == {"two-vms": True, "web-size": True}
         assert app.progress.state("t1-carve") == "done"
         assert "all-met" in " ".join(screen.query_one(GoalsPanel).classes)
@@ -203,7 +203,7 @@ async def test_lesson_link_drives_the_lab(new_app) -> None:
         await pilot.pause()
         await pilot.click("#form-ok")
         await pilot.pause()
-        assert len(app.session_for("t1-lab").state.vms) == 2
+        assert len(app.session_for("t1-lab").state.compute.vms) == 2
 
 
 async def test_open_lesson_and_sandbox_from_the_factory(new_app) -> None:
@@ -219,7 +219,7 @@ async def test_open_lesson_and_sandbox_from_the_factory(new_app) -> None:
         panel = sandbox.screen.query_one(LabPanel)
         assert [h.name for h in panel.session.state.hosts] == ["host-1"]
         await add_vm(pilot)
-        assert len(panel.session.state.vms) == 1
+        assert len(panel.session.state.compute.vms) == 1
 
 
 async def test_help_glossary_export_and_palette(new_app, data_dir: Path) -> None:

@@ -5,7 +5,7 @@ a refused action's explanation, and the 80×24 layout. Regenerate with
 
 from __future__ import annotations
 
-from virtlab.core.actions import Update
+from virtlab.core.compute.actions import Update
 
 SIZE = (120, 36)
 

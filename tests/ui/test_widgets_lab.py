@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 
-from virtlab.core.actions import Update
+from virtlab.core.compute.actions import Update
 from virtlab.course.labs import load_lab
 from virtlab.course.session import LabSession
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
@@ -122,8 +122,8 @@ async def test_add_vm_with_keys(session: LabSession) -> None:
         dialog.query_one("#f-host").value = "kvm-1"
         await pilot.click("#form-ok")
         await pilot.pause()
-        assert "app-1" in session.state.vm_index
-        assert session.state.vm_index["app-1"].host == "kvm-1"
+        assert "app-1" in session.state.compute.vm_index
+        assert session.state.compute.vm_index["app-1"].host == "kvm-1"
         assert app.changes == 1
         assert next(r for r in session.results() if r.id == "three-vms").met
         assert "app-1" in app.query_one(LabPanel).table.rows
@@ -136,16 +136,16 @@ async def test_resize_changes_the_report(session: LabSession) -> None:
         await select(pilot, panel, "web-1")
         before = session.report.host("esx-1").lines["cpu"].allocated
         await pilot.press("plus")
-        assert session.state.vm_index["web-1"].vcpus == 3
+        assert session.state.compute.vm_index["web-1"].vcpus == 3
         assert session.report.host("esx-1").lines["cpu"].allocated == before + 1
         await pilot.press("minus", "minus")
-        assert session.state.vm_index["web-1"].vcpus == 1
+        assert session.state.compute.vm_index["web-1"].vcpus == 1
         await pilot.press("left_square_bracket")
-        assert session.state.vm_index["web-1"].memory_mib == 3072
+        assert session.state.compute.vm_index["web-1"].memory_mib == 3072
         await pilot.press("d")  # resized, the demand is custom: d goes back to normal
-        assert session.state.vm_index["web-1"].cpu_demand == pytest.approx(0.4)
+        assert session.state.compute.vm_index["web-1"].cpu_demand == pytest.approx(0.4)
         await pilot.press("d")  # normal → peak
-        assert session.state.vm_index["web-1"].cpu_demand == pytest.approx(0.9)
+        assert session.state.compute.vm_index["web-1"].cpu_demand == pytest.approx(0.9)
         assert app.changes == 6
 
 
@@ -159,7 +159,7 @@ async def test_refused_action_opens_the_explanation(session: LabSession) -> None
         assert isinstance(app.screen, RefusedDialog)
         assert app.screen.violations and app.screen.violations[0].subject == "esx-1"
         assert "31.5" in app.screen.as_text() or "32" in app.screen.as_text()
-        assert session.state.vm_index["db-1"].memory_mib == 27 * 1024
+        assert session.state.compute.vm_index["db-1"].memory_mib == 27 * 1024
         assert app.changes == 0
         await pilot.press("escape")
         assert not isinstance(app.screen, RefusedDialog)
@@ -171,15 +171,15 @@ async def test_undo_redo_reset(session: LabSession) -> None:
         panel = app.query_one(LabPanel)
         await select(pilot, panel, "web-1")
         await pilot.press("plus", "plus")
-        assert session.state.vm_index["web-1"].vcpus == 4
+        assert session.state.compute.vm_index["web-1"].vcpus == 4
         await pilot.press("u")
-        assert session.state.vm_index["web-1"].vcpus == 3
+        assert session.state.compute.vm_index["web-1"].vcpus == 3
         await pilot.press("U")
-        assert session.state.vm_index["web-1"].vcpus == 4
+        assert session.state.compute.vm_index["web-1"].vcpus == 4
         await pilot.press("R")
         assert session.state is session.start
         await pilot.press("u")
-        assert session.state.vm_index["web-1"].vcpus == 4
+        assert session.state.compute.vm_index["web-1"].vcpus == 4
         assert session.can_redo
 
 
@@ -193,7 +193,7 @@ async def test_not_allowed_action_is_refused(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, RefusedDialog)
         assert app.screen.not_allowed
-        assert "web-1" in session.state.vm_index
+        assert "web-1" in session.state.compute.vm_index
         assert panel.last_outcome is not None and panel.last_outcome.not_allowed
 
 
@@ -218,7 +218,7 @@ async def test_fail_and_repair_the_host(session: LabSession) -> None:
 
 def test_fault_menu_keeps_its_order(session: LabSession) -> None:
     """Host faults, then the VM's, then the container's, then repairs — whatever the state."""
-    from virtlab.core.actions import Fail
+    from virtlab.core.compute.actions import Fail
 
     panel = LabPanel(session, "en")
     up = [a for _, a in panel.fault_choices("web-1")]
@@ -239,14 +239,14 @@ async def test_move_edit_and_add_container(session: LabSession) -> None:
         await pilot.pause()
         assert isinstance(app.screen, RefusedDialog)
         assert app.screen.violations[0].code == "datastore_not_visible"
-        assert session.state.vm_index["web-1"].host == "esx-1"
+        assert session.state.compute.vm_index["web-1"].host == "esx-1"
         await pilot.press("escape")
         await pilot.press("e")
         assert isinstance(app.screen, EditDialog)
         app.screen.query_one("#f-cpu-shares-level").value = "high"
         await pilot.click("#form-ok")
         await pilot.pause()
-        assert session.state.vm_index["web-1"].cpu_shares == "high"
+        assert session.state.compute.vm_index["web-1"].cpu_shares == "high"
         await pilot.press("c")
         dialog = app.screen
         assert isinstance(dialog, AddContainerDialog)
@@ -256,7 +256,7 @@ async def test_move_edit_and_add_container(session: LabSession) -> None:
         assert "Guaranteed" in str(dialog.query_one("#form-preview").render())
         await pilot.click("#form-ok")
         await pilot.pause()
-        assert "ctr-1" in session.state.container_index
+        assert "ctr-1" in session.state.compute.container_index
 
 
 async def test_views_cycle_and_plain_text(session: LabSession) -> None:
@@ -346,7 +346,7 @@ async def test_edit_sets_an_exact_vm_size(session: LabSession) -> None:
         dialog.query_one("#f-memory").value = "1.5 GiB"
         await pilot.click("#form-ok")
         await pilot.pause()
-        vm = session.state.vm_index["web-1"]
+        vm = session.state.compute.vm_index["web-1"]
         assert (vm.vcpus, vm.memory_mib) == (3, 1536)
 
 
@@ -379,14 +379,14 @@ async def test_size_keys_stop_at_the_minimum(session: LabSession) -> None:
         await select(pilot, panel, "web-1")
         await pilot.press(*["left_square_bracket"] * 6, *["minus"] * 3)
         await pilot.pause()
-        vm = session.state.vm_index["web-1"]
+        vm = session.state.compute.vm_index["web-1"]
         assert (vm.vcpus, vm.memory_mib) == (1, 512)
         assert not isinstance(app.screen, RefusedDialog)
         assert "smallest step" in panel.message and "vCPUs" in panel.message
         await select(pilot, panel, "api")
         await pilot.press(*["left_square_bracket"] * 5, *["minus"] * 3)
         await pilot.pause()
-        c = session.state.container_index["api"]
+        c = session.state.compute.container_index["api"]
         assert (c.mem_limit_mib, c.cpu_limit_m) == (128, 250)
         assert not isinstance(app.screen, RefusedDialog)
         assert "CPU limit" in panel.message and "250m" in panel.message
@@ -484,8 +484,8 @@ def test_no_limit_to_lower(session: LabSession) -> None:
     from virtlab.ui.widgets.lab_resize import cpu_step, memory_step
 
     dc = session.state
-    bare = dc.container_index["api"].model_copy(update={"mem_limit_mib": None, "mem_request_mib": None,
+    bare = dc.compute.container_index["api"].model_copy(update={"mem_limit_mib": None, "mem_request_mib": None,
                                                         "cpu_limit_m": None, "cpu_request_m": None})
-    dc = dc.evolve(containers=[bare])
+    dc = dc.with_containers((bare,))
     assert memory_step(dc, "api", -1).unset and cpu_step(dc, "api", -1).unset
     assert memory_step(dc, "api", 1).changes == {"mem_limit_mib": 128}

@@ -1,180 +1,47 @@
-"""The constraints a real system enforces, as a list of violations with their numbers.
+"""Every domain's rules over one state, or over the part of it an action can change.
 
 An action is refused when it creates a violation or makes one worse (so a student can always
-shrink an overcommitted starting state back into shape). Each rule names its source:
-
-- ``vcpu_cap``: a VM's vCPUs ≤ the host's logical CPUs (Placement ``max_unit = total``).
-- ``cpu_capacity`` / ``ram_capacity`` / ``disk_capacity``: Placement
-  ``used + requested ≤ (total − reserved) × allocation_ratio``.
-- ``cpu_reservation`` / ``mem_reservation``: vSphere power-on admission — reservations (plus
-  memory overhead) must fit in unreserved capacity.
-- ``thick_over_datastore``: thick disks take their full size at creation (vSphere Storage).
-- ``container_requests``: the kube-scheduler places pods by requests against allocatable.
+shrink an overcommitted starting state back into shape). The rules themselves live with their
+domains (:mod:`virtlab.core.compute.rules`, :mod:`virtlab.core.storage.rules`), each naming
+its source.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from virtlab.core.capacity import host_lines
-from virtlab.core.hypervisors import (
-    HypervisorKind,
-    gke_reserved_millicores,
-    node_allocatable_mib,
-    vm_memory_overhead_mib,
-)
-from virtlab.core.models import Datacenter
-from virtlab.core.units import fmt_gib, fmt_mib
+from virtlab.core.base import Scope, Violation
+from virtlab.core.compute.rules import host_violations, node_violations
+from virtlab.core.state import Datacenter
+from virtlab.core.storage.rules import datastore_violations
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One failed constraint. ``code`` + ``params`` let the UI say it in any language."""
-
-    code: str
-    subject: str
-    message: str
-    excess: float = 0.0
-    params: dict[str, float | str] = field(default_factory=dict)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.code, self.subject)
-
-
-def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
-    host = dc.host_index.get(host_name)
-    if host is None:
-        return []
-    out: list[Violation] = []
-    vms = dc.vms_by_host.get(host_name, [])
-    for vm in vms:
-        if vm.vcpus > host.logical_cpus:
-            out.append(Violation(
-                "vcpu_cap", f"{host_name}/{vm.name}",
-                f"{vm.name}: {vm.vcpus} vCPUs > {host.logical_cpus} logical CPUs on {host_name} "
-                "(a VM can never have more vCPUs than its host has logical CPUs)",
-                vm.vcpus - host.logical_cpus,
-                {"vm": vm.name, "host": host_name, "vcpus": vm.vcpus, "logical": host.logical_cpus},
-            ))
-    lines = host_lines(dc, host)
-    cpu, ram = lines["cpu"], lines["ram"]
-    if cpu.over_capacity:
-        out.append(Violation(
-            "cpu_capacity", host_name,
-            f"{host_name}: vCPU {cpu.allocated:g}/{cpu.schedulable:g} after {cpu.ratio:g}× ratio "
-            f"(({cpu.physical:g} logical − {cpu.reserved:g} reserved) × {cpu.ratio:g})",
-            cpu.allocated - cpu.schedulable,
-            {"host": host_name, "allocated": cpu.allocated, "schedulable": cpu.schedulable,
-             "ratio": cpu.ratio, "physical": cpu.physical, "reserved": cpu.reserved},
-        ))
-    if ram.over_capacity:
-        out.append(Violation(
-            "ram_capacity", host_name,
-            f"{host_name}: RAM {fmt_mib(ram.allocated)}/{fmt_mib(ram.schedulable)} after "
-            f"{ram.ratio:g}× ratio (({fmt_mib(ram.physical)} − {fmt_mib(ram.reserved)} reserved) "
-            f"× {ram.ratio:g})",
-            ram.allocated - ram.schedulable,
-            {"host": host_name, "allocated": ram.allocated, "schedulable": ram.schedulable,
-             "ratio": ram.ratio, "physical": ram.physical, "reserved": ram.reserved},
-        ))
-    if "disk" in lines and lines["disk"].over_capacity:
-        d = lines["disk"]
-        out.append(Violation(
-            "disk_capacity", host_name,
-            f"{host_name}: local disk {fmt_gib(d.allocated)}/{fmt_gib(d.schedulable)} provisioned "
-            f"after {d.ratio:g}× ratio",
-            d.allocated - d.schedulable,
-            {"host": host_name, "allocated": d.allocated, "schedulable": d.schedulable, "ratio": d.ratio},
-        ))
-    if host.hypervisor is not HypervisorKind.NONE:
-        cap_mhz = max(0.0, host.physical_cores - host.reserved_cpu(dc.policy)) * host.mhz
-        res_mhz = sum(v.cpu_reservation_mhz for v in vms)
-        if res_mhz > cap_mhz + 1e-9:
-            out.append(Violation(
-                "cpu_reservation", host_name,
-                f"{host_name}: CPU reservations {res_mhz:g} MHz > {cap_mhz:g} MHz unreserved",
-                res_mhz - cap_mhz, {"host": host_name, "reserved": res_mhz, "capacity": cap_mhz},
-            ))
-        unreserved = host.memory_mib - host.reserved_memory(dc.policy)
-        res_mib = sum(
-            v.mem_reservation_mib + vm_memory_overhead_mib(host.hypervisor, v.vcpus, v.memory_mib)
-            for v in vms
-        )
-        if res_mib > unreserved + 1e-9:
-            out.append(Violation(
-                "mem_reservation", host_name,
-                f"{host_name}: memory reservations + overhead {fmt_mib(res_mib)} > "
-                f"{fmt_mib(unreserved)} unreserved",
-                res_mib - unreserved,
-                {"host": host_name, "reserved": res_mib, "capacity": unreserved},
-            ))
-    return out
-
-
-def datastore_violations(dc: Datacenter, ds_name: str) -> list[Violation]:
-    ds = dc.datastore_index.get(ds_name)
+def datastore_rules(dc: Datacenter, name: str) -> list[Violation]:
+    """The rules datastore ``name`` breaks in ``dc`` (none if there is no such datastore)."""
+    ds = dc.storage.datastore_index.get(name)
     if ds is None:
         return []
-    thick = provisioned = 0.0
-    for _, disk in dc.disks_by_datastore.get(ds_name, []):
-        provisioned += disk.size_gib
-        if disk.provisioning != "thin":
-            thick += disk.size_gib
-    out = []
-    if thick > ds.capacity_gib + 1e-9:
-        out.append(Violation(
-            "thick_over_datastore", ds_name,
-            f"{ds_name}: thick disks {fmt_gib(thick)} > {fmt_gib(ds.capacity_gib)} capacity "
-            "(thick disks take their whole size at creation)",
-            thick - ds.capacity_gib, {"datastore": ds_name, "thick": thick, "capacity": ds.capacity_gib},
-        ))
-    limit = ds.capacity_gib * dc.policy.disk_allocation_ratio
-    if provisioned > limit + 1e-9:
-        out.append(Violation(
-            "disk_capacity", ds_name,
-            f"{ds_name}: provisioned {fmt_gib(provisioned)} > {fmt_gib(limit)} "
-            f"({fmt_gib(ds.capacity_gib)} × {dc.policy.disk_allocation_ratio:g} disk ratio)",
-            provisioned - limit,
-            {"datastore": ds_name, "provisioned": provisioned, "schedulable": limit,
-             "ratio": dc.policy.disk_allocation_ratio},
-        ))
-    return out
+    disks = [disk for _, disk in dc.compute.disks_by_datastore.get(name, [])]
+    return datastore_violations(ds, disks, dc.policy.disk_allocation_ratio)
 
 
-def node_violations(dc: Datacenter, node: tuple[str, str]) -> list[Violation]:
-    """Container requests against a node's allocatable (GKE reservations on the node)."""
-    kind, name = node
-    ctrs = dc.containers_by_parent.get(node, [])
-    if not ctrs:
-        return []
-    if kind == "host":
-        host = dc.host_index.get(name)
-        if host is None or host.hypervisor is not HypervisorKind.NONE:
-            return []  # host containers beside VMs are counted in the host's lines
-        mem, cores = host.memory_mib, host.logical_cpus
-    else:
-        vm = dc.vm_index.get(name)
-        if vm is None:
-            return []
-        mem, cores = vm.memory_mib, vm.vcpus
-    alloc_mem = node_allocatable_mib(mem)
-    alloc_cpu = cores * 1000 - gke_reserved_millicores(cores)
-    req_mem = sum(c.eff_mem_request_mib for c in ctrs)
-    req_cpu = sum(c.eff_cpu_request_m for c in ctrs)
-    out = []
-    if req_mem > alloc_mem + 1e-9:
-        out.append(Violation(
-            "container_requests", f"{kind}:{name}:memory",
-            f"{name}: container memory requests {fmt_mib(req_mem)} > {fmt_mib(alloc_mem)} allocatable",
-            req_mem - alloc_mem, {"node": name, "requested": req_mem, "allocatable": alloc_mem},
-        ))
-    if req_cpu > alloc_cpu + 1e-9:
-        out.append(Violation(
-            "container_requests", f"{kind}:{name}:cpu",
-            f"{name}: container CPU requests {req_cpu:g}m > {alloc_cpu:g}m allocatable",
-            req_cpu - alloc_cpu, {"node": name, "requested": req_cpu, "allocatable": alloc_cpu},
-        ))
+def whole(dc: Datacenter) -> Scope:
+    """Every host, datastore and container node of ``dc``."""
+    return Scope(frozenset(h.name for h in dc.hosts),
+                 frozenset(d.name for d in dc.storage.datastores),
+                 frozenset(dc.compute.containers_by_parent))
+
+
+def violations_in(dc: Datacenter, scope: Scope) -> dict[tuple[str, str], Violation]:
+    """The violations in ``scope``, by key."""
+    out: dict[tuple[str, str], Violation] = {}
+    for h in scope.hosts:
+        for v in host_violations(dc, h):
+            out[v.key] = v
+    for d in scope.datastores:
+        for v in datastore_rules(dc, d):
+            out[v.key] = v
+    for n in scope.nodes:
+        for v in node_violations(dc, n):
+            out[v.key] = v
     return out
 
 
@@ -183,8 +50,8 @@ def all_violations(dc: Datacenter) -> list[Violation]:
     out: list[Violation] = []
     for h in dc.hosts:
         out += host_violations(dc, h.name)
-    for d in dc.datastores:
-        out += datastore_violations(dc, d.name)
-    for node in dc.containers_by_parent:
+    for d in dc.storage.datastores:
+        out += datastore_rules(dc, d.name)
+    for node in dc.compute.containers_by_parent:
         out += node_violations(dc, node)
     return out

@@ -8,7 +8,7 @@ core's own message for a code or parameter it has no template for.
 
 from __future__ import annotations
 
-from virtlab.core.rules import Violation
+from virtlab.core.base import Violation
 from virtlab.core.units import fmt_qty
 from virtlab.course.i18n import catalog, t
 

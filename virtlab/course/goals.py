@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from virtlab.core.contention import MemState
-from virtlab.core.isolation import Level, isolation
-from virtlab.core.models import Datacenter
+from virtlab.core.compute.contention import MemState
+from virtlab.core.compute.isolation import Level, isolation
 from virtlab.core.report import Report
+from virtlab.core.state import Datacenter
 from virtlab.core.units import (
     RESOURCE_UNIT,
     UnitError,
@@ -113,7 +113,7 @@ def _vm_size(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
     """A VM exists and its size is within the given bounds (an app's minimum, a right-size cap)."""
     names = p["vm"] if isinstance(p["vm"], list) else [p["vm"]]
     for name in names:
-        vm = dc.vm_index.get(name)
+        vm = dc.compute.vm_index.get(name)
         if vm is None:
             return Verdict(False, f"{name} does not exist", f"{attach(name, '이/가')} 없습니다")
         checks = [
@@ -193,7 +193,7 @@ def _active_memory_max(dc: Datacenter, report: Report, p: dict[str, Any]) -> Ver
 def _containers_limited(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
     """Every container has a memory limit (or a CPU limit, with ``resource = "cpu"``)."""
     res = p.get("resource", "memory")
-    for c in dc.containers:
+    for c in dc.compute.containers:
         if (c.mem_limit_mib if res == "memory" else c.cpu_limit_m) is None:
             return Verdict(False, f"{c.name} has no {res} limit", f"{c.name}에 {res} 제한이 없습니다")
     return Verdict(True, f"every container has a {res} limit", f"모든 컨테이너에 {res} 제한이 있습니다")
@@ -329,7 +329,7 @@ def _vm_minimums(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
         raise GoalParamError("minimums must be a table of VM name → { vcpus, memory }")
     short = []
     for name, need in mins.items():
-        vm = dc.vm_index.get(name)
+        vm = dc.compute.vm_index.get(name)
         want_cpu = int(need.get("vcpus", 0))
         want_mem = _qty("ram", need.get("memory", 0))
         if vm is None:
@@ -350,7 +350,7 @@ def _container_limits(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verd
     """A container's cgroup limits are exactly these (``cpu_limit = "500m"``, ``memory_limit = "256 MiB"``)."""
     from virtlab.core.units import parse_millicores
 
-    c = dc.container_index.get(p["container"])
+    c = dc.compute.container_index.get(p["container"])
     if c is None:
         return Verdict(False, f"no container {p['container']}", f"컨테이너 {attach(p['container'], '이/가')} 없습니다")
     if "memory_limit" in p:
@@ -375,7 +375,7 @@ def _container_limits(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verd
 def _snapshot_age_max(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
     """No snapshot older than ``max_h`` hours (a snapshot-age policy, e.g. 72 h)."""
     limit = float(p["max_h"])
-    for vm in dc.vms:
+    for vm in dc.compute.vms:
         for snap in (vm.disks[0].snapshots if vm.disks else ()):
             if snap.age_h > limit:
                 return Verdict(False, f"{vm.name}: snapshot {snap.name} is {snap.age_h:g} h old > {limit:g} h",
@@ -386,7 +386,7 @@ def _snapshot_age_max(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verd
 @check("backup_max_age", vm=True, max_h=True)
 def _backup_max_age(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
     """``vm`` has a backup no older than ``max_h`` hours."""
-    vm = dc.vm_index.get(p["vm"])
+    vm = dc.compute.vm_index.get(p["vm"])
     limit = float(p["max_h"])
     if vm is None:
         return Verdict(False, f"{p['vm']} does not exist", f"{attach(p['vm'], '이/가')} 없습니다")
@@ -417,7 +417,7 @@ def _datastore_worst_free_min(dc: Datacenter, report: Report, p: dict[str, Any])
 def _vm_written_min(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
     """``vm``'s base disk holds at least ``gib`` written, with no snapshot left on top
     (a change that has been committed: written and consolidated)."""
-    vm = dc.vm_index.get(p["vm"])
+    vm = dc.compute.vm_index.get(p["vm"])
     if vm is None or not vm.disks:
         return Verdict(False, f"{p['vm']} has no disk", f"{p['vm']}에 디스크가 없습니다")
     disk = vm.disks[0]
@@ -437,10 +437,12 @@ def _vm_written_min(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdic
 def _survives_disk_loss(dc: Datacenter, report: Report, p: dict[str, Any]) -> Verdict:
     """If ``vm``'s base disk were lost now, could it be brought back? (Tries it: the fault,
     then a restore.)"""
-    from virtlab.core.actions import Fail, Refused, apply
-    from virtlab.core.lifecycle import Restore
+    from virtlab.core.actions import apply
+    from virtlab.core.base import Refused
+    from virtlab.core.compute.actions import Fail
+    from virtlab.core.compute.lifecycle import Restore
 
-    if p["vm"] not in dc.vm_index:
+    if p["vm"] not in dc.compute.vm_index:
         return Verdict(False, f"{p['vm']} does not exist", f"{attach(p['vm'], '이/가')} 없습니다")
     lost = apply(dc, Fail(name=p["vm"], fault="disk-lost"))
     try:

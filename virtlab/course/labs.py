@@ -46,7 +46,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from virtlab.core.actions import ACTION_KINDS, Action
-from virtlab.core.models import Datacenter
+from virtlab.core.state import Datacenter
 from virtlab.core.units import UnitError, parse_mib, parse_millicores
 from virtlab.course import scenario as sc
 from virtlab.course.goals import validate_params
@@ -171,7 +171,7 @@ def parse_action(raw: dict[str, Any], dc: Datacenter, *, container: bool = False
     kind = raw.get("kind")
     if kind == "add_vm":
         p = sc.Problems("action")
-        local = {d.hosts[0]: d.name for d in dc.datastores if len(d.hosts) == 1}
+        local = {d.hosts[0]: d.name for d in dc.storage.datastores if len(d.hosts) == 1}
         vm = sc._vm(raw.get("vm", {}), "vm", p, dict(dc.host_index), local)
         if p or vm is None:
             raise ValueError("; ".join(x.removeprefix("action: ") for x in p.items) or "invalid vm")
@@ -183,7 +183,7 @@ def parse_action(raw: dict[str, Any], dc: Datacenter, *, container: bool = False
             raise ValueError("; ".join(x.removeprefix("action: ") for x in p.items) or "invalid container")
         return _ACTION.validate_python({"kind": kind, "container": c})
     if kind == "update":
-        is_ctr = raw.get("name") in dc.container_index
+        is_ctr = raw.get("name") in dc.compute.container_index
         changes = {}
         for k, v in dict(raw.get("changes", {})).items():
             if k == "cpu_limit" and is_ctr:
@@ -262,7 +262,7 @@ def lab_from_dict(data: dict, path: Path) -> tuple[Lab | None, list[str]]:
     ids = [g.id for g in goals] + [q.id for q in questions]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"{src}: goal/question {dup}: duplicate id")
-    names = set(state.workload_names()) | {h.name for h in state.hosts} | {d.name for d in state.datastores} if state else set()
+    names = set(state.workload_names()) | {h.name for h in state.hosts} | {d.name for d in state.storage.datastores} if state else set()
     for i, g in enumerate(goals):
         where = f"goal[{i + 1}] ({g.id})"
         problems += [f"{src}: {where}: {x}" for x in validate_params(g.check, g.params)]
@@ -303,7 +303,8 @@ def _added_by_solution(name: str, solution: Solution) -> bool:
 
 
 def _action_problems(actions: list[dict], state: Datacenter | None) -> list[str]:
-    from virtlab.core.actions import Refused, apply
+    from virtlab.core.actions import apply
+    from virtlab.core.base import Refused
 
     if state is None:
         return ["actions need a scenario"] if actions else []

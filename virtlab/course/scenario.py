@@ -46,17 +46,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from virtlab.core.actions import CPU_LEVELS, preset_demand
-from virtlab.core.models import (
-    POLICY_PRESETS,
-    VM,
-    Container,
-    Datacenter,
-    Datastore,
-    Host,
-    Policy,
-    VirtualDisk,
-)
+from virtlab.core.compute.actions import CPU_LEVELS, preset_demand
+from virtlab.core.compute.models import VM, Container
+from virtlab.core.hosts import POLICY_PRESETS, Host, Policy
+from virtlab.core.state import Datacenter
+from virtlab.core.storage.models import Datastore, VirtualDisk
 from virtlab.core.units import UnitError, parse_fraction, parse_gib, parse_mib, parse_millicores
 
 TOP_KEYS = {"scenario", "policy", "host", "datastore", "vm", "container"}
@@ -462,7 +456,7 @@ def scenario_from_dict(data: dict, source: str, prefix: str = "") -> tuple[Datac
         containers.append(c)
     if p:
         return None, p.items
-    dc = Datacenter(
+    dc = Datacenter.of(
         name=name, policy=policy, hosts=tuple(hosts.values()), datastores=tuple(datastores.values()),
         vms=tuple(vms.values()), containers=tuple(containers),
     )

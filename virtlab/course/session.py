@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from virtlab.core.actions import Refused, SetDemand, apply
-from virtlab.core.models import Datacenter, WorkloadStatus
-from virtlab.core.report import Report, build_report
-from virtlab.core.rules import Violation
+from virtlab.core.actions import apply
+from virtlab.core.base import Refused, Violation
+from virtlab.core.compute.actions import SetDemand
+from virtlab.core.compute.models import WorkloadStatus
+from virtlab.core.report import PartCache, Report, build_report
+from virtlab.core.state import Datacenter
 from virtlab.course.goals import CHECKS, GoalParamError, Verdict
 from virtlab.course.labs import Goal, Hint, Lab, Question, grade
 from virtlab.course.quiz import feedback
@@ -60,6 +62,7 @@ class LabSession:
         self._redo: list[Datacenter] = []
         self.answers: dict[str, Any] = {}
         self._reports: dict[tuple[int, str | None], tuple[Datacenter, Report]] = {}
+        self._parts = PartCache()
 
     # ------------------------------------------------------------------ state
 
@@ -119,7 +122,7 @@ class LabSession:
         if hit is not None and hit[0] is state:
             return hit[1]
         dc = at_demand(state, under) if under else state
-        report = build_report(dc)
+        report = build_report(dc, cache=self._parts)
         if len(self._reports) > 64:
             self._reports.clear()
         self._reports[key] = (state, report)
@@ -145,10 +148,10 @@ class LabSession:
 
 def at_demand(dc: Datacenter, level: str) -> Datacenter:
     """Every running workload set to ``level`` demand (idle, normal, peak)."""
-    for vm in dc.vms:
+    for vm in dc.compute.vms:
         if vm.status is WorkloadStatus.RUNNING:
             dc = SetDemand(name=vm.name, level=level).apply(dc)
-    for c in dc.containers:
+    for c in dc.compute.containers:
         if c.status is WorkloadStatus.RUNNING:
             dc = SetDemand(name=c.name, level=level).apply(dc)
     return dc

@@ -25,7 +25,8 @@ from virtlab.ui.screens._chrome import (
 
 def default_state() -> Any:
     """One empty KVM host (2 × 8 cores × 2 threads, 128 GiB), for an empty sandbox."""
-    from virtlab.core.models import Datacenter, Host
+    from virtlab.core.hosts import Host
+    from virtlab.core.state import Datacenter
 
     host = Host(name="host-1", sockets=2, cores_per_socket=8, threads_per_core=2,
                 memory_mib=128 * 1024)

@@ -8,9 +8,10 @@ is shown, and at most :data:`MAX_ROWS` workloads of it.
 
 from __future__ import annotations
 
-from virtlab.core.containers import MIB
-from virtlab.core.models import Datacenter
-from virtlab.core.report import HostReport, Report, WorkloadReport
+from virtlab.core.compute.containers import MIB
+from virtlab.core.compute.report import HostReport, WorkloadReport
+from virtlab.core.report import Report
+from virtlab.core.state import Datacenter
 from virtlab.core.units import fmt_mib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.host_bars import MANY_HOSTS
@@ -98,7 +99,7 @@ def workload_row(out: Lines, w: WorkloadReport, dc: Datacenter, lang: str, inden
     out.wrapped(f"  {pad}  ", f"cpu.max {cg.get('cpu.max', '—')} · cpu.weight {cg.get('cpu.weight', '—')}"
                 f" · memory.max {_mem_max(cg.get('memory.max', 'max'))}", wrap_at, "$foreground-muted")
     if c.killed is not None:
-        ctr = dc.container_index.get(w.name)
+        ctr = dc.compute.container_index.get(w.name)
         limit = fmt_mib(ctr.mem_limit_mib) if ctr and ctr.mem_limit_mib else "—"
         demand = fmt_mib(ctr.mem_demand_mib) if ctr else "—"
         out.wrapped(f"  {pad}  ✗ ", t(f"labp.cont.killed_{c.killed.value}", lang, limit=limit,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from virtlab.core.actions import Update
-from virtlab.core.models import VM, Container
+from virtlab.core.compute.actions import Update
+from virtlab.core.compute.models import VM, Container
 from virtlab.core.units import fmt_gib, fmt_mib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.form_dialog import FormDialog, vcpu_bounds

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
-from virtlab.core.models import VM
+from virtlab.core.compute.models import VM
 from virtlab.core.units import UnitError, parse_gib, parse_mib, parse_millicores
 from virtlab.course.i18n import t
 

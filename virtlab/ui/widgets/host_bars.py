@@ -14,9 +14,10 @@ from bisect import bisect_right
 
 from textual.content import Content
 
-from virtlab.core.capacity import ResourceLine
-from virtlab.core.models import Datacenter
-from virtlab.core.report import HostReport, Report
+from virtlab.core.compute.capacity import ResourceLine
+from virtlab.core.compute.report import HostReport
+from virtlab.core.report import Report
+from virtlab.core.state import Datacenter
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, qty
 from virtlab.ui.widgets.lines_view import LinesView
@@ -31,9 +32,9 @@ SEGMENT_GLYPHS = ("█", "▓")
 
 def allocations(dc: Datacenter, host: str) -> dict[str, list[tuple[str, float]]]:
     """Per resource, what each workload placed on ``host`` allocates (Placement's view)."""
-    vms = dc.vms_by_host.get(host, [])
-    ctrs = dc.containers_by_parent.get(("host", host), [])
-    local = {d.name for d in dc.datastores if d.hosts == (host,)}
+    vms = dc.compute.vms_by_host.get(host, [])
+    ctrs = dc.compute.containers_by_parent.get(("host", host), [])
+    local = {d.name for d in dc.storage.datastores if d.hosts == (host,)}
     return {
         "cpu": [(v.name, float(v.vcpus)) for v in vms]
         + [(c.name, c.eff_cpu_request_m / 1000) for c in ctrs],
@@ -111,7 +112,7 @@ def host_block(out: Lines, h: HostReport, dc: Datacenter, width: int, selected: 
                lang: str) -> None:
     host_header(out, h, lang, width)
     alloc = allocations(dc, h.name)
-    with_containers = bool(dc.containers_by_parent.get(("host", h.name)))
+    with_containers = bool(dc.compute.containers_by_parent.get(("host", h.name)))
     for res, line in h.lines.items():
         label = _resource_label(res, lang, with_containers)
         over = line.overcommit

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from virtlab.core.compute.isolation import isolation_from
+from virtlab.core.hosts import Host
 from virtlab.core.hypervisors import PROFILES, HypervisorKind, HypervisorType
-from virtlab.core.isolation import isolation_from
-from virtlab.core.models import Datacenter, Host
 from virtlab.core.report import Report
+from virtlab.core.state import Datacenter
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.host_bars import MANY_HOSTS
 from virtlab.ui.widgets.labtext import Lines, fault_text, level_text, shared_text
@@ -37,12 +38,12 @@ def _columns(dc: Datacenter, host: Host, lang: str) -> list[tuple[list[str], str
         cols.append((["", "", t("labp.iso.root_os", lang), t("labp.iso.root_partition", lang)], None))
     if hv is HypervisorKind.XEN:
         cols.append((["", "", t("labp.iso.dom0_os", lang), "dom0"], None))
-    for vm in dc.vms_by_host.get(host.name, []):
-        inner = [c.name for c in dc.containers_by_parent.get(("vm", vm.name), [])]
+    for vm in dc.compute.vms_by_host.get(host.name, []):
+        inner = [c.name for c in dc.compute.containers_by_parent.get(("vm", vm.name), [])]
         cols.append(([_names(inner) if inner else t("labp.iso.apps", lang),
                       t("labp.iso.engine", lang) if inner else "",
                       t("labp.iso.guest_kernel", lang), f"VM {vm.name} ({vm.vcpus} vCPU)"], vm.name))
-    ctrs = [c.name for c in dc.containers_by_parent.get(("host", host.name), [])]
+    ctrs = [c.name for c in dc.compute.containers_by_parent.get(("host", host.name), [])]
     if ctrs:
         cols.append(([_names(ctrs), t("labp.iso.engine", lang), t("labp.iso.shares_host_kernel", lang),
                       ""], ctrs[0] if len(ctrs) == 1 else None))
@@ -85,7 +86,7 @@ def host_stack(out: Lines, dc: Datacenter, host: Host, selected: str | None, wid
                 style = ""
                 if name is not None and name == selected:
                     style = "reverse"
-                vm = dc.vm_index.get(name or "")
+                vm = dc.compute.vm_index.get(name or "")
                 if vm is not None and vm.status.value != "running":
                     style = "bold $error"
                 if r == 2 and cells[2]:
@@ -149,7 +150,7 @@ def render_isolation(report: Report, dc: Datacenter, selected: str | None, lang:
         out.line(t("labp.iso.one_host", lang, n=len(dc.hosts)), "$foreground-muted")
     for h in hosts:
         host_stack(out, dc, h, selected, width, lang)
-    if selected and (selected in dc.vm_index or selected in dc.container_index):
+    if selected and (selected in dc.compute.vm_index or selected in dc.compute.container_index):
         selected_section(out, dc, report, selected, lang)
     return out
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from virtlab.core.actions import Fail, Move, Repair
-from virtlab.core.hypervisors import PROFILES, supports_vms
-from virtlab.core.lifecycle import (
+from virtlab.core.compute.actions import Fail, Move, Repair
+from virtlab.core.compute.lifecycle import (
     Advance,
     Backup,
     Consolidate,
@@ -20,6 +19,7 @@ from virtlab.core.lifecycle import (
     TakeSnapshot,
     Write,
 )
+from virtlab.core.hypervisors import PROFILES, supports_vms
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
 
@@ -37,7 +37,7 @@ class LifecycleActions:
         name = self._need_selection()  # type: ignore[attr-defined]
         if name is None or not self._allowed(kind):  # type: ignore[attr-defined]
             return None
-        if name not in self.session.state.vm_index:
+        if name not in self.session.state.compute.vm_index:
             self._set_message(t("labp.life.only_vms", self.lang))  # type: ignore[attr-defined]
             return None
         return name
@@ -86,8 +86,8 @@ class LifecycleActions:
             faults.append((t("labp.fault_menu.host_panic", lang, host=host.name), Fail(name=host.name, fault="host-panic")))
         elif host is not None:
             repairs.append((t("labp.fault_menu.repair_host", lang, host=host.name), Repair(name=host.name)))
-        c = dc.container_index.get(name)
-        vm = dc.vm_index.get(name) or (dc.vm_index.get(c.vm or "") if c else None)
+        c = dc.compute.container_index.get(name)
+        vm = dc.compute.vm_index.get(name) or (dc.compute.vm_index.get(c.vm or "") if c else None)
         if vm is not None:
             lost = any(d.lost for d in vm.disks)
             if vm.status.value == "running":
@@ -108,12 +108,12 @@ class LifecycleActions:
     def move_targets(self, name: str) -> tuple[str, list[str]]:
         """Where ``m`` can move the selected workload: (its current place, choices)."""
         dc = self.session.state
-        vm = dc.vm_index.get(name)
+        vm = dc.compute.vm_index.get(name)
         if vm is not None:
             return vm.host, [h.name for h in dc.hosts if h.name != vm.host and supports_vms(h.hypervisor)]
-        c = dc.container_index[name]
+        c = dc.compute.container_index[name]
         here = c.vm or c.host or ""
-        vms = [v.name for v in dc.vms if v.name != here]
+        vms = [v.name for v in dc.compute.vms if v.name != here]
         hosts = [h.name for h in dc.hosts if h.name != here and PROFILES[h.hypervisor].runs_host_containers]
         return here, vms + hosts
 
@@ -125,7 +125,7 @@ class LifecycleActions:
         if not targets:
             self._set_message(t("labp.life.no_target", self.lang))  # type: ignore[attr-defined]
             return
-        title = (t("labp.move_title", self.lang, name=name, host=here) if name in self.session.state.vm_index
+        title = (t("labp.move_title", self.lang, name=name, host=here) if name in self.session.state.compute.vm_index
                  else t("labp.life.move_container_title", self.lang, name=name, where=here))
         self.app.push_screen(  # type: ignore[attr-defined]
             ChoiceDialog(title, [(x, x) for x in targets]),

@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from virtlab.core.actions import Remove, SetDemand, Update
+from virtlab.core.compute.actions import Remove, SetDemand, Update
 from virtlab.course.i18n import t
 from virtlab.course.session import LabSession, Outcome
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
@@ -288,10 +288,10 @@ class LabPanel(LifecycleActions, Vertical):
         if self._allowed("add_container"):
             dc, name = self.session.state, self.selected()
             parent = None
-            if name in dc.vm_index:
+            if name in dc.compute.vm_index:
                 parent = f"vm:{name}"
-            elif name in dc.container_index:
-                c = dc.container_index[name]
+            elif name in dc.compute.container_index:
+                c = dc.compute.container_index[name]
                 parent = f"host:{c.host}" if c.host else f"vm:{c.vm}"
             self.app.push_screen(AddContainerDialog(dc, self.lang, parent), self._apply_result)
 
@@ -327,7 +327,7 @@ class LabPanel(LifecycleActions, Vertical):
         if name is None or not self._allowed("update"):
             return
         dc = self.session.state
-        workload = dc.vm_index.get(name) or dc.container_index[name]
+        workload = dc.compute.vm_index.get(name) or dc.compute.container_index[name]
         self.app.push_screen(EditDialog(workload, self.lang), self._apply_result)
 
     def action_remove(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from virtlab.core.models import Datacenter
+from virtlab.core.state import Datacenter
 from virtlab.core.units import fmt_mib
 
 CPU_STEP_M = 250  # container CPU limit step, millicores
@@ -41,13 +41,13 @@ def _down_to(current: float, size: float, floor: float) -> float | None:
 
 
 def cpu_step(dc: Datacenter, name: str, step: int) -> Step:
-    vm = dc.vm_index.get(name)
+    vm = dc.compute.vm_index.get(name)
     if vm is not None:
         new = vm.vcpus + step
         if new < MIN_VCPUS:
             return Step(field="vcpus", minimum=str(MIN_VCPUS))
         return Step({"vcpus": new})
-    c = dc.container_index[name]
+    c = dc.compute.container_index[name]
     now = c.cpu_limit_m or c.cpu_request_m or 0.0
     if step > 0:
         new = now + step * CPU_STEP_M
@@ -65,7 +65,7 @@ def cpu_step(dc: Datacenter, name: str, step: int) -> Step:
 
 
 def memory_step(dc: Datacenter, name: str, step: int) -> Step:
-    vm = dc.vm_index.get(name)
+    vm = dc.compute.vm_index.get(name)
     if vm is not None:
         mem = vm.memory_mib
         size = MEM_STEP_VM if (mem >= 2048 if step > 0 else mem > 2048) else 512
@@ -75,7 +75,7 @@ def memory_step(dc: Datacenter, name: str, step: int) -> Step:
         if down is None:
             return Step(field="memory_mib", minimum=fmt_mib(MIN_VM_MIB))
         return Step({"memory_mib": down})
-    c = dc.container_index[name]
+    c = dc.compute.container_index[name]
     now = c.mem_limit_mib or c.mem_request_mib or 0.0
     if step > 0:
         new = now + step * MEM_STEP_CTR

@@ -12,8 +12,9 @@ import re
 from rich.cells import cell_len
 from textual.content import Content
 
-from virtlab.core.actions import preset_demand
-from virtlab.core.models import VM, Datacenter
+from virtlab.core.compute.actions import preset_demand
+from virtlab.core.compute.models import VM
+from virtlab.core.state import Datacenter
 from virtlab.core.units import RESOURCE_UNIT, fmt_mib, fmt_qty
 from virtlab.course.i18n import t
 
@@ -129,7 +130,7 @@ def ready_mark(pct: float) -> tuple[str, str, str]:
 
 def demand_level(dc: Datacenter, name: str) -> str:
     """The demand preset a workload is at (``custom`` when set by numbers)."""
-    w = dc.vm_index.get(name) or dc.container_index.get(name)
+    w = dc.compute.vm_index.get(name) or dc.compute.container_index.get(name)
     if w is None:
         return "custom"
     now = (w.cpu_demand, w.mem_active_mib) if isinstance(w, VM) else (w.cpu_demand_m, w.mem_demand_mib)
@@ -156,10 +157,10 @@ def demand_label(dc: Datacenter, name: str, lang: str) -> str:
     level = demand_level(dc, name)
     if level != "custom":
         return demand_text(level, lang)
-    vm = dc.vm_index.get(name)
+    vm = dc.compute.vm_index.get(name)
     if vm is not None:
         return t("labp.demand.cores", lang, cores=f"{round(vm.cpu_demand, 2):g}")
-    c = dc.container_index.get(name)
+    c = dc.compute.container_index.get(name)
     if c is not None:
         return t("labp.demand.millicores", lang, m=f"{c.cpu_demand_m:.0f}")
     return demand_text(level, lang)

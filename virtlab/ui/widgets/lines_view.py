@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from textual.widgets import Static
 
-from virtlab.core.models import Datacenter
 from virtlab.core.report import Report
+from virtlab.core.state import Datacenter
 from virtlab.ui.widgets.labtext import Lines, needs_layout
 
 Renderer = Callable[[Report, Datacenter, "str | None", str, int], Lines]

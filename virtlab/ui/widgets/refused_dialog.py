@@ -14,7 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from virtlab.core.rules import Violation
+from virtlab.core.base import Violation
 from virtlab.course.explain import excess_text, violation_text
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import Lines, invalid_text

@@ -3,8 +3,8 @@ and each VM's snapshots and backup age — what the VM-lifecycle lab is judged o
 
 from __future__ import annotations
 
-from virtlab.core.models import Datacenter
 from virtlab.core.report import Report
+from virtlab.core.state import Datacenter
 from virtlab.core.units import fmt_gib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import Lines
@@ -35,7 +35,7 @@ def _bar(out: Lines, capacity: float, base: float, snap: float, worst: float, wi
 def render_datastores(out: Lines, report: Report, dc: Datacenter, lang: str, width: int) -> None:
     """Append the datastores section: shared datastores that hold a VM disk, and any
     datastore with snapshots (a host's local disk already has its own bar above)."""
-    shared = {d.name for d in dc.datastores if len(d.hosts) != 1}
+    shared = {d.name for d in dc.storage.datastores if len(d.hosts) != 1}
     used = [d for d in report.datastores
             if (d.name in shared and d.provisioned_gib > 0) or d.oldest_snapshot_h is not None]
     if not used:
@@ -54,14 +54,14 @@ def render_datastores(out: Lines, report: Report, dc: Datacenter, lang: str, wid
         out.add("  ")
         _bar(out, d.capacity_gib, d.allocated_gib - d.snapshot_gib, d.snapshot_gib,
              d.worst_case_gib, max(8, width - 4))
-        for vm, disk in dc.disks_by_datastore.get(d.name, []):
+        for vm, disk in dc.compute.disks_by_datastore.get(d.name, []):
             if disk.lost:
                 out.line("    " + t("labp.store.lost", lang, vm=vm.name), "bold $error")
             for snap in disk.snapshots:
                 style = "$warning" if snap.age_h > 72 else ""
                 out.line("    " + t("labp.store.snapshots", lang, vm=vm.name, snap=snap.name,
                                       age=f"{snap.age_h:g}", delta=fmt_gib(snap.delta_gib)), style)
-    backups = [vm for vm in dc.vms if vm.disks]
+    backups = [vm for vm in dc.compute.vms if vm.disks]
     if any(vm.backup_age_h is not None or vm.disks[0].snapshots for vm in backups):
         for vm in backups:
             if vm.backup_age_h is None:

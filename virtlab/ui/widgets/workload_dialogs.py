@@ -9,11 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
-from virtlab.core.actions import AddContainer, AddVM, preset_demand
-from virtlab.core.capacity import FLAVOR_INDEX, FLAVORS
-from virtlab.core.containers import oom_score_adj, qos_class
+from virtlab.core.compute.actions import AddContainer, AddVM, preset_demand
+from virtlab.core.compute.capacity import FLAVOR_INDEX, FLAVORS
+from virtlab.core.compute.containers import oom_score_adj, qos_class
+from virtlab.core.compute.models import VM, Container
 from virtlab.core.hypervisors import PROFILES, supports_vms
-from virtlab.core.models import VM, Container, Datacenter, VirtualDisk
+from virtlab.core.state import Datacenter
+from virtlab.core.storage.models import VirtualDisk
 from virtlab.core.units import fmt_gib, fmt_mib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.form_dialog import FormDialog, vcpu_bounds
@@ -28,7 +30,7 @@ def model_error(e: ValidationError, lang: str) -> str:
 
 
 def free_name(dc: Datacenter, prefix: str) -> str:
-    taken = set(dc.vm_index) | set(dc.container_index) | set(dc.host_index)
+    taken = set(dc.compute.vm_index) | set(dc.compute.container_index) | set(dc.host_index)
     n = 1
     while f"{prefix}-{n}" in taken:
         n += 1
@@ -37,10 +39,10 @@ def free_name(dc: Datacenter, prefix: str) -> str:
 
 def datastore_for(dc: Datacenter, host: str) -> str | None:
     """The host's local datastore, else the first shared one it sees."""
-    local = [d.name for d in dc.datastores if d.hosts == (host,)]
+    local = [d.name for d in dc.storage.datastores if d.hosts == (host,)]
     if local:
         return local[0]
-    seen = [d.name for d in dc.datastores if d.visible_from(host)]
+    seen = [d.name for d in dc.storage.datastores if d.visible_from(host)]
     return seen[0] if seen else None
 
 
@@ -107,7 +109,7 @@ class AddContainerDialog(FormDialog):
         self.dc = dc
         self.places = [(f"{t('labp.form.on_host', lang)} {h.name}", f"host:{h.name}")
                        for h in dc.hosts if PROFILES[h.hypervisor].runs_host_containers]
-        self.places += [(f"{t('labp.form.in_vm', lang)} {v.name}", f"vm:{v.name}") for v in dc.vms]
+        self.places += [(f"{t('labp.form.in_vm', lang)} {v.name}", f"vm:{v.name}") for v in dc.compute.vms]
         values = [v for _, v in self.places]
         self.place = parent if parent in values else (values[0] if values else None)
 
@@ -149,7 +151,7 @@ class AddContainerDialog(FormDialog):
         except ValueError as e:
             preview.update(str(e))
             return
-        node = self.dc.host_index.get(c.host or "") or self.dc.vm_index.get(c.vm or "")
+        node = self.dc.host_index.get(c.host or "") or self.dc.compute.vm_index.get(c.vm or "")
         node_mib = node.memory_mib if node is not None else 1.0
         preview.update(t("labp.form.qos_preview", self.lang, qos=qos_class(c).value,
                          oom=oom_score_adj(c, node_mib)))

@@ -12,8 +12,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import DataTable
 
-from virtlab.core.models import Datacenter
-from virtlab.core.report import Report, WorkloadReport
+from virtlab.core.compute.report import WorkloadReport
+from virtlab.core.report import Report
+from virtlab.core.state import Datacenter
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import demand_label, ready_mark, status_text
 
@@ -30,8 +31,8 @@ def changed_hosts(old: Datacenter, new: Datacenter) -> set[str] | None:
     if old.policy is not new.policy or len(old.hosts) != len(new.hosts):
         return None
     out: set[str] = set()
-    o_vms, n_vms = old.vms_by_host, new.vms_by_host
-    o_ctr, n_ctr = old.containers_by_parent, new.containers_by_parent
+    o_vms, n_vms = old.compute.vms_by_host, new.compute.vms_by_host
+    o_ctr, n_ctr = old.compute.containers_by_parent, new.compute.containers_by_parent
     empty: list = []
     for h in new.hosts:
         name = h.name
@@ -193,13 +194,13 @@ class WorkloadTable(DataTable):
                       style=self._style(status_style) if status_style else "")
         if w.kind == "vm":
             size = f"{w.vcpus:g} vCPU · {mib(w.memory_mib)}"
-            vm = dc.vm_index.get(w.name)
+            vm = dc.compute.vm_index.get(w.name)
             level = vm.cpu_shares if vm else "—"
             if isinstance(level, str) and level in ("low", "normal", "high"):
                 level = t(f"labp.shares.{level}", lang)
             qos = t("labp.table.shares", lang, level=level)
         else:
-            c = dc.container_index.get(w.name)
+            c = dc.compute.container_index.get(w.name)
             size = container_size(c) if c else "—"
             qos = f"{w.container.qos.value} · {w.container.oom_score_adj}" if w.container else "—"
         cpu: Text | str = "—"

@@ -9,16 +9,24 @@ usage on disk" alarm warns at 75 % and alerts at 85 %.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
-from virtlab.core.models import Datacenter, Provisioning
+from virtlab.core.storage.models import Provisioning, StoragePart, VirtualDisk
 
 WARN_PCT = 75.0
 ALERT_PCT = 85.0
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class DatastoreUsage:
+    """One datastore's capacity: promised (provisioned), taken (allocated) and written."""
+
+    #: Properties carried into the report's JSON after the fields.
+    JSON_PROPERTIES: ClassVar[tuple[str, ...]] = (
+        "free_gib", "used_pct", "thin_overcommit", "full", "alarm", "stopped_vms")
+
     name: str
     capacity_gib: float
     provisioned_gib: float = 0.0  # every disk's size
@@ -27,7 +35,7 @@ class DatastoreUsage:
     thick_gib: float = 0.0
     snapshot_gib: float = 0.0  # every snapshot delta on it
     worst_case_gib: float = 0.0  # if every thin disk and delta grew to its disk's size
-    thin_vms: list[str] = field(default_factory=list)
+    thin_vms: tuple[str, ...] = ()
     oldest_snapshot_h: float | None = None
 
     @property
@@ -68,24 +76,28 @@ class DatastoreUsage:
         return list(self.thin_vms) if self.full else []
 
 
-def datastore_usage(dc: Datacenter) -> dict[str, DatastoreUsage]:
-    out = {d.name: DatastoreUsage(d.name, d.capacity_gib) for d in dc.datastores}
-    for vm in dc.vms:
-        for disk in vm.disks:
-            u = out.get(disk.datastore)
-            if u is None:
-                continue
-            u.provisioned_gib += disk.size_gib
-            u.allocated_gib += disk.allocated_gib
-            u.written_gib += disk.written_gib
-            u.snapshot_gib += disk.snapshot_gib
-            u.worst_case_gib += disk.worst_case_gib
+def datastore_usage(storage: StoragePart, disks: Mapping[str, Sequence[tuple[str, VirtualDisk]]]
+                    ) -> dict[str, DatastoreUsage]:
+    """The usage of every datastore, given the disks on each as ``(owner, disk)`` pairs."""
+    out = {}
+    for d in storage.datastores:
+        provisioned = allocated = written = thick = snapshot = worst = 0.0
+        thin_vms: list[str] = []
+        oldest: float | None = None
+        for owner, disk in disks.get(d.name, ()):
+            provisioned += disk.size_gib
+            allocated += disk.allocated_gib
+            written += disk.written_gib
+            snapshot += disk.snapshot_gib
+            worst += disk.worst_case_gib
             for snap in disk.snapshots:
-                if u.oldest_snapshot_h is None or snap.age_h > u.oldest_snapshot_h:
-                    u.oldest_snapshot_h = snap.age_h
+                if oldest is None or snap.age_h > oldest:
+                    oldest = snap.age_h
             if disk.provisioning is Provisioning.THIN or disk.snapshots:
-                if vm.name not in u.thin_vms:
-                    u.thin_vms.append(vm.name)
+                if owner not in thin_vms:
+                    thin_vms.append(owner)
             else:
-                u.thick_gib += disk.size_gib
+                thick += disk.size_gib
+        out[d.name] = DatastoreUsage(d.name, d.capacity_gib, provisioned, allocated, written, thick,
+                                     snapshot, worst, tuple(thin_vms), oldest)
     return out

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
+from virtlab.core.hosts import Host
 from virtlab.core.hypervisors import HypervisorKind
-from virtlab.core.models import Datacenter, Host
+
+if TYPE_CHECKING:
+    from virtlab.core.state import Datacenter
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,9 @@ class ResourceLine:
     reserved: float
     ratio: float
     allocated: float
+
+    #: Properties carried into the report's JSON after the fields.
+    JSON_PROPERTIES: ClassVar[tuple[str, ...]] = ("schedulable", "free", "overcommit")
 
     @property
     def schedulable(self) -> float:
@@ -82,8 +89,8 @@ def host_lines(dc: Datacenter, host: Host) -> dict[str, ResourceLine]:
     Allocations count every VM placed on the host (a stopped instance keeps its allocation in
     Placement) and the requests of containers running directly on the host OS.
     """
-    vms = dc.vms_by_host.get(host.name, [])
-    host_containers = dc.containers_by_parent.get(("host", host.name), [])
+    vms = dc.compute.vms_by_host.get(host.name, [])
+    host_containers = dc.compute.containers_by_parent.get(("host", host.name), [])
     vcpus = sum(v.vcpus for v in vms) + sum(c.eff_cpu_request_m for c in host_containers) / 1000
     ram = sum(v.memory_mib for v in vms) + sum(c.eff_mem_request_mib for c in host_containers)
     lines = {
@@ -94,9 +101,9 @@ def host_lines(dc: Datacenter, host: Host) -> dict[str, ResourceLine]:
             "ram", host.memory_mib, host.reserved_memory(dc.policy), _ratio(host, dc, "ram"), ram
         ),
     }
-    local = dc.local_datastores.get(host.name, [])
+    local = dc.storage.local_to(host.name)
     if local:
-        provisioned = sum(disk.size_gib for d in local for _, disk in dc.disks_by_datastore.get(d.name, []))
+        provisioned = sum(disk.size_gib for d in local for _, disk in dc.compute.disks_by_datastore.get(d.name, []))
         lines["disk"] = ResourceLine(
             "disk", sum(d.capacity_gib for d in local), 0.0, _ratio(host, dc, "disk"), provisioned
         )

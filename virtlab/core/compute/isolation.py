@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from virtlab.core.hypervisors import HypervisorKind
-from virtlab.core.models import Datacenter
+
+if TYPE_CHECKING:
+    from virtlab.core.state import Datacenter
 
 
 class Level(IntEnum):
@@ -52,17 +55,17 @@ class Placement:
 
 
 def placement(dc: Datacenter, name: str) -> Placement | None:
-    vm = dc.vm_index.get(name)
+    vm = dc.compute.vm_index.get(name)
     if vm is not None:
         return Placement(
             name, "vm", vm.host, f"vm:{name}", name, frozenset(d.datastore for d in vm.disks)
         )
-    c = dc.container_index.get(name)
+    c = dc.compute.container_index.get(name)
     if c is None:
         return None
     if c.host is not None:
         return Placement(name, "container", c.host, f"host:{c.host}", None, frozenset())
-    parent = dc.vm_index.get(c.vm or "")
+    parent = dc.compute.vm_index.get(c.vm or "")
     if parent is None:
         return None
     return Placement(
@@ -81,6 +84,10 @@ class Pair:
     @property
     def reason(self) -> str:
         return LEVEL_TEXT[self.level]
+
+    def as_json(self) -> dict[str, object]:
+        return {"a": self.a, "b": self.b, "level": self.level.name.lower(),
+                "shared": list(self.shared), "reason": self.reason}
 
 
 def _pair(dc: Datacenter, pa: Placement, pb: Placement) -> Pair:
@@ -158,10 +165,10 @@ class Blast:
 
 
 def _on_host(dc: Datacenter, host: str) -> list[str]:
-    out = [v.name for v in dc.vms_by_host.get(host, [])]
-    out += [c.name for c in dc.containers_by_parent.get(("host", host), [])]
-    for v in dc.vms_by_host.get(host, []):
-        out += [c.name for c in dc.containers_by_parent.get(("vm", v.name), [])]
+    out = [v.name for v in dc.compute.vms_by_host.get(host, [])]
+    out += [c.name for c in dc.compute.containers_by_parent.get(("host", host), [])]
+    for v in dc.compute.vms_by_host.get(host, []):
+        out += [c.name for c in dc.compute.containers_by_parent.get(("vm", v.name), [])]
     return out
 
 
@@ -177,16 +184,16 @@ def blast_radius(dc: Datacenter) -> list[Blast]:
             HypervisorKind.NONE: "every container shares this kernel",
         }.get(h.hypervisor, "the host OS or hypervisor stops, and every guest with it")
         out.append(Blast(f"host-panic:{h.name}", everything, note=note))
-    for v in dc.vms:
-        inner = tuple(c.name for c in dc.containers_by_parent.get(("vm", v.name), []))
+    for v in dc.compute.vms:
+        inner = tuple(c.name for c in dc.compute.containers_by_parent.get(("vm", v.name), []))
         out.append(Blast(f"guest-panic:{v.name}", (v.name, *inner), note="only this guest kernel"))
-    for c in dc.containers:
+    for c in dc.compute.containers:
         out.append(Blast(f"container:{c.name}", (c.name,), note="only this process tree"))
         if c.mem_limit_mib is None:
             key = ("host", c.host) if c.host is not None else ("vm", c.vm or "")
-            neighbours = [o.name for o in dc.containers_by_parent.get(key, []) if o.name != c.name]
+            neighbours = [o.name for o in dc.compute.containers_by_parent.get(key, []) if o.name != c.name]
             if c.host is not None:
-                neighbours += [v.name for v in dc.vms_by_host.get(c.host, [])]
+                neighbours += [v.name for v in dc.compute.vms_by_host.get(c.host, [])]
             out.append(
                 Blast(
                     f"no-memory-limit:{c.name}", (), tuple(neighbours),
@@ -194,11 +201,11 @@ def blast_radius(dc: Datacenter) -> list[Blast]:
                 )
             )
     thin_users: dict[str, list[str]] = {}
-    for v in dc.vms:
+    for v in dc.compute.vms:
         for d in v.disks:
             if d.provisioning == "thin" and v.name not in thin_users.setdefault(d.datastore, []):
                 thin_users[d.datastore].append(v.name)
-    for d in dc.datastores:
+    for d in dc.storage.datastores:
         out.append(
             Blast(
                 f"datastore-full:{d.name}", tuple(thin_users.get(d.name, [])),

@@ -12,26 +12,30 @@ copy kept elsewhere (a backup) brings it back. Institutional policies cap snapsh
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
-from virtlab.core.actions import _Action, _refuse, _update
-from virtlab.core.models import VM, Datacenter, Snapshot, WorkloadStatus
+from virtlab.core.base import ActionBase, refuse, replace_named
+from virtlab.core.compute.models import VM, WorkloadStatus
+from virtlab.core.storage.models import Snapshot, VirtualDisk
+
+if TYPE_CHECKING:
+    from virtlab.core.state import Datacenter
 
 
 def _vm(dc: Datacenter, name: str) -> VM:
-    vm = dc.vm_index.get(name)
+    vm = dc.compute.vm_index.get(name)
     if vm is None:
-        raise _refuse("unknown_vm", name, f"no VM named {name!r}", vm=name)
+        raise refuse("unknown_vm", name, f"no VM named {name!r}", vm=name)
     if not vm.disks:
-        raise _refuse("no_disk", name, f"{name} has no virtual disk", vm=name)
+        raise refuse("no_disk", name, f"{name} has no virtual disk", vm=name)
     return vm
 
 
 def _intact(vm: VM, what: str) -> None:
     if any(d.lost for d in vm.disks):
-        raise _refuse(
+        raise refuse(
             "disk_lost", vm.name,
             f"{vm.name}'s base disk is lost: its snapshots only hold changes on top of it, so {what} "
             "cannot bring it back — restore from a backup",
@@ -39,12 +43,13 @@ def _intact(vm: VM, what: str) -> None:
         )
 
 
-def _with_disks(dc: Datacenter, vm: VM, disks: tuple, **more: object) -> Datacenter:
-    return dc.evolve(vms=_update(dc.vms, vm.name, vm.model_copy(update={"disks": disks, **more})))
+def _with_disks(dc: Datacenter, vm: VM, disks: tuple[VirtualDisk, ...], **more: object) -> Datacenter:
+    return dc.with_vms(replace_named(dc.compute.vms, vm.name, vm.model_copy(update={"disks": disks, **more})))
 
 
-class TakeSnapshot(_Action):
+class TakeSnapshot(ActionBase):
     kind: Literal["snapshot"] = "snapshot"
+    refusable: ClassVar[bool] = False
     name: str
     label: str = "snap"
 
@@ -58,11 +63,15 @@ class TakeSnapshot(_Action):
     def describe(self) -> str:
         return f"snapshot {self.name}"
 
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
 
-class Write(_Action):
+
+class Write(ActionBase):
     """The guest writes ``gib`` of new data (a patch, a day's work) to its first disk."""
 
     kind: Literal["write"] = "write"
+    refusable: ClassVar[bool] = False
     name: str
     gib: float = Field(gt=0)
 
@@ -70,7 +79,7 @@ class Write(_Action):
         vm = _vm(dc, self.name)
         _intact(vm, "writing")
         if vm.status is not WorkloadStatus.RUNNING:
-            raise _refuse("not_running", vm.name, f"{vm.name} is {vm.status.value}: it cannot write", vm=vm.name)
+            raise refuse("not_running", vm.name, f"{vm.name} is {vm.status.value}: it cannot write", vm=vm.name)
         disk = vm.disks[0]
         if disk.snapshots:
             top = disk.snapshots[-1]
@@ -83,8 +92,11 @@ class Write(_Action):
     def describe(self) -> str:
         return f"write {self.gib:g} GiB on {self.name}"
 
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
 
-class Revert(_Action):
+
+class Revert(ActionBase):
     """Go back to the newest snapshot: its delta's changes are discarded; the snapshot stays."""
 
     kind: Literal["revert"] = "revert"
@@ -94,7 +106,7 @@ class Revert(_Action):
         vm = _vm(dc, self.name)
         _intact(vm, "reverting")
         if not vm.disks[0].snapshots:
-            raise _refuse("no_snapshot", vm.name, f"{vm.name} has no snapshot to revert to", vm=vm.name)
+            raise refuse("no_snapshot", vm.name, f"{vm.name} has no snapshot to revert to", vm=vm.name)
         disks = tuple(
             d.model_copy(update={"snapshots": (*d.snapshots[:-1], d.snapshots[-1].model_copy(update={"delta_gib": 0.0}))})
             for d in vm.disks
@@ -104,8 +116,11 @@ class Revert(_Action):
     def describe(self) -> str:
         return f"revert {self.name} to its snapshot"
 
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
 
-class Consolidate(_Action):
+
+class Consolidate(ActionBase):
     """Delete every snapshot, merging the deltas into the base disk."""
 
     kind: Literal["consolidate"] = "consolidate"
@@ -115,7 +130,7 @@ class Consolidate(_Action):
         vm = _vm(dc, self.name)
         _intact(vm, "consolidating")
         if not vm.disks[0].snapshots:
-            raise _refuse("no_snapshot", vm.name, f"{vm.name} has no snapshot to consolidate", vm=vm.name)
+            raise refuse("no_snapshot", vm.name, f"{vm.name} has no snapshot to consolidate", vm=vm.name)
         disks = tuple(
             d.model_copy(update={"snapshots": (), "written_gib": min(d.size_gib, d.written_gib + d.snapshot_gib)})
             for d in vm.disks
@@ -125,8 +140,11 @@ class Consolidate(_Action):
     def describe(self) -> str:
         return f"consolidate {self.name}'s snapshots"
 
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
 
-class Backup(_Action):
+
+class Backup(ActionBase):
     """Copy the VM to backup storage, off its datastore."""
 
     kind: Literal["backup"] = "backup"
@@ -135,13 +153,16 @@ class Backup(_Action):
     def apply(self, dc: Datacenter) -> Datacenter:
         vm = _vm(dc, self.name)
         _intact(vm, "a backup")
-        return dc.evolve(vms=_update(dc.vms, vm.name, vm.model_copy(update={"backup_age_h": 0.0})))
+        return dc.with_vms(replace_named(dc.compute.vms, vm.name, vm.model_copy(update={"backup_age_h": 0.0})))
 
     def describe(self) -> str:
         return f"back up {self.name}"
 
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
 
-class Restore(_Action):
+
+class Restore(ActionBase):
     """Bring the VM back from its backup (its disks are written anew; snapshots are gone)."""
 
     kind: Literal["restore"] = "restore"
@@ -150,7 +171,7 @@ class Restore(_Action):
     def apply(self, dc: Datacenter) -> Datacenter:
         vm = _vm(dc, self.name)
         if vm.backup_age_h is None:
-            raise _refuse(
+            raise refuse(
                 "no_backup", vm.name,
                 f"{vm.name} has no backup: a snapshot is not a backup, it lives on the same disk chain",
                 vm=vm.name,
@@ -161,17 +182,21 @@ class Restore(_Action):
     def describe(self) -> str:
         return f"restore {self.name} from backup"
 
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
 
-class Advance(_Action):
+
+class Advance(ActionBase):
     """Let simulated time pass: snapshots and backups grow older."""
 
     kind: Literal["advance"] = "advance"
+    refusable: ClassVar[bool] = False
     hours: float = Field(gt=0, le=24 * 365)
 
     def apply(self, dc: Datacenter) -> Datacenter:
         h = self.hours
         vms = []
-        for vm in dc.vms:
+        for vm in dc.compute.vms:
             disks = tuple(
                 d.model_copy(update={"snapshots": tuple(s.model_copy(update={"age_h": s.age_h + h}) for s in d.snapshots)})
                 if d.snapshots else d
@@ -179,7 +204,11 @@ class Advance(_Action):
             )
             age = vm.backup_age_h + h if vm.backup_age_h is not None else None
             vms.append(vm.model_copy(update={"disks": disks, "backup_age_h": age}))
-        return dc.evolve(vms=tuple(vms), clock_h=dc.clock_h + h)
+        return dc.with_vms(tuple(vms)).evolve(clock_h=dc.clock_h + h)
 
     def describe(self) -> str:
         return f"wait {self.hours:g} h"
+
+
+#: The VM lifecycle actions.
+ACTIONS = (TakeSnapshot, Write, Revert, Consolidate, Backup, Restore, Advance)

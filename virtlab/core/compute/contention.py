@@ -43,12 +43,17 @@ from __future__ import annotations
 import bisect
 import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
 
-from virtlab.core.fairshare import fair_share
+from virtlab.core.compute.fairshare import fair_share
+from virtlab.core.compute.models import VM, Container, WorkloadStatus
+from virtlab.core.hosts import Host, HostStatus
 from virtlab.core.hypervisors import vm_memory_overhead_mib
-from virtlab.core.models import VM, Container, Datacenter, Host, HostStatus, WorkloadStatus
+
+if TYPE_CHECKING:
+    from virtlab.core.state import Datacenter
 
 COMPRESSION_MAX_PCT = 0.10  # vSphere Mem.MemZipMaxPct default
 
@@ -69,14 +74,14 @@ def container_running(dc: Datacenter, c: Container) -> bool:
     if c.host is not None:
         host = dc.host_index.get(c.host)
         return host is not None and host.is_up
-    vm = dc.vm_index.get(c.vm or "")
+    vm = dc.compute.vm_index.get(c.vm or "")
     return vm is not None and vm_running(dc, vm)
 
 
 # --------------------------------------------------------------------------- CPU
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class CpuShare:
     """What one workload wanted and got."""
 
@@ -89,6 +94,11 @@ class CpuShare:
     @property
     def unmet_mhz(self) -> float:
         return max(0.0, self.demand_mhz - self.entitlement_mhz)
+
+    def as_json(self) -> dict[str, float]:
+        return {"demand_mhz": self.demand_mhz, "entitlement_mhz": self.entitlement_mhz,
+                "unmet_mhz": self.unmet_mhz, "ready_pct": round(self.ready_pct, 4),
+                "costop_pct": round(self.costop_pct, 4)}
 
     @property
     def wait_pct(self) -> float:
@@ -123,7 +133,7 @@ def container_cpu_demand_m(c: Container) -> float:
 def _vm_cpu_demand_cores(dc: Datacenter, vm: VM) -> float:
     inner = sum(
         container_cpu_demand_m(c) / 1000
-        for c in dc.containers_by_parent.get(("vm", vm.name), [])
+        for c in dc.compute.containers_by_parent.get(("vm", vm.name), [])
         if c.status is WorkloadStatus.RUNNING
     )
     return min(float(vm.vcpus), vm.cpu_demand + inner)
@@ -135,9 +145,9 @@ def host_cpu(dc: Datacenter, host: Host) -> dict[str, CpuShare]:
     if not host.is_up:
         return out
     mhz = host.mhz
-    vms = [v for v in dc.vms_by_host.get(host.name, []) if v.status is WorkloadStatus.RUNNING]
+    vms = [v for v in dc.compute.vms_by_host.get(host.name, []) if v.status is WorkloadStatus.RUNNING]
     ctrs = [
-        c for c in dc.containers_by_parent.get(("host", host.name), [])
+        c for c in dc.compute.containers_by_parent.get(("host", host.name), [])
         if c.status is WorkloadStatus.RUNNING
     ]
     demands = [_vm_cpu_demand_cores(dc, v) * mhz for v in vms]
@@ -215,7 +225,7 @@ def _others_load(ents: list[float], weights: list[float]) -> list[float]:
 def _inner_cpu(dc: Datacenter, vm: VM, vm_ent: float, mhz: float) -> dict[str, CpuShare]:
     """Containers in a VM share the VM's entitlement with the guest's own work (weight 1024)."""
     ctrs = [
-        c for c in dc.containers_by_parent.get(("vm", vm.name), [])
+        c for c in dc.compute.containers_by_parent.get(("vm", vm.name), [])
         if c.status is WorkloadStatus.RUNNING
     ]
     if not ctrs:
@@ -271,7 +281,7 @@ def mem_state(free_mib: float, min_free: float) -> MemState:
     return MemState.LOW
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class VmMemory:
     name: str
     configured_mib: float
@@ -282,12 +292,15 @@ class VmMemory:
     compressed_mib: float = 0.0
     swapped_mib: float = 0.0
 
+    #: Properties carried into the report's JSON after the fields, unrounded.
+    JSON_EXACT: ClassVar[tuple[str, ...]] = ("resident_mib",)
+
     @property
     def resident_mib(self) -> float:
         return self.consumed_mib - self.balloon_mib - self.compressed_mib - self.swapped_mib
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class HostMemory:
     host: str
     total_mib: float
@@ -300,6 +313,9 @@ class HostMemory:
     state_after: MemState
     techniques: tuple[str, ...]
     vms: dict[str, VmMemory] = field(default_factory=dict)
+
+    #: Properties carried into the report's JSON after the fields.
+    JSON_EXACT: ClassVar[tuple[str, ...]] = ("blocks_allocations",)
 
     @property
     def blocks_allocations(self) -> bool:
@@ -322,7 +338,7 @@ def host_memory(
     total = host.memory_mib
     reserved = host.reserved_memory(dc.policy)
     mf = min_free_mib(total)
-    vms = [v for v in dc.vms_by_host.get(host.name, [])] if host.status is HostStatus.UP else []
+    vms = [v for v in dc.compute.vms_by_host.get(host.name, [])] if host.status is HostStatus.UP else []
     rows: dict[str, VmMemory] = {}
     for v in vms:
         if v.status is not WorkloadStatus.RUNNING:
@@ -341,12 +357,12 @@ def host_memory(
     if before in (MemState.SOFT, MemState.HARD, MemState.LOW):
         # The host passes through soft on its way down: it balloons idle memory first, and
         # compresses and swaps only if free memory would still be in the hard state or lower.
-        need = _balloon(rows, mf - free)
+        rows, need = _balloon(rows, mf - free)
         used = ["tps"]
         if any(r.balloon_mib > 0 for r in rows.values()):
             used.append("balloon")
         if need > 0 and mem_state(mf - need, mf) in (MemState.HARD, MemState.LOW):
-            _compress_and_swap(dc, rows, need)
+            rows = _compress_and_swap(dc, rows, need)
             used += ["compress", "swap"]
         free_after = free + sum(r.consumed_mib - r.resident_mib for r in rows.values())
         after = mem_state(free_after, mf)
@@ -358,22 +374,23 @@ def host_memory(
     )
 
 
-def _balloon(rows: dict[str, VmMemory], need: float) -> float:
-    """Reclaim idle memory by ballooning, in proportion to each VM's idle memory."""
+def _balloon(rows: dict[str, VmMemory], need: float) -> tuple[dict[str, VmMemory], float]:
+    """Reclaim idle memory by ballooning, in proportion to each VM's idle memory; returns the
+    rows after ballooning and what is still needed."""
     idle = {n: max(0.0, r.consumed_mib - r.active_mib) for n, r in rows.items()}
     total_idle = sum(idle.values())
     if total_idle <= 0 or need <= 0:
-        return need
+        return rows, need
     take = min(need, total_idle)
-    for n, r in rows.items():
-        r.balloon_mib = take * idle[n] / total_idle
-    return need - take
+    out = {n: replace(r, balloon_mib=take * idle[n] / total_idle) for n, r in rows.items()}
+    return out, need - take
 
 
-def _compress_and_swap(dc: Datacenter, rows: dict[str, VmMemory], need: float) -> None:
+def _compress_and_swap(dc: Datacenter, rows: dict[str, VmMemory], need: float
+                       ) -> dict[str, VmMemory]:
     """Take ``need`` MiB from active memory by shares above reservations; compress first."""
     names = list(rows)
-    vms = [dc.vm_index[n] for n in names]
+    vms = [dc.compute.vm_index[n] for n in names]
     held = [rows[n].resident_mib for n in names]
     # A reservation is never reclaimed: if that leaves the host short, it stays hard/low.
     reserved = sum(min(v.mem_reservation_mib, h) for v, h in zip(vms, held, strict=True))
@@ -384,8 +401,9 @@ def _compress_and_swap(dc: Datacenter, rows: dict[str, VmMemory], need: float) -
         [v.mem_reservation_mib for v in vms],
         held,
     )
+    out = dict(rows)
     for n, v, h, k in zip(names, vms, held, keep, strict=True):
         loss = max(0.0, h - k)
         compress = min(loss, COMPRESSION_MAX_PCT * v.memory_mib)
-        rows[n].compressed_mib = compress
-        rows[n].swapped_mib = loss - compress
+        out[n] = replace(rows[n], compressed_mib=compress, swapped_mib=loss - compress)
+    return out

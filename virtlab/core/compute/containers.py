@@ -14,11 +14,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from virtlab.core.contention import cgroup_cpu_shares
-from virtlab.core.models import Container
+from virtlab.core.compute.contention import cgroup_cpu_shares
+from virtlab.core.compute.models import Container
 
 MIB = 1024 * 1024
 
@@ -79,7 +79,7 @@ class KillReason(StrEnum):
     NODE = "node"  # the node (host or VM) ran out: the kernel's OOM killer chose it
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ContainerMemory:
     name: str
     qos: QoS
@@ -101,7 +101,7 @@ def node_oom(
     for c in containers:
         row = ContainerMemory(c.name, qos_class(c), oom_score_adj(c, node_memory_mib), c.mem_demand_mib)
         if c.mem_limit_mib is not None and c.mem_demand_mib > c.mem_limit_mib:
-            row.killed = KillReason.LIMIT
+            row = replace(row, killed=KillReason.LIMIT)
         else:
             alive.append(row)
         out[c.name] = row
@@ -109,7 +109,7 @@ def node_oom(
     total = max(node_memory_mib, 1.0)
     while used > available_mib + 1e-9 and alive:
         victim = max(alive, key=lambda r: (r.usage_mib / total * 1000 + r.oom_score_adj, r.usage_mib, r.name))
-        victim.killed = KillReason.NODE
+        out[victim.name] = replace(victim, killed=KillReason.NODE)
         alive.remove(victim)
         used -= victim.usage_mib
     return out

@@ -1,0 +1,132 @@
+"""The base of the core: the frozen model, names, violations, refusals and the action base.
+
+Everything here is shared by every domain (compute, storage, and those to come); nothing here
+knows about any of them. Domains import this module; it imports none of theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from virtlab.core.state import Datacenter
+
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegFloat = Annotated[float, Field(ge=0)]
+
+
+class Frozen(BaseModel):
+    """Base for every state model: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class InputError(ValueError):
+    """The input is wrong: a file, a field or a value a student or author gave.
+
+    ``where`` is the path to it (``file: section.field``) when known, so every such error can
+    be said as ``where: problem``. Unit, schema and goal-parameter errors are of this family.
+    """
+
+    def __init__(self, message: str, where: str = "") -> None:
+        self.message = message
+        self.where = where
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One failed constraint. ``code`` + ``params`` let the UI say it in any language."""
+
+    code: str
+    subject: str
+    message: str
+    excess: float = 0.0
+    params: dict[str, float | str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.code, self.subject)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "subject": self.subject, "message": self.message,
+                "excess": self.excess}
+
+
+class Refused(Exception):
+    """An action a real system would refuse, with every reason."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        super().__init__("; ".join(v.message for v in violations))
+
+
+def refuse(code: str, subject: str, message: str, **params: Any) -> Refused:
+    """A refusal with one reason (raise it)."""
+    return Refused([Violation(code, subject, message, 0.0, params)])
+
+
+class HasName(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+N = TypeVar("N", bound=HasName)
+
+
+def replace_named(items: tuple[N, ...], name: str, new: N) -> tuple[N, ...]:
+    """``items`` with the one called ``name`` replaced by ``new``."""
+    return tuple(new if i.name == name else i for i in items)
+
+
+def remove_named(items: tuple[N, ...], name: str) -> tuple[N, ...]:
+    return tuple(i for i in items if i.name != name)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What an action can change the rules for: hosts, datastores and container nodes
+    (``("host", name)`` or ``("vm", name)``). ``everything`` re-checks the whole state."""
+
+    hosts: frozenset[str] = frozenset()
+    datastores: frozenset[str] = frozenset()
+    nodes: frozenset[tuple[str, str]] = frozenset()
+    everything: bool = False
+
+
+class ActionBase(BaseModel):
+    """A change a student or a lab can make: a small frozen model, stored and replayed.
+
+    Each concrete action has a ``kind`` literal (the discriminator), ``apply`` (pure
+    ``state → state``, raising :class:`Refused` for what the real system rejects outright),
+    ``describe`` and :meth:`names`, the objects it touches by name. ``refusable`` says whether
+    :func:`virtlab.core.actions.apply` refuses it when it breaks a capacity rule the old state
+    kept; demand, faults, writes and time are outcomes to show, never refused that way.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: Whether breaking a rule the old state kept refuses this action.
+    refusable: ClassVar[bool] = True
+    #: Whether the action can change the rules for every host (policy, a new host).
+    touches_everything: ClassVar[bool] = False
+
+    def apply(self, dc: Datacenter) -> Datacenter:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def names(self) -> tuple[str, ...]:
+        """The objects (VMs, containers, hosts) this action is about."""
+        return ()
+
+    def extra_scope(self, after: Datacenter) -> Iterable[tuple[str, str]]:
+        """More ``(kind, name)`` pairs to re-check, e.g. a move's target; kind is ``host`` or
+        ``vm``."""
+        return ()

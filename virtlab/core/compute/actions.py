@@ -1,0 +1,369 @@
+"""Compute actions: add, remove, resize, demand, move, fail, repair, policy.
+
+Each action is a small frozen model (so a lab can list, store and replay them) with an
+``apply`` method that is pure ``state → state``; what a real system rejects outright raises
+:class:`~virtlab.core.base.Refused` here, and :func:`virtlab.core.actions.apply` refuses what
+breaks a capacity rule the old state kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import Field, ValidationError
+
+from virtlab.core.base import ActionBase, refuse, remove_named, replace_named
+from virtlab.core.compute.models import VM, Container, WorkloadStatus
+from virtlab.core.hosts import Host, HostStatus, Policy
+from virtlab.core.hypervisors import PROFILES, supports_vms
+
+if TYPE_CHECKING:
+    from virtlab.core.state import Datacenter
+
+
+# Demand presets, as shares of what the workload is sized for.
+CPU_LEVELS = {"idle": 0.05, "normal": 0.40, "peak": 0.90, "leak": 0.90}
+MEM_LEVELS = {"idle": 0.10, "normal": 0.50, "peak": 0.90, "leak": 1.50}
+DemandLevel = Literal["idle", "normal", "peak", "leak"]
+
+
+def preset_demand(workload: VM | Container, level: str) -> tuple[float, float]:
+    """(CPU, memory) demand of a preset level: shares of what the workload is sized for.
+
+    A VM: cores of work (of its vCPUs) and active MiB (never above its memory). A container:
+    millicores and MiB of its limit, else its request, else 1 core / 512 MiB — "leak" asks for
+    150 % of that memory, which is what gets a container OOM-killed.
+    """
+    if isinstance(workload, VM):
+        return CPU_LEVELS[level] * workload.vcpus, min(1.0, MEM_LEVELS[level]) * workload.memory_mib
+    cpu_base = workload.cpu_limit_m or workload.cpu_request_m or 1000.0
+    mem_base = workload.mem_limit_mib or workload.mem_request_mib or 512.0
+    return CPU_LEVELS[level] * cpu_base, MEM_LEVELS[level] * mem_base
+
+
+
+def _name_taken(dc: Datacenter, name: str) -> bool:
+    return name in dc.compute.vm_index or name in dc.compute.container_index or name in dc.host_index
+
+
+def check_vm_home(dc: Datacenter, vm: VM) -> None:
+    host = dc.host_index.get(vm.host)
+    if host is None:
+        raise refuse("unknown_host", vm.host, f"no host named {vm.host!r}", host=vm.host)
+    if not supports_vms(host.hypervisor):
+        raise refuse(
+            "no_hypervisor", host.name,
+            f"{host.name} runs no hypervisor (only a container engine): it cannot run VMs",
+            host=host.name,
+        )
+    for disk in vm.disks:
+        ds = dc.storage.datastore_index.get(disk.datastore)
+        if ds is None:
+            raise refuse("unknown_datastore", disk.datastore, f"no datastore named {disk.datastore!r}",
+                          datastore=disk.datastore)
+        if not ds.visible_from(host.name):
+            raise refuse(
+                "datastore_not_visible", f"{vm.name}/{ds.name}",
+                f"{ds.name} is not visible from {host.name} (it is local to {', '.join(ds.hosts)}); "
+                "a VM can only use storage its host sees",
+                datastore=ds.name, host=host.name,
+            )
+
+
+def check_container_home(dc: Datacenter, c: Container) -> None:
+    if c.vm is not None:
+        if c.vm not in dc.compute.vm_index:
+            raise refuse("unknown_vm", c.vm, f"no VM named {c.vm!r} to run {c.name} in", vm=c.vm)
+        return
+    host = dc.host_index.get(c.host or "")
+    if host is None:
+        raise refuse("unknown_host", c.host or "", f"no host named {c.host!r}", host=c.host or "")
+    if not PROFILES[host.hypervisor].runs_host_containers:
+        raise refuse(
+            "no_host_os", host.name,
+            f"{host.name} runs {PROFILES[host.hypervisor].label}, which has no Linux host OS for "
+            "containers: run them inside a VM",
+            host=host.name, hypervisor=host.hypervisor.value,
+        )
+
+
+class AddHost(ActionBase):
+    kind: Literal["add_host"] = "add_host"
+    touches_everything: ClassVar[bool] = True
+    host: Host
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        if _name_taken(dc, self.host.name):
+            raise refuse("name_taken", self.host.name, f"the name {self.host.name!r} is taken")
+        return dc.evolve(hosts=(*dc.hosts, self.host))
+
+    def describe(self) -> str:
+        return f"add host {self.host.name}"
+
+
+class AddVM(ActionBase):
+    kind: Literal["add_vm"] = "add_vm"
+    vm: VM
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        if _name_taken(dc, self.vm.name):
+            raise refuse("name_taken", self.vm.name, f"the name {self.vm.name!r} is taken")
+        check_vm_home(dc, self.vm)
+        return dc.with_vms((*dc.compute.vms, self.vm))
+
+    def describe(self) -> str:
+        return f"add VM {self.vm.name} ({self.vm.vcpus} vCPU, {self.vm.memory_mib:g} MiB) on {self.vm.host}"
+
+    def names(self) -> tuple[str, ...]:
+        return (self.vm.name,)
+
+
+class AddContainer(ActionBase):
+    kind: Literal["add_container"] = "add_container"
+    container: Container
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        c = self.container
+        if _name_taken(dc, c.name):
+            raise refuse("name_taken", c.name, f"the name {c.name!r} is taken")
+        check_container_home(dc, c)
+        return dc.with_containers((*dc.compute.containers, c))
+
+    def describe(self) -> str:
+        where = f"in VM {self.container.vm}" if self.container.vm else f"on {self.container.host}"
+        return f"add container {self.container.name} {where}"
+
+    def names(self) -> tuple[str, ...]:
+        return (self.container.name,)
+
+
+class Remove(ActionBase):
+    """Remove a VM (with the containers inside it), a container, or an empty host."""
+
+    kind: Literal["remove"] = "remove"
+    refusable: ClassVar[bool] = False
+    name: str
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        n = self.name
+        if n in dc.compute.vm_index:
+            return dc.with_vms(remove_named(dc.compute.vms, n),
+                               tuple(c for c in dc.compute.containers if c.vm != n))
+        if n in dc.compute.container_index:
+            return dc.with_containers(remove_named(dc.compute.containers, n))
+        if n in dc.host_index:
+            if dc.compute.vms_by_host.get(n) or dc.compute.containers_by_parent.get(("host", n)):
+                raise refuse("host_not_empty", n, f"{n} still runs workloads: move or remove them first")
+            return dc.evolve(hosts=remove_named(dc.hosts, n))
+        raise refuse("unknown_name", n, f"nothing named {n!r}", name=n)
+
+    def describe(self) -> str:
+        return f"remove {self.name}"
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+
+class Update(ActionBase):
+    """Change fields of a VM or container: resize, shares, reservation, limit, requests."""
+
+    kind: Literal["update"] = "update"
+    name: str
+    changes: dict[str, Any]
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        vm_or_container: tuple[type[VM] | type[Container], ...] = (VM, Container)
+        for model in vm_or_container:
+            index: dict[str, Any] = dc.compute.vm_index if model is VM else dc.compute.container_index
+            old = index.get(self.name)
+            if old is None:
+                continue
+            bad = set(self.changes) - set(model.model_fields) | ({"name", "host", "vm"} & set(self.changes))
+            if bad:
+                raise refuse("bad_field", self.name, f"cannot change {', '.join(sorted(bad))} with update")
+            try:
+                new = model.model_validate({**old.model_dump(), **self.changes})
+            except ValidationError as e:
+                first = e.errors()[0]
+                where = ".".join(str(p) for p in first["loc"]) or "value"
+                raise refuse("invalid", self.name, f"{self.name}: {where}: {first['msg']}") from None
+            if isinstance(new, VM):
+                new = new.model_copy(update={"cpu_demand": min(new.cpu_demand, new.vcpus),
+                                             "mem_active_mib": min(new.mem_active_mib, new.memory_mib)})
+                if "disks" in self.changes:
+                    check_vm_home(dc, new)
+                return dc.with_vms(replace_named(dc.compute.vms, self.name, new))
+            assert isinstance(new, Container)
+            return dc.with_containers(replace_named(dc.compute.containers, self.name, new))
+        raise refuse("unknown_name", self.name, f"no VM or container named {self.name!r}", name=self.name)
+
+    def describe(self) -> str:
+        return f"set {', '.join(f'{k}={v}' for k, v in self.changes.items())} on {self.name}"
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+
+class SetDemand(ActionBase):
+    """Set how busy a workload is: a level, or explicit figures."""
+
+    kind: Literal["set_demand"] = "set_demand"
+    refusable: ClassVar[bool] = False
+    name: str
+    level: DemandLevel | None = None
+    cpu: float | None = Field(None, ge=0)  # VM: cores of work; container: millicores
+    memory_mib: float | None = Field(None, ge=0)
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        vm = dc.compute.vm_index.get(self.name)
+        if vm is not None:
+            cpu, mem = preset_demand(vm, self.level) if self.level else (vm.cpu_demand, vm.mem_active_mib)
+            cpu = self.cpu if self.cpu is not None else cpu
+            mem = self.memory_mib if self.memory_mib is not None else mem
+            new = vm.model_copy(update={"cpu_demand": min(cpu, vm.vcpus), "mem_active_mib": min(mem, vm.memory_mib)})
+            return dc.with_vms(replace_named(dc.compute.vms, vm.name, new))
+        c = dc.compute.container_index.get(self.name)
+        if c is not None:
+            cpu, mem = preset_demand(c, self.level) if self.level else (c.cpu_demand_m, c.mem_demand_mib)
+            cpu = self.cpu if self.cpu is not None else cpu
+            mem = self.memory_mib if self.memory_mib is not None else mem
+            new_c = c.model_copy(update={"cpu_demand_m": cpu, "mem_demand_mib": mem})
+            return dc.with_containers(replace_named(dc.compute.containers, c.name, new_c))
+        raise refuse("unknown_name", self.name, f"no VM or container named {self.name!r}", name=self.name)
+
+    def describe(self) -> str:
+        return f"set demand of {self.name} to {self.level or 'custom'}"
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+
+class Move(ActionBase):
+    """Place a VM on another host (storage must be visible there), or a container on another
+    host OS or into a VM (``host`` is then a host or VM name; names are unique)."""
+
+    kind: Literal["move"] = "move"
+    name: str
+    host: str
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        c = dc.compute.container_index.get(self.name)
+        if c is not None:
+            if self.host in dc.compute.vm_index:
+                new_c = c.model_copy(update={"host": None, "vm": self.host})
+            else:
+                new_c = c.model_copy(update={"host": self.host, "vm": None})
+            check_container_home(dc, new_c)
+            return dc.with_containers(replace_named(dc.compute.containers, c.name, new_c))
+        vm = dc.compute.vm_index.get(self.name)
+        if vm is None:
+            raise refuse("unknown_name", self.name, f"no VM or container named {self.name!r}", name=self.name)
+        target = dc.host_index.get(self.host)
+        if target is not None and not target.is_up:
+            raise refuse("host_down", self.host, f"{self.host} is {target.status.value}", host=self.host)
+        new = vm.model_copy(update={"host": self.host})
+        check_vm_home(dc, new)
+        return dc.with_vms(replace_named(dc.compute.vms, vm.name, new))
+
+    def describe(self) -> str:
+        return f"move {self.name} to {self.host}"
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def extra_scope(self, after: Datacenter) -> Iterable[tuple[str, str]]:
+        """The target: a host (its rules and its container node) or a VM's container node."""
+        if self.host in after.host_index:
+            yield ("host", self.host)
+        if self.host in after.compute.vm_index:
+            yield ("vm", self.host)
+
+
+FaultKind = Literal["host-down", "host-panic", "guest-panic", "crash", "power-off", "disk-lost"]
+
+
+class Fail(ActionBase):
+    """Inject a fault: a host fails or panics, a guest kernel panics, a container crashes."""
+
+    kind: Literal["fail"] = "fail"
+    refusable: ClassVar[bool] = False
+    name: str
+    fault: FaultKind | None = None  # default: the usual fault for that kind of thing
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        host = dc.host_index.get(self.name)
+        if host is not None:
+            status = HostStatus.PANICKED if self.fault == "host-panic" else HostStatus.DOWN
+            return dc.evolve(hosts=replace_named(dc.hosts, host.name, host.model_copy(update={"status": status})))
+        status_w = WorkloadStatus.OFF if self.fault == "power-off" else WorkloadStatus.CRASHED
+        vm = dc.compute.vm_index.get(self.name)
+        if vm is not None and self.fault == "disk-lost":
+            disks = tuple(d.model_copy(update={"lost": True}) for d in vm.disks)
+            new = vm.model_copy(update={"disks": disks, "status": WorkloadStatus.CRASHED})
+            return dc.with_vms(replace_named(dc.compute.vms, vm.name, new))
+        if vm is not None:
+            return dc.with_vms(replace_named(dc.compute.vms, vm.name, vm.model_copy(update={"status": status_w})))
+        c = dc.compute.container_index.get(self.name)
+        if c is not None:
+            return dc.with_containers(replace_named(dc.compute.containers, c.name, c.model_copy(update={"status": status_w})))
+        raise refuse("unknown_name", self.name, f"nothing named {self.name!r}", name=self.name)
+
+    def describe(self) -> str:
+        return f"fail {self.name}" + (f" ({self.fault})" if self.fault else "")
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+
+class Repair(ActionBase):
+    """Bring a failed host back up, or restart a crashed or powered-off workload."""
+
+    kind: Literal["repair"] = "repair"
+    name: str
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        host = dc.host_index.get(self.name)
+        if host is not None:
+            return dc.evolve(hosts=replace_named(dc.hosts, host.name, host.model_copy(update={"status": HostStatus.UP})))
+        vm = dc.compute.vm_index.get(self.name)
+        if vm is not None:
+            if any(d.lost for d in vm.disks):
+                raise refuse(
+                    "disk_lost", vm.name,
+                    f"{vm.name}'s base disk is lost: restarting cannot help, only a restore from backup",
+                    vm=vm.name,
+                )
+            return dc.with_vms(replace_named(dc.compute.vms, vm.name, vm.model_copy(update={"status": WorkloadStatus.RUNNING})))
+        c = dc.compute.container_index.get(self.name)
+        if c is not None:
+            new = c.model_copy(update={"status": WorkloadStatus.RUNNING})
+            return dc.with_containers(replace_named(dc.compute.containers, c.name, new))
+        raise refuse("unknown_name", self.name, f"nothing named {self.name!r}", name=self.name)
+
+    def describe(self) -> str:
+        return f"repair {self.name}"
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+
+class SetPolicy(ActionBase):
+    kind: Literal["set_policy"] = "set_policy"
+    touches_everything: ClassVar[bool] = True
+    changes: dict[str, Any]
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        try:
+            policy = Policy.model_validate({**dc.policy.model_dump(), **self.changes})
+        except ValidationError as e:
+            first = e.errors()[0]
+            raise refuse("invalid", "policy", f"policy.{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        return dc.evolve(policy=policy)
+
+    def describe(self) -> str:
+        return f"set policy {', '.join(f'{k}={v}' for k, v in self.changes.items())}"
+
+
+#: The compute domain's actions (the lifecycle ones are in :mod:`virtlab.core.compute.lifecycle`).
+ACTIONS = (AddHost, AddVM, AddContainer, Remove, Update, SetDemand, Move, Fail, Repair, SetPolicy)

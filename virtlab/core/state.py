@@ -1,0 +1,79 @@
+"""The one state: a datacenter of hosts and a policy, with one part per domain.
+
+``Datacenter`` sits above the domains: ``compute`` (VMs, containers) and ``storage``
+(datastores) are frozen parts; hosts, the policy and the clock are shared by all. Actions build
+new states with :meth:`Datacenter.evolve` and the parts' own ``evolve``, replacing only what
+they change, so an old state can be kept for undo and compared by identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+
+from virtlab.core.base import Frozen, NonNegFloat
+from virtlab.core.compute.models import VM, ComputePart, Container
+from virtlab.core.hosts import Host, Policy
+from virtlab.core.storage.models import Datastore, StoragePart
+
+
+class Datacenter(Frozen):
+    """Everything the simulator knows: hosts, the policy, the clock and each domain's part."""
+
+    name: str = ""
+    clock_h: NonNegFloat = 0.0  # simulated hours since the lab started
+    policy: Policy = Policy()
+    hosts: tuple[Host, ...] = ()
+    compute: ComputePart = ComputePart()
+    storage: StoragePart = StoragePart()
+
+    @classmethod
+    def of(cls, *, name: str = "", clock_h: float = 0.0, policy: Policy | None = None,
+           hosts: Iterable[Host] = (), datastores: Iterable[Datastore] = (),
+           vms: Iterable[VM] = (), containers: Iterable[Container] = ()) -> Datacenter:
+        """A validated state from flat lists, each put in its domain's part."""
+        return cls(name=name, clock_h=clock_h, policy=policy or Policy(), hosts=tuple(hosts),
+                   compute=ComputePart(vms=tuple(vms), containers=tuple(containers)),
+                   storage=StoragePart(datastores=tuple(datastores)))
+
+    def evolve(self, **changes: object) -> Datacenter:
+        """A new state with ``changes`` (no re-validation; actions check their own rules).
+
+        Use this, never ``model_copy``: ``model_copy`` would carry the cached indexes over.
+        """
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        values.update(changes)
+        return type(self).model_construct(**values)
+
+    def with_vms(self, vms: tuple[VM, ...], containers: tuple[Container, ...] | None = None
+                 ) -> Datacenter:
+        """A new state with the compute part's VMs (and containers) replaced."""
+        part = self.compute.evolve(vms=vms) if containers is None else self.compute.evolve(
+            vms=vms, containers=containers)
+        return self.evolve(compute=part)
+
+    def with_containers(self, containers: tuple[Container, ...]) -> Datacenter:
+        return self.evolve(compute=self.compute.evolve(containers=containers))
+
+    def with_datastores(self, datastores: tuple[Datastore, ...]) -> Datacenter:
+        return self.evolve(storage=StoragePart.model_construct(datastores=datastores))
+
+    @cached_property
+    def host_index(self) -> dict[str, Host]:
+        return {h.name: h for h in self.hosts}
+
+    def workload_names(self) -> list[str]:
+        return [v.name for v in self.compute.vms] + [c.name for c in self.compute.containers]
+
+    def host_of(self, workload: str) -> str | None:
+        """The physical host a VM or container ultimately runs on."""
+        vms = self.compute.vm_index
+        if workload in vms:
+            return vms[workload].host
+        c = self.compute.container_index.get(workload)
+        if c is None:
+            return None
+        if c.host is not None:
+            return c.host
+        vm = vms.get(c.vm or "")
+        return vm.host if vm else None
