@@ -12,8 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from virtlab.core.errors import InputError
+
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
+
+__all__ = ["ActionBase", "Frozen", "InputError", "Name", "NonNegFloat", "PositiveFloat", "Refused",
+           "Scope", "Violation", "refuse", "remove_named", "replace_named"]
 
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
 PositiveFloat = Annotated[float, Field(gt=0)]
@@ -24,19 +29,6 @@ class Frozen(BaseModel):
     """Base for every state model: immutable, strict about unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
-
-
-class InputError(ValueError):
-    """The input is wrong: a file, a field or a value a student or author gave.
-
-    ``where`` is the path to it (``file: section.field``) when known, so every such error can
-    be said as ``where: problem``. Unit, schema and goal-parameter errors are of this family.
-    """
-
-    def __init__(self, message: str, where: str = "") -> None:
-        self.message = message
-        self.where = where
-        super().__init__(f"{where}: {message}" if where else message)
 
 
 @dataclass(frozen=True, slots=True)

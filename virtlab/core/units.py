@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from virtlab.core.errors import InputError
+
 MIB = 1024**2
 GIB = 1024**3
 
@@ -24,7 +26,7 @@ _BYTES = {
 _NUM = re.compile(r"^\s*(-?[0-9]+(?:\.[0-9]+)?)\s*([A-Za-z%]*)\s*$")
 
 
-class UnitError(ValueError):
+class UnitError(InputError):
     """A value that cannot be read as a size, a CPU amount or a percentage."""
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from virtlab.core.compute.contention import MemState
 from virtlab.core.compute.isolation import Level, isolation
+from virtlab.core.errors import InputError
 from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
 from virtlab.core.units import (
@@ -39,7 +40,7 @@ class Verdict:
         return self.ko if lang == "ko" else self.en
 
 
-class GoalParamError(ValueError):
+class GoalParamError(InputError):
     """A goal's parameters are wrong (reported by ``virtlab check``)."""
 
 

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from virtlab.core.errors import InputError
 from virtlab.course.atomic import write_text_atomic
 from virtlab.course.i18n import t
 from virtlab.course.lessons import Catalog
@@ -156,11 +157,11 @@ def _aside_path(path: Path, stamp: datetime) -> Path:
     return candidate
 
 
-class SchemaError(ValueError):
+class SchemaError(InputError):
     """The progress file's JSON does not have the expected shape, at ``field``."""
 
     def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
+        super().__init__(problem, field)
         self.field = field
         self.problem = problem
 
