@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from virtlab.core.actions import apply
-from virtlab.core.base import Refused, Violation
+from virtlab.core.base import ActionBase, Refused, Violation
 from virtlab.core.compute.actions import SetDemand
 from virtlab.core.compute.models import WorkloadStatus
 from virtlab.core.report import PartCache, Report, build_report
@@ -19,8 +19,6 @@ from virtlab.core.state import Datacenter
 from virtlab.course.goals import CHECKS, GoalParamError, Verdict
 from virtlab.course.labs import Goal, Hint, Lab, Question, grade
 from virtlab.course.quiz import feedback
-
-UNDO_LIMIT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,70 +47,105 @@ class Outcome:
     not_allowed: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One entry of a session's action log: what was done and the state it led to.
+
+    ``action`` is a core action, or ``None`` for a reset to the lab's start.
+    """
+
+    action: ActionBase | None
+    state: Datacenter
+
+    @property
+    def kind(self) -> str:
+        return "reset" if self.action is None else _kind(self.action)
+
+
+def _kind(action: ActionBase) -> str:
+    return str(getattr(action, "kind", ""))
+
+
 class LabSession:
-    """Holds the lab's state; every change goes through the core's actions."""
+    """Holds the lab's action log; every change goes through the core's actions.
+
+    The log is the session's source of truth: the current state is the one after the step at
+    :attr:`position`, undo and redo move the position, and a new action drops the steps after
+    it (they could be redone no more). Replaying :meth:`actions` on :attr:`start` gives the
+    current state again.
+    """
 
     def __init__(self, lab: Lab | None, state: Datacenter | None = None, *, sandbox: bool = False) -> None:
         self.lab = lab
         self.sandbox = sandbox or lab is None
         self.start: Datacenter = state if state is not None else (
             lab.state if lab is not None and lab.state is not None else Datacenter())
-        self.state: Datacenter = self.start
-        self._undo: list[Datacenter] = []
-        self._redo: list[Datacenter] = []
+        self.log: list[Step] = []
+        #: How many steps of the log are in effect (the rest can be redone).
+        self.position = 0
         self.answers: dict[str, Any] = {}
         self._reports: dict[tuple[int, str | None], tuple[Datacenter, Report]] = {}
         self._parts = PartCache()
 
     # ------------------------------------------------------------------ state
 
+    @property
+    def state(self) -> Datacenter:
+        """The state after the steps in effect."""
+        return self.log[self.position - 1].state if self.position else self.start
+
+    def history(self) -> list[Step]:
+        """The steps in effect, oldest first."""
+        return self.log[:self.position]
+
+    def actions(self) -> list[ActionBase | None]:
+        """The actions in effect, oldest first (``None`` for a reset)."""
+        return [step.action for step in self.history()]
+
     def allows(self, kind: str) -> bool:
         return self.sandbox or self.lab is None or self.lab.allows(kind)
 
-    def apply(self, action: Any) -> Outcome:
+    def _push(self, step: Step) -> None:
+        del self.log[self.position:]
+        self.log.append(step)
+        self.position = len(self.log)
+
+    def apply(self, action: ActionBase) -> Outcome:
         """Apply ``action`` (a core action); on success it can be undone."""
-        kind = getattr(action, "kind", "")
-        if not self.allows(kind):
+        if not self.allows(_kind(action)):
             return Outcome(False, action.describe(), not_allowed=True)
         try:
             new = apply(self.state, action)
         except Refused as e:
             return Outcome(False, action.describe(), tuple(e.violations))
-        self._undo.append(self.state)
-        del self._undo[:-UNDO_LIMIT]
-        self._redo.clear()
-        self.state = new
+        self._push(Step(action, new))
         return Outcome(True, action.describe())
 
     def undo(self) -> bool:
-        if not self._undo:
+        if not self.position:
             return False
-        self._redo.append(self.state)
-        self.state = self._undo.pop()
+        self.position -= 1
         return True
 
     def redo(self) -> bool:
-        if not self._redo:
+        if self.position >= len(self.log):
             return False
-        self._undo.append(self.state)
-        self.state = self._redo.pop()
+        self.position += 1
         return True
 
     def reset(self) -> None:
         """Back to the lab's start (undoable)."""
         if self.state is not self.start:
-            self._undo.append(self.state)
-            self._redo.clear()
-            self.state = self.start
+            self._push(Step(None, self.start))
         self.answers = {}
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return self.position > 0
 
     @property
     def can_redo(self) -> bool:
-        return bool(self._redo)
+        return self.position < len(self.log)
 
     # ------------------------------------------------------------------ report
 

@@ -18,6 +18,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from virtlab.core.hypervisors import HypervisorKind
+from virtlab.core.storage.models import Provisioning
 
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
@@ -202,13 +203,14 @@ def blast_radius(dc: Datacenter) -> list[Blast]:
             )
     thin_users: dict[str, list[str]] = {}
     for v in dc.compute.vms:
-        for d in v.disks:
-            if d.provisioning == "thin" and v.name not in thin_users.setdefault(d.datastore, []):
-                thin_users[d.datastore].append(v.name)
-    for d in dc.storage.datastores:
+        for disk in v.disks:
+            if disk.provisioning is Provisioning.THIN and v.name not in thin_users.setdefault(
+                    disk.datastore, []):
+                thin_users[disk.datastore].append(v.name)
+    for ds in dc.storage.datastores:
         out.append(
             Blast(
-                f"datastore-full:{d.name}", tuple(thin_users.get(d.name, [])),
+                f"datastore-full:{ds.name}", tuple(thin_users.get(ds.name, [])),
                 note="every thin disk on it stops writing",
             )
         )

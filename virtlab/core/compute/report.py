@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from virtlab.core.base import Violation
@@ -24,13 +25,24 @@ from virtlab.core.compute.contention import (
     host_memory,
     vm_running,
 )
-from virtlab.core.compute.models import VM, Container, WorkloadStatus
+from virtlab.core.compute.models import VM, Container
 from virtlab.core.compute.rules import host_violations, node_violations
-from virtlab.core.hosts import Host
+from virtlab.core.hosts import Host, HostStatus
 from virtlab.core.hypervisors import PROFILES, HypervisorKind
 
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
+
+
+class RowStatus(StrEnum):
+    """What a workload's row says: its own status, or what stops it from running."""
+
+    RUNNING = "running"
+    OFF = "off"
+    CRASHED = "crashed"
+    HOST_DOWN = "host-down"  # its host (or a VM's host) is down
+    VM_DOWN = "vm-down"  # a container whose VM is not running
+    OOM_KILLED = "oom-killed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +50,7 @@ class HostReport:
     name: str
     hypervisor: str
     hypervisor_type: str
-    status: str
+    status: HostStatus
     logical_cpus: int
     physical_cores: int
     mhz: float
@@ -56,7 +68,7 @@ class WorkloadReport:
     kind: str  # "vm" | "container"
     host: str
     parent: str  # host name for VMs and host containers, VM name for containers in a VM
-    status: str  # running / off / crashed / host-down / vm-down / oom-killed
+    status: RowStatus
     vcpus: float  # VM: vCPUs; container: CPU limit in cores (0 = none)
     memory_mib: float  # VM: configured; container: memory limit (0 = none)
     cpu: CpuShare | None
@@ -104,7 +116,7 @@ def host_part(dc: Datacenter, h: Host) -> HostPart:
     host_ctr_names = {c.name for c in dc.compute.containers_by_parent.get(("host", h.name), [])}
     top = [s for n, s in cpu.items() if n in host_vm_names or n in host_ctr_names]
     report = HostReport(
-        h.name, h.hypervisor.value, PROFILES[h.hypervisor].type.value, h.status.value,
+        h.name, h.hypervisor.value, PROFILES[h.hypervisor].type.value, h.status,
         h.logical_cpus, h.physical_cores, h.mhz, lines, mem,
         sum(s.demand_mhz for s in top), sum(s.entitlement_mhz for s in top),
         max(0.0, h.physical_cores - h.reserved_cpu(dc.policy)) * h.mhz,
@@ -117,8 +129,7 @@ def host_part(dc: Datacenter, h: Host) -> HostPart:
         violations += node_violations(dc, ("vm", vm.name))
     ctrs = list(dc.compute.containers_by_parent.get(("host", h.name), []))
     ctrs += [c for v in vms for c in dc.compute.containers_by_parent.get(("vm", v.name), [])]
-    rows = workload_rows(dc, vms, ctrs, cpu, mem.vms, ctr_mem)
-    return HostPart(report, rows, tuple(violations))
+    return HostPart(report, workload_rows(dc, vms, ctrs, cpu, mem.vms, ctr_mem), tuple(violations))
 
 
 def workload_rows(dc: Datacenter, vms: Sequence[VM], ctrs: Sequence[Container],
@@ -137,9 +148,9 @@ def workload_rows(dc: Datacenter, vms: Sequence[VM], ctrs: Sequence[Container],
     out: dict[str, WorkloadReport] = {}
     for vm in vms:
         host = dc.host_index.get(vm.host)
-        status = vm.status.value if host is None or host.is_up else "host-down"
-        if status == "running" and not vm_running(dc, vm):
-            status = "host-down"
+        status = RowStatus(vm.status.value) if host is None or host.is_up else RowStatus.HOST_DOWN
+        if status is RowStatus.RUNNING and not vm_running(dc, vm):
+            status = RowStatus.HOST_DOWN
         out[vm.name] = WorkloadReport(
             vm.name, "vm", vm.host, vm.host, status, vm.vcpus, vm.memory_mib,
             cpu_all.get(vm.name), vm_mem.get(vm.name),
@@ -147,12 +158,12 @@ def workload_rows(dc: Datacenter, vms: Sequence[VM], ctrs: Sequence[Container],
         )
     for c in ctrs:
         host_name = dc.host_of(c.name) or ""
-        status = c.status.value
-        if status == WorkloadStatus.RUNNING and not container_running(dc, c):
-            status = "vm-down" if c.vm else "host-down"
+        status = RowStatus(c.status.value)
+        if status is RowStatus.RUNNING and not container_running(dc, c):
+            status = RowStatus.VM_DOWN if c.vm else RowStatus.HOST_DOWN
         row = ctr_mem.get(c.name)
         if row is not None and row.killed is not None:
-            status = "oom-killed"
+            status = RowStatus.OOM_KILLED
         if row is None:  # not running: still show its class and score
             node_mem = (dc.host_index[c.host].memory_mib if c.host in dc.host_index
                         else dc.compute.vm_index[c.vm].memory_mib if c.vm in dc.compute.vm_index else 1.0)
