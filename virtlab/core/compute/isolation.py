@@ -50,7 +50,7 @@ class Placement:
     name: str
     kind: str  # "vm" | "container"
     host: str
-    kernel: str  # "host:NAME" or "vm:NAME"
+    kernel: tuple[str, str]  # the node whose kernel it runs on: ("host", NAME) or ("vm", NAME)
     vm: str | None  # the VM it is, or runs in
     datastores: frozenset[str]
 
@@ -59,18 +59,18 @@ def placement(dc: Datacenter, name: str) -> Placement | None:
     vm = dc.compute.vm_index.get(name)
     if vm is not None:
         return Placement(
-            name, "vm", vm.host, f"vm:{name}", name, frozenset(d.datastore for d in vm.disks)
+            name, "vm", vm.host, ("vm", name), name, frozenset(d.datastore for d in vm.disks)
         )
     c = dc.compute.container_index.get(name)
     if c is None:
         return None
     if c.host is not None:
-        return Placement(name, "container", c.host, f"host:{c.host}", None, frozenset())
+        return Placement(name, "container", c.host, ("host", c.host), None, frozenset())
     parent = dc.compute.vm_index.get(c.vm or "")
     if parent is None:
         return None
     return Placement(
-        name, "container", parent.host, f"vm:{parent.name}", parent.name,
+        name, "container", parent.host, ("vm", parent.name), parent.name,
         frozenset(d.datastore for d in parent.disks),
     )
 
@@ -108,7 +108,7 @@ def _pair(dc: Datacenter, pa: Placement, pb: Placement) -> Pair:
                 shared.append("kernel")
                 if pa.vm is not None:
                     shared += ["hypervisor", "VM"]
-        elif pa.kernel.startswith("host:") or pb.kernel.startswith("host:"):
+        elif pa.kernel[0] == "host" or pb.kernel[0] == "host":
             level = Level.HOST_KERNEL
             shared += ["host kernel", "hypervisor"] if hv is not HypervisorKind.NONE else ["host kernel"]
         else:

@@ -137,12 +137,12 @@ def workload_rows(dc: Datacenter, vms: Sequence[VM], ctrs: Sequence[Container],
                   ctr_mem: Mapping[str, ContainerMemory]) -> dict[str, WorkloadReport]:
     """Rows for VMs and containers that share hosts and kernels only among themselves
     (everything on one host), with their neighbour counts."""
-    keys = {vm.name: (vm.host, f"vm:{vm.name}") for vm in vms}
+    keys: dict[str, tuple[str, tuple[str, str]]] = {vm.name: (vm.host, ("vm", vm.name)) for vm in vms}
     for c in ctrs:
         if c.host is not None:
-            keys[c.name] = (c.host, f"host:{c.host}")
+            keys[c.name] = (c.host, c.parent)
         elif c.vm in dc.compute.vm_index:
-            keys[c.name] = (dc.compute.vm_index[c.vm].host, f"vm:{c.vm}")
+            keys[c.name] = (dc.compute.vm_index[c.vm].host, c.parent)
     by_host = Counter(k[0] for k in keys.values())
     by_kernel = Counter(k[1] for k in keys.values())
     out: dict[str, WorkloadReport] = {}
@@ -177,8 +177,8 @@ def workload_rows(dc: Datacenter, vms: Sequence[VM], ctrs: Sequence[Container],
     return out
 
 
-def _neighbours(key: tuple[str, str] | None, by_host: Counter[str], by_kernel: Counter[str]
-                ) -> dict[str, int]:
+def _neighbours(key: tuple[str, tuple[str, str]] | None, by_host: Counter[str],
+                by_kernel: Counter[tuple[str, str]]) -> dict[str, int]:
     """How many other workloads share this one's host and kernel (a cheap summary)."""
     if key is None:
         return {}
