@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import stat
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from typing import Any, Literal
 
 from virtlab.core.errors import InputError
 from virtlab.course.atomic import write_text_atomic
+from virtlab.course.files import read_bytes
 from virtlab.course.i18n import t
 from virtlab.course.lessons import Catalog
 
@@ -167,6 +169,8 @@ class SchemaError(InputError):
 
 
 STATES = ("not_started", "in_progress", "done")
+#: The largest progress file read; virtlab writes a few KiB per lesson.
+MAX_PROGRESS_BYTES = 4 * 1024 * 1024
 
 
 def _expect(value: object, kind: type | tuple[type, ...], where: str, what: str) -> None:
@@ -188,6 +192,8 @@ def _lesson_from_data(data: object, where: str) -> LessonProgress:
     _expect(hints, dict, f"{where}.hints_used", "an object")
     for goal, count in hints.items():
         _expect(count, int, f"{where}.hints_used.{goal}", "a whole number")
+        if count < 0:
+            raise SchemaError(f"{where}.hints_used.{goal}", "must be 0 or more")
     section = data.get("section", 0)
     _expect(section, int, f"{where}.section", "a whole number")
     if section < 0:
@@ -224,9 +230,17 @@ def _schema_problem(error: SchemaError, lang: str) -> str:
 def _diagnose(path: Path, lang: str) -> tuple[Progress | None, str | None]:
     """Parse the file; return (progress, None) or (None, what was wrong)."""
     try:
-        raw = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, t("progress.problem.not_a_file", lang)
+        if info.st_size > MAX_PROGRESS_BYTES:
+            return None, t("progress.problem.too_large", lang, size=fmt_bytes(info.st_size),
+                           limit=fmt_bytes(MAX_PROGRESS_BYTES))
+        raw = read_bytes(path, limit=MAX_PROGRESS_BYTES)
     except OSError as exc:
         return None, t("progress.problem.unreadable", lang, error=exc.strerror or exc)
+    except InputError as exc:
+        return None, t("progress.problem.unreadable", lang, error=exc.message)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -237,10 +251,33 @@ def _diagnose(path: Path, lang: str) -> tuple[Progress | None, str | None]:
         return None, t(
             "progress.problem.bad_json", lang, line=exc.lineno, column=exc.colno, error=exc.msg
         )
+    except RecursionError:
+        return None, t("progress.problem.too_deep", lang)
     try:
         return progress_from_data(data), None
     except SchemaError as exc:
         return None, _schema_problem(exc, lang)
+    except RecursionError:  # pragma: no cover - json.loads refuses such nesting first
+        return None, t("progress.problem.too_deep", lang)
+
+
+def fmt_bytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MiB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KiB"
+
+
+def remove_stale_temporaries(path: Path, *, older_than_s: float = 600.0) -> int:
+    """Remove the temporary files of saves that were killed half-way (``.NAME.*.tmp`` beside
+    ``path``, untouched for ``older_than_s``); returns how many went."""
+    now = datetime.now().timestamp()
+    removed = 0
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            if now - tmp.stat().st_mtime >= older_than_s and tmp.is_file():
+                tmp.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def load_progress(path: Path, *, lang: str = "en") -> tuple[Progress, str | None]:
@@ -252,7 +289,8 @@ def load_progress(path: Path, *, lang: str = "en") -> tuple[Progress, str | None
     what was wrong and where it was kept.
     """
     path = Path(path)
-    if not path.exists():
+    remove_stale_temporaries(path)
+    if not path.exists() and not path.is_symlink():
         return Progress(), None
     progress, problem = _diagnose(path, lang)
     if progress is not None:
