@@ -36,11 +36,11 @@ from virtlab.core.lifecycle import (
 from virtlab.core.models import VM, Datacenter
 from virtlab.core.units import RESOURCE_UNIT, fmt_mib, fmt_qty
 from virtlab.course.i18n import t
+from virtlab.ui.severity import SEVERITY_TOKEN, memory_state_styles
 
 DEMAND_CYCLE: tuple[DemandLevel, ...] = ("idle", "normal", "peak", "leak")
-#: Styles for the host memory states of the ESXi minFree model.
-STATE_STYLE = {"high": "$success", "clear": "$success", "soft": "$warning", "hard": "$error",
-               "low": "bold $error"}
+STATE_STYLE = memory_state_styles(SEVERITY_TOKEN)
+"""Theme styles for the host memory states of the ESXi minFree model (by severity)."""
 
 
 def fit(text: str, width: int) -> str:
