@@ -2,8 +2,9 @@
 
 ``make_app`` is the one factory used by the CLI, the tests and the benchmarks. The app owns
 the loaded catalog, the labs, the student's progress (saved through ``virtlab.course``
-after every change and on exit) and the UI language; screens ask it for data and call
-``update_progress`` / ``switch_lang``. Widgets never touch disk.
+after every change and on exit) and the UI language; screens ask it for data, call
+``update_progress`` / ``switch_lang`` and watch its ``lang`` reactive (see
+:class:`virtlab.ui.screens._base.VirtlabScreen`). Widgets never touch disk.
 """
 
 from __future__ import annotations
