@@ -10,8 +10,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-FAULTS = {
+if TYPE_CHECKING:
+    from virtlab.core.compute.actions import FaultKind
+
+FAULTS: dict[str, FaultKind] = {
     "host": "host-down",
     "host-panic": "host-panic",
     "guest-panic": "guest-panic",

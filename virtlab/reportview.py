@@ -5,14 +5,16 @@ Only the shell layers (CLI and UI) import this; the core stays free of Rich.
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from virtlab.core.report import Report
 from virtlab.core.units import RESOURCE_UNIT, fmt_gib, fmt_mib, fmt_qty
+from virtlab.ui.severity import SEVERITY_COLOUR, memory_state_styles
 
-STATE_STYLE = {"high": "green", "clear": "green", "soft": "yellow", "hard": "red", "low": "bold red"}
+STATE_STYLE = memory_state_styles(SEVERITY_COLOUR)
+"""Rich colours for the host memory states (by severity, as the lab panel draws them)."""
 
 
 def _qty(resource: str, value: float) -> str:
@@ -77,7 +79,7 @@ def workloads_table(report: Report) -> Table:
             memory = fmt_mib(w.container.usage_mib) if w.container else "—"
             reclaimed = f"OOM-killed ({w.container.killed.value})" if w.container and w.container.killed else "—"
             qos = f"{w.container.qos.value} / {w.container.oom_score_adj}" if w.container else "—"
-        ready = "—"
+        ready: Text | str = "—"
         if cpu is not None:
             style = "red" if cpu.wait_pct >= 10 else "yellow" if cpu.wait_pct >= 5 else ""
             ready = Text(f"{cpu.ready_pct:.1f} + {cpu.costop_pct:.1f}", style=style)
@@ -135,8 +137,9 @@ def violations_text(report: Report) -> Text:
 
 
 def render_report(report: Report) -> Group:
-    parts = [Text(report.name or "Scenario", style="bold"), hosts_table(report), memory_table(report),
-             workloads_table(report)]
+    parts: list[RenderableType] = [Text(report.name or "Scenario", style="bold"),
+                                   hosts_table(report), memory_table(report),
+                                   workloads_table(report)]
     if report.datastores:
         parts.append(datastores_table(report))
     parts += [isolation_table(report), blast_table(report), violations_text(report)]

@@ -103,6 +103,9 @@ class ActionBase(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    #: The discriminator: each action narrows it to a literal of its own.
+    kind: str
+
     #: Whether breaking a rule the old state kept refuses this action.
     refusable: ClassVar[bool] = True
     #: Whether the action can change the rules for every host (policy, a new host).

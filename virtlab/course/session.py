@@ -59,11 +59,7 @@ class Step:
 
     @property
     def kind(self) -> str:
-        return "reset" if self.action is None else _kind(self.action)
-
-
-def _kind(action: ActionBase) -> str:
-    return str(getattr(action, "kind", ""))
+        return "reset" if self.action is None else self.action.kind
 
 
 class LabSession:
@@ -112,7 +108,7 @@ class LabSession:
 
     def apply(self, action: ActionBase) -> Outcome:
         """Apply ``action`` (a core action); on success it can be undone."""
-        if not self.allows(_kind(action)):
+        if not self.allows(action.kind):
             return Outcome(False, action.describe(), not_allowed=True)
         try:
             new = apply(self.state, action)

@@ -2,8 +2,9 @@
 
 ``make_app`` is the one factory used by the CLI, the tests and the benchmarks. The app owns
 the loaded catalog, the labs, the student's progress (saved through ``virtlab.course``
-after every change and on exit) and the UI language; screens ask it for data and call
-``update_progress`` / ``switch_lang``. Widgets never touch disk.
+after every change and on exit) and the UI language; screens ask it for data, call
+``update_progress`` / ``switch_lang`` and watch its ``lang`` reactive (see
+:class:`virtlab.ui.screens._base.VirtlabScreen`). Widgets never touch disk.
 """
 
 from __future__ import annotations
@@ -11,46 +12,38 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.reactive import reactive
 
-if TYPE_CHECKING:
-    from virtlab.course.glossary import Term
 from virtlab.course.i18n import LANGS, detect_lang, t
-from virtlab.course.lessons import Catalog, load_catalog
+from virtlab.course.lessons import Catalog, CourseFileError, load_catalog
 from virtlab.course.paths import data_dir as default_data_dir
 from virtlab.course.paths import lessons_dir, progress_file
-from virtlab.course.progress import Progress, load_progress, save_progress, set_lang
-from virtlab.ui.palette import LabCommands, LessonCommands
+from virtlab.course.progress import (
+    ExportFormat,
+    Progress,
+    load_progress,
+    save_progress,
+    set_lang,
+)
+from virtlab.ui.palette import LabCommands, LessonCommands, SafeCommandPalette
+from virtlab.ui.sizes import MIN_HEIGHT, MIN_WIDTH
 
-MIN_WIDTH = 80
-"""Below this width (or MIN_HEIGHT) the screens show a "make the terminal bigger" notice."""
-MIN_HEIGHT = 24
+if TYPE_CHECKING:
+    from virtlab.core.state import Datacenter
+    from virtlab.course.glossary import Term
+    from virtlab.course.labs import Lab
+    from virtlab.course.session import LabSession
 
-Sandbox = tuple[Path | None, Any]
+__all__ = ["MIN_HEIGHT", "MIN_WIDTH", "Sandbox", "VirtlabApp", "make_app"]
 
-
-def _guard_option_list_paging() -> None:
-    """Work around Textual 8.2.8: page up/down in an OptionList (the command palette's, a
-    dialog's) that has not been laid out yet raises KeyError in ``_move_page``. Found by the
-    random-input test."""
-    from textual.widgets import OptionList
-
-    original = OptionList._move_page
-
-    def _move_page(self: OptionList, direction: int) -> None:
-        self._update_lines()
-        if (self.highlighted or 0) in self._index_to_line:
-            original(self, direction)
-
-    OptionList._move_page = _move_page  # type: ignore[method-assign]
-
-
-_guard_option_list_paging()
+Sandbox = tuple[Path | None, "Datacenter | None"]
+"""What ``make_app(sandbox=...)`` opens: (the scenario file or None, its state or None)."""
 
 
 class VirtlabApp(App[None]):
@@ -91,14 +84,14 @@ class VirtlabApp(App[None]):
         self.open_lesson = open_lesson
         self.sandbox_request = sandbox
         self.catalog: Catalog = Catalog(lessons={})
-        self.catalog_problems: list[Any] = []
-        self._labs: dict[str, Any] | None = None
+        self.catalog_problems: list[CourseFileError] = []
+        self._labs: dict[str, Lab] | None = None
         self.lab_problems: list[str] = []
         self._glossary: list[Term] | None = None
         self._labs_lock = threading.Lock()
         self.warmed = threading.Event()
         """Set once ``warm_up`` has run."""
-        self.sessions: dict[str, Any] = {}
+        self.sessions: dict[str, LabSession] = {}
         """Lab id → LabSession, kept while the app runs so a reopened lab keeps its state."""
         self.progress = Progress()
         self.startup_notice: str | None = None
@@ -112,7 +105,7 @@ class VirtlabApp(App[None]):
         self.progress, self.startup_notice = load_progress(self.progress_path, lang=self.lang)
 
     @property
-    def labs(self) -> dict[str, Any]:
+    def labs(self) -> dict[str, Lab]:
         """Lab id → Lab, loaded once on first use (start-up stays fast)."""
         with self._labs_lock:
             if self._labs is None:
@@ -132,7 +125,7 @@ class VirtlabApp(App[None]):
         self.labs  # noqa: B018
         self.warmed.set()
 
-    def session_for(self, lab_id: str | None) -> Any:
+    def session_for(self, lab_id: str | None) -> LabSession | None:
         """The running LabSession for ``lab_id`` (created on first use), or None."""
         if lab_id is None or lab_id not in self.labs:
             return None
@@ -171,7 +164,7 @@ class VirtlabApp(App[None]):
         self.save_error = None
         return True
 
-    def export(self, fmt: str = "md") -> Path | None:
+    def export(self, fmt: ExportFormat = "md") -> Path | None:
         """Export progress into the data folder (or the working folder); notify the path."""
         from virtlab.course.progress import export_progress
 
@@ -179,7 +172,7 @@ class VirtlabApp(App[None]):
         for folder in (self.data_dir, Path.cwd()):
             dest = folder / name
             try:
-                export_progress(self.progress, self.catalog, dest, fmt, lang=self.lang)  # type: ignore[arg-type]
+                export_progress(self.progress, self.catalog, dest, fmt, lang=self.lang)
             except OSError as exc:
                 error = exc
                 continue
@@ -221,11 +214,13 @@ class VirtlabApp(App[None]):
         self.set_class(cramped, "-cramped")
 
     def watch_lang(self, lang: str) -> None:
+        """Save the new language; the screens watch ``lang`` and relabel themselves."""
         self.update_progress(lambda p: set_lang(p, lang))
-        for screen in self.screen_stack:
-            setter = getattr(screen, "set_lang", None)
-            if setter is not None:
-                setter(lang)
+
+    def action_command_palette(self) -> None:
+        """Show the command palette (one that is safe to page in a tiny terminal)."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     async def action_quit(self) -> None:
         self.save()
@@ -246,7 +241,7 @@ class VirtlabApp(App[None]):
         self.push_screen(LessonScreen(lesson_id, step=step))
         return True
 
-    def open_sandbox(self, path: Path | None = None, state: Any = None) -> None:
+    def open_sandbox(self, path: Path | None = None, state: Datacenter | None = None) -> None:
         """Open the sandbox over ``state`` (a Datacenter) or one empty default host."""
         from virtlab.ui.screens.sandbox import SandboxScreen
 

@@ -1,14 +1,20 @@
-"""Command palette providers: find lessons by title or id in both languages, and run lab
-actions (add VM, undo, reset, …) when a lab panel is on screen."""
+"""The command palette: providers that find lessons by title or id in both languages and run
+lab actions (add VM, undo, reset, …) when a lab panel is on screen, and the palette screen."""
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.binding import Binding
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from virtlab.course.i18n import LANGS, t
+from virtlab.ui.widgets.safe_option_list import can_page
+
+if TYPE_CHECKING:
+    from virtlab.ui.app import VirtlabApp
+    from virtlab.ui.widgets.lab_panel import LabPanel
 
 LAB_ACTIONS: tuple[tuple[str, str], ...] = (
     ("add_vm", "keys.add_vm"),
@@ -30,11 +36,20 @@ LAB_ACTIONS: tuple[tuple[str, str], ...] = (
 """(LabPanel action name, string key of its label) offered when a lab is open."""
 
 
-class LessonCommands(Provider):
+class VirtlabProvider(Provider):
+    """A command provider of the virtlab app (typed access to it)."""
+
+    @property
+    def virtlab_app(self) -> VirtlabApp:
+        """The running app, typed."""
+        return cast("VirtlabApp", self.app)
+
+
+class LessonCommands(VirtlabProvider):
     """Open any lesson: matches its title in either language or its id."""
 
     def _lessons(self) -> list[tuple[str, str, str]]:
-        app: Any = self.app
+        app = self.virtlab_app
         out = []
         for lesson in app.catalog.ordered(app.lang):
             others = [app.catalog.get(lesson.id, lang) for lang in LANGS if lang != app.lang]
@@ -43,10 +58,10 @@ class LessonCommands(Provider):
         return out
 
     def _command(self, lesson_id: str) -> None:
-        self.app.open_lesson_screen(lesson_id)  # type: ignore[attr-defined]
+        self.virtlab_app.open_lesson_screen(lesson_id)
 
     def _label(self, title: str) -> str:
-        return f"{t('catalog.open', self.app.lang)}: {title}"  # type: ignore[attr-defined]
+        return f"{t('catalog.open', self.virtlab_app.lang)}: {title}"
 
     async def discover(self) -> Hits:
         for lesson_id, title, _extra in self._lessons():
@@ -64,21 +79,24 @@ class LessonCommands(Provider):
                           text=label, help=f"{lesson_id}  {extra}".strip())
 
 
-class LabCommands(Provider):
+class LabCommands(VirtlabProvider):
     """Lab actions on the lab panel of the current screen, if there is one."""
 
-    def _panel(self) -> Any:
+    def _panel(self) -> LabPanel | None:
+        """The screen's compute lab panel (not a quiz panel), if it has one."""
         panel = getattr(self.screen, "lab_panel", None)
-        if panel is None or not hasattr(panel, "run_action"):
+        if panel is None:
             return None
-        return panel
+        from virtlab.ui.widgets.lab_panel import LabPanel
+
+        return panel if isinstance(panel, LabPanel) else None
 
     def _actions(self) -> list[tuple[str, str]]:
         panel = self._panel()
         if panel is None:
             return []
-        lang = self.app.lang  # type: ignore[attr-defined]
-        known = {b.action for b in getattr(type(panel), "BINDINGS", []) if hasattr(b, "action")}
+        lang = self.virtlab_app.lang
+        known = {b.action for b in panel.BINDINGS if isinstance(b, Binding)}
         return [(action, f"{t('lab.title', lang)}: {t(key, lang)}")
                 for action, key in LAB_ACTIONS if not known or action in known]
 
@@ -98,3 +116,15 @@ class LabCommands(Provider):
             score = max(matcher.match(label), matcher.match(action))
             if score > 0:
                 yield Hit(score, matcher.highlight(label), partial(self._run, action), text=label)
+
+
+class SafeCommandPalette(CommandPalette):
+    """Textual's command palette, whose list ignores page up/down before it has been laid out
+    (a tiny terminal), as :class:`~virtlab.ui.widgets.safe_option_list.SafeOptionList` does."""
+
+    def _action_command_list(self, action: str) -> None:
+        if action in ("page_up", "page_down"):
+            listing = self.query_one(CommandList)
+            if listing.highlighted is not None and not can_page(listing):
+                return
+        super()._action_command_list(action)

@@ -8,12 +8,20 @@ Binding descriptions in virtlab are action names; the text shown comes from ``t(
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import OptionList, Static
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Static
 
 from virtlab.course.i18n import t
+from virtlab.ui.sizes import MIN_HEIGHT, MIN_WIDTH
+from virtlab.ui.widgets.safe_option_list import SafeOptionList
+
+__all__ = ["KeyBar", "SafeOptionList", "TitleBar", "TooSmall", "bindings_of", "describe",
+           "go_back", "key_label", "mark_settled", "refresh_chrome"]
 
 
 def key_label(binding: Binding) -> str:
@@ -60,9 +68,13 @@ class KeyBar(Static):
     KeyBar { dock: bottom; height: 1; width: 1fr; background: $panel; padding: 0 1; }
     """
 
-    def __init__(self, bindings: Iterable[Binding], lang: str, **kwargs) -> None:
+    lang: var[str] = var("en", init=False)
+    """The language the keys are described in."""
+
+    def __init__(self, bindings: Iterable[Binding], lang: str, **kwargs: Any) -> None:
         self._keys = [b for b in bindings if b.show]
         super().__init__(self._content(lang), **kwargs)
+        self.set_reactive(KeyBar.lang, lang)
 
     def _content(self, lang: str) -> Content:
         parts = [
@@ -72,8 +84,11 @@ class KeyBar(Static):
         ]
         return Content("  ").join(parts)
 
-    def set_lang(self, lang: str) -> None:
+    def watch_lang(self, lang: str) -> None:
         self.update(self._content(lang))
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
 
 
 class TitleBar(Static):
@@ -107,45 +122,37 @@ class TooSmall(Static):
     App.-cramped TooSmall { display: block; }
     """
 
+    lang: var[str] = var("en", init=False)
+    """The language of the notice."""
+
     def __init__(self, lang: str) -> None:
-        from virtlab.ui.app import MIN_HEIGHT, MIN_WIDTH
-
-        self._min = (MIN_WIDTH, MIN_HEIGHT)
         super().__init__(self._text(lang), classes="too-small")
+        self.set_reactive(TooSmall.lang, lang)
 
-    def _text(self, lang: str) -> str:
-        return t("terminal.too_small", lang, w=self._min[0], h=self._min[1])
+    @staticmethod
+    def _text(lang: str) -> str:
+        return t("terminal.too_small", lang, w=MIN_WIDTH, h=MIN_HEIGHT)
 
-    def set_lang(self, lang: str) -> None:
+    def watch_lang(self, lang: str) -> None:
         self.update(self._text(lang))
 
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
 
-def refresh_chrome(screen, lang: str) -> None:
+
+def refresh_chrome(screen: Screen[Any], lang: str) -> None:
     """Switch the key bar and banner of ``screen`` to ``lang``."""
     for widget in screen.query("KeyBar, TooSmall"):
-        widget.set_lang(lang)  # type: ignore[attr-defined]
+        if isinstance(widget, KeyBar | TooSmall):
+            widget.set_lang(lang)
 
 
-class SafeOptionList(OptionList):
-    """OptionList that ignores page up/down while it has no size yet.
-
-    Textual 8.2.8's ``_move_page`` raises KeyError when the list has never been laid out
-    (a zero-size region in a tiny terminal); found by the random-input test.
-    """
-
-    def _move_page(self, direction: int) -> None:
-        self._update_lines()
-        if (self.highlighted or 0) not in self._index_to_line:
-            return
-        super()._move_page(direction)
-
-
-def mark_settled(screen) -> None:
+def mark_settled(screen: Screen[Any]) -> None:
     """Call from a screen's on_mount: it counts as settled after its first refresh."""
     screen.call_after_refresh(setattr, screen, "_settled", True)
 
 
-def go_back(screen) -> None:
+def go_back(screen: Screen[Any]) -> None:
     """Pop ``screen`` if it is on top, but only once its widgets finished mounting.
 
     A student typing ahead (Enter then Escape) would otherwise remove the screen while

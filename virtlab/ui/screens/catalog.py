@@ -11,11 +11,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.markup import escape
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
+from virtlab.ui.screens._base import VirtlabScreen
 from virtlab.ui.screens._chrome import (
     KeyBar,
     SafeOptionList,
@@ -29,7 +29,7 @@ STATE_MARK = {"not_started": ("○", "$text-muted"), "in_progress": ("◐", "$wa
               "done": ("●", "$success")}
 
 
-class CatalogScreen(Screen[None]):
+class CatalogScreen(VirtlabScreen[None]):
     """Every lesson by track; Enter opens the highlighted one."""
 
     CSS_PATH = "catalog.tcss"
@@ -41,13 +41,7 @@ class CatalogScreen(Screen[None]):
         Binding("e", "export", "export", id="export"),
     ]
 
-    @property
-    def lang(self) -> str:
-        return self.app.lang  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
-        from virtlab.ui.app import VirtlabApp
-
         yield TitleBar()
         yield TooSmall(self.lang)
         with Vertical(id="catalog-body"):
@@ -55,7 +49,7 @@ class CatalogScreen(Screen[None]):
             yield Static("", id="catalog-count")
             yield SafeOptionList(id="lesson-list")
             yield Static("", id="lesson-summary")
-        yield KeyBar([*bindings_of(CatalogScreen), *bindings_of(VirtlabApp)], self.lang)
+        yield KeyBar([*bindings_of(CatalogScreen), *bindings_of(type(self.app))], self.lang)
 
     def on_mount(self) -> None:
         self.set_lang(self.lang, lessons=False)  # the list is filled on screen resume
@@ -74,8 +68,8 @@ class CatalogScreen(Screen[None]):
 
     def refresh_lessons(self) -> None:
         """Rebuild the list from the catalog and progress (keeps the highlight)."""
-        app = self.app
-        lang, progress, catalog = self.lang, app.progress, app.catalog  # type: ignore[attr-defined]
+        app = self.virtlab_app
+        lang, progress, catalog = self.lang, app.progress, app.catalog
         options: list[Option | None] = []
         done = total = 0
         for track, lessons in catalog.tracks(lang).items():
@@ -97,11 +91,11 @@ class CatalogScreen(Screen[None]):
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
         listing.set_options(options)
         if not total:
-            root = app.lessons_root  # type: ignore[attr-defined]
+            root = app.lessons_root
             listing.add_option(Option(t("catalog.empty", lang, path=root), disabled=True))
         self._highlight(listing, highlighted or progress.last_lesson)
         count = t("catalog.lesson_count", lang, done=done, total=total)
-        problems = len(app.catalog_problems)  # type: ignore[attr-defined]
+        problems = len(app.catalog_problems)
         if problems:
             count += "  " + t("catalog.lesson_problems", lang, count=problems)
         self.query_one("#catalog-count", Static).update(count)
@@ -135,7 +129,7 @@ class CatalogScreen(Screen[None]):
     def _show_summary(self) -> None:
         listing = self.query_one("#lesson-list", OptionList)
         option = listing.highlighted_option
-        lesson = option and option.id and self.app.catalog.get(option.id, self.lang)  # type: ignore[attr-defined]
+        lesson = option.id and self.virtlab_app.catalog.get(option.id, self.lang) if option else None
         self.query_one("#lesson-summary", Static).update(lesson.summary if lesson else "")
 
     @on(OptionList.OptionHighlighted, "#lesson-list")
@@ -145,30 +139,30 @@ class CatalogScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#lesson-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and self.is_active:  # not for a key typed ahead of a push
-            self.app.open_lesson_screen(event.option.id)  # type: ignore[attr-defined]
+            self.virtlab_app.open_lesson_screen(event.option.id)
 
     # ------------------------------------------------------------------ actions
 
     def action_open(self) -> None:
         option = self.query_one("#lesson-list", OptionList).highlighted_option
         if option is not None and option.id and self.is_active:
-            self.app.open_lesson_screen(option.id)  # type: ignore[attr-defined]
+            self.virtlab_app.open_lesson_screen(option.id)
 
     def action_continue(self) -> None:
         """Open the last lesson at its last step, or the first lesson."""
-        app = self.app
+        app = self.virtlab_app
         if not self.is_active:
             return
-        last = app.progress.last_lesson  # type: ignore[attr-defined]
-        if last is None or app.catalog.get(last, self.lang) is None:  # type: ignore[attr-defined]
-            ordered = app.catalog.ordered(self.lang)  # type: ignore[attr-defined]
+        last = app.progress.last_lesson
+        if last is None or app.catalog.get(last, self.lang) is None:
+            ordered = app.catalog.ordered(self.lang)
             last = ordered[0].id if ordered else None
         if last is not None:
-            app.open_lesson_screen(last)  # type: ignore[attr-defined]
+            app.open_lesson_screen(last)
 
     def action_sandbox(self) -> None:
         if self.is_active:
-            self.app.open_sandbox(None, None)  # type: ignore[attr-defined]
+            self.virtlab_app.open_sandbox(None, None)
 
     def action_export(self) -> Path | None:
-        return self.app.export()  # type: ignore[attr-defined]
+        return self.virtlab_app.export()

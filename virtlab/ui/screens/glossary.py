@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.glossary import KEYS, Term
 from virtlab.course.i18n import t
+from virtlab.ui.screens._base import VirtlabScreen
 from virtlab.ui.screens._chrome import (
     KeyBar,
     SafeOptionList,
@@ -32,7 +32,7 @@ def matches(term: Term, query: str) -> bool:
     return any(needle in getattr(term, key).lower() for key in KEYS)
 
 
-class GlossaryScreen(Screen[None]):
+class GlossaryScreen(VirtlabScreen[None]):
     """Type to filter; Escape goes back."""
 
     CSS_PATH = "glossary.tcss"
@@ -41,10 +41,6 @@ class GlossaryScreen(Screen[None]):
         Binding("escape", "back", "back", id="back"),
         Binding("down", "focus_list", "focus_list", show=False),
     ]
-
-    @property
-    def lang(self) -> str:
-        return self.app.lang  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -68,7 +64,8 @@ class GlossaryScreen(Screen[None]):
     def refresh_terms(self) -> None:
         lang = self.lang
         query = self.query_one("#glossary-filter", Input).value
-        terms = [term for term in self.app.glossary() if matches(term, query)]  # type: ignore[attr-defined]
+        glossary = self.virtlab_app.glossary()
+        terms = [term for term in glossary if matches(term, query)]
         other = "en" if lang == "ko" else "ko"
         options = []
         for term in terms:
@@ -81,7 +78,7 @@ class GlossaryScreen(Screen[None]):
         listing.set_options(options)
         if not terms:
             listing.add_option(Option(t("glossary.no_match", lang, query=query), disabled=True))
-        total = len(self.app.glossary())  # type: ignore[attr-defined]
+        total = len(glossary)
         self.query_one("#glossary-count", Static).update(
             t("shell.glossary_count", lang, shown=len(terms), total=total))
 

@@ -8,19 +8,19 @@ hints, lesson state) goes to the app, which saves it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
 from virtlab.course.progress import mark_goal, set_section, set_state, use_hint
+from virtlab.ui.screens._base import VirtlabScreen
 from virtlab.ui.screens._chrome import (
     KeyBar,
     SafeOptionList,
@@ -34,16 +34,22 @@ from virtlab.ui.screens._chrome import (
 from virtlab.ui.screens._markdown import LessonMarkdown
 from virtlab.ui.widgets.goals_panel import GoalsPanel
 
+if TYPE_CHECKING:
+    from virtlab.course.lessons import Lesson
+    from virtlab.course.session import LabSession
+    from virtlab.ui.widgets.lab_panel import LabPanel
+    from virtlab.ui.widgets.quiz_panel import QuizPanel
 
-def lab_widget_classes() -> tuple[type, type]:
-    """(LabPanel, QuizPanel) from the widgets package."""
+
+def lab_widget_classes() -> tuple[type[LabPanel], type[QuizPanel]]:
+    """(LabPanel, QuizPanel), imported on first use so the catalog starts without them."""
     from virtlab.ui.widgets.lab_panel import LabPanel
     from virtlab.ui.widgets.quiz_panel import QuizPanel
 
     return LabPanel, QuizPanel
 
 
-class LessonScreen(Screen[None]):
+class LessonScreen(VirtlabScreen[None]):
     """A lesson beside its lab; n / p move between steps, h reveals a hint."""
 
     CSS_PATH = "lesson.tcss"
@@ -60,21 +66,17 @@ class LessonScreen(Screen[None]):
         self.lesson_id = lesson_id
         self._start_step = step
         self.step = 0
-        self.lesson: Any = None
-        self.session: Any = None
-        self.lab_panel: Any = None
-
-    @property
-    def lang(self) -> str:
-        return self.app.lang  # type: ignore[attr-defined]
+        self.lesson: Lesson
+        self.session: LabSession | None = None
+        self.lab_panel: LabPanel | QuizPanel | None = None
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        from virtlab.ui.app import VirtlabApp
-
-        app: Any = self.app
-        self.lesson = app.catalog.get(self.lesson_id, self.lang)
+        app = self.virtlab_app
+        lesson = app.catalog.get(self.lesson_id, self.lang)
+        assert lesson is not None, self.lesson_id  # the app opens known lessons only
+        self.lesson = lesson
         saved = app.progress.lesson(self.lesson_id).section
         wanted = self._start_step if self._start_step is not None else saved
         self.step = max(0, min(wanted, len(self.lesson.sections) - 1))
@@ -93,18 +95,18 @@ class LessonScreen(Screen[None]):
         if self.lab_panel is not None:
             extra = bindings_of(type(self.lab_panel))
         yield KeyBar([*bindings_of(LessonScreen), *[b for b in extra if b.show][:3],
-                      *bindings_of(VirtlabApp)[:2]], self.lang)
+                      *bindings_of(type(self.app))[:2]], self.lang)
 
     def _compose_lab(self) -> ComposeResult:
         lesson, session = self.lesson, self.session
-        hints = dict(self.app.progress.lesson(self.lesson_id).hints_used)  # type: ignore[attr-defined]
+        hints = dict(self.virtlab_app.progress.lesson(self.lesson_id).hints_used)
         if session is None:
             key = "shell.lab_missing" if lesson.lab else "lesson.no_lab"
             yield Static(t(key, self.lang, lab=lesson.lab), id="lab-note")
             return
         lab_panel, quiz_panel = lab_widget_classes()
-        cls = quiz_panel if session.lab.meta.kind == "quiz" else lab_panel
-        self.lab_panel = cls(session, self.lang, id="lab-panel")
+        quiz = session.lab is not None and session.lab.meta.kind == "quiz"
+        self.lab_panel = (quiz_panel if quiz else lab_panel)(session, self.lang, id="lab-panel")
         yield self.lab_panel
         yield GoalsPanel(session, self.lang, hints, id="goals")
 
@@ -159,7 +161,7 @@ class LessonScreen(Screen[None]):
         self.query_one("#step-title", Static).update(text)
 
     def _record_step(self) -> None:
-        app: Any = self.app
+        app = self.virtlab_app
         step = self.step
         app.update_progress(lambda p: set_section(p, self.lesson_id, step))
         last = step == len(self.lesson.sections) - 1
@@ -183,7 +185,7 @@ class LessonScreen(Screen[None]):
 
     def set_lang(self, lang: str, rerender: bool = True) -> None:
         """Show the lesson's twin in ``lang`` and relabel everything."""
-        twin = self.app.catalog.get(self.lesson_id, lang)  # type: ignore[attr-defined]
+        twin = self.virtlab_app.catalog.get(self.lesson_id, lang)
         if twin is not None:
             self.lesson = twin
         self.title = t("app.title", lang)
@@ -195,8 +197,10 @@ class LessonScreen(Screen[None]):
             self._fill_step_list()
         self._update_step_title()
         self.query_one("#lesson-pane").border_title = self.lesson.title
-        for widget in self.query("#lab-panel, #goals"):
-            widget.set_lang(lang)  # type: ignore[attr-defined]
+        if self.lab_panel is not None:
+            self.lab_panel.set_lang(lang)
+        for goals in self.query(GoalsPanel):
+            goals.set_lang(lang)
         if self.session is None:
             key = "shell.lab_missing" if self.lesson.lab else "lesson.no_lab"
             self.query_one("#lab-note", Static).update(t(key, lang, lab=self.lesson.lab))
@@ -214,14 +218,14 @@ class LessonScreen(Screen[None]):
     @on(GoalsPanel.HintRevealed)
     def _hint_revealed(self, event: GoalsPanel.HintRevealed) -> None:
         goal, count = event.goal_id, event.count
-        self.app.update_progress(  # type: ignore[attr-defined]
+        self.virtlab_app.update_progress(
             lambda p: use_hint(p, self.lesson_id, goal, limit=count)
             if p.lesson(self.lesson_id).hints_used.get(goal, 0) < count else p)
 
-    def on_lab_panel_changed(self, _event: Any) -> None:
+    def on_lab_panel_changed(self, _event: LabPanel.Changed) -> None:
         self._goals_changed()
 
-    def on_quiz_panel_changed(self, _event: Any) -> None:
+    def on_quiz_panel_changed(self, _event: QuizPanel.Changed) -> None:
         self._goals_changed()
 
     def _goals_changed(self, initial: bool = False) -> None:
@@ -229,7 +233,7 @@ class LessonScreen(Screen[None]):
             return
         goals = self.query_one("#goals", GoalsPanel)
         results = goals.refresh_results()
-        app: Any = self.app
+        app = self.virtlab_app
         before = app.progress.lesson(self.lesson_id)
         progress = app.progress
         for result in results:

@@ -4,14 +4,14 @@ action allowed and no goals."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
-from textual.screen import Screen
 
 from virtlab.course.i18n import t
+from virtlab.ui.screens._base import VirtlabScreen
 from virtlab.ui.screens._chrome import (
     KeyBar,
     TitleBar,
@@ -22,25 +22,29 @@ from virtlab.ui.screens._chrome import (
     refresh_chrome,
 )
 
+if TYPE_CHECKING:
+    from virtlab.core.state import Datacenter
+    from virtlab.ui.widgets.lab_panel import LabPanel
 
-def default_state() -> Any:
+
+def default_state() -> Datacenter:
     """One empty KVM host (2 × 8 cores × 2 threads, 128 GiB), for an empty sandbox."""
     from virtlab.core.hosts import Host
     from virtlab.core.state import Datacenter
 
-    host = Host(name="host-1", sockets=2, cores_per_socket=8, threads_per_core=2,
-                memory_mib=128 * 1024)
+    host = Host.model_validate({"name": "host-1", "sockets": 2, "cores_per_socket": 8,
+                                "threads_per_core": 2, "memory_mib": 128 * 1024})
     return Datacenter(name="sandbox", hosts=(host,))
 
 
-class SandboxScreen(Screen[None]):
+class SandboxScreen(VirtlabScreen[None]):
     """Every action allowed over a scenario file or an empty host."""
 
     CSS_PATH = "sandbox.tcss"
     AUTO_FOCUS = None
     BINDINGS = [Binding("escape", "back", "back", id="back")]
 
-    def __init__(self, path: Path | None = None, state: Any = None) -> None:
+    def __init__(self, path: Path | None = None, state: Datacenter | None = None) -> None:
         super().__init__()
         from virtlab.course.session import LabSession
 
@@ -48,21 +52,15 @@ class SandboxScreen(Screen[None]):
         self.session = LabSession(None, state if state is not None else default_state(),
                                   sandbox=True)
 
-    @property
-    def lang(self) -> str:
-        return self.app.lang  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
-        from virtlab.ui.app import VirtlabApp
-        from virtlab.ui.screens.lesson import lab_widget_classes
+        from virtlab.ui.widgets.lab_panel import LabPanel
 
-        lab_panel, _quiz = lab_widget_classes()
-        self.lab_panel = lab_panel(self.session, self.lang, id="lab-panel")
+        self.lab_panel: LabPanel = LabPanel(self.session, self.lang, id="lab-panel")
         yield TitleBar()
         yield TooSmall(self.lang)
         yield self.lab_panel
-        shown = [b for b in bindings_of(lab_panel) if b.show][:8]
-        yield KeyBar([*bindings_of(SandboxScreen), *shown, *bindings_of(VirtlabApp)[:2]],
+        shown = [b for b in bindings_of(LabPanel) if b.show][:8]
+        yield KeyBar([*bindings_of(SandboxScreen), *shown, *bindings_of(type(self.app))[:2]],
                      self.lang)
 
     def on_mount(self) -> None:

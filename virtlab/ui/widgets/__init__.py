@@ -7,5 +7,5 @@ them.
 
 __all__ = [
     "lab_panel", "quiz_panel", "host_bars", "workload_table", "isolation_view",
-    "contention_view", "refused_dialog",
+    "contention_view", "refused_dialog", "lab_views", "lines_view", "safe_option_list",
 ]

@@ -10,6 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from virtlab.ui.widgets.safe_option_list import SafeOptionList
+
 
 class ChoiceDialog(ModalScreen[str | None]):
     """Dismisses with the chosen option's value, or None on Escape."""
@@ -36,8 +38,8 @@ class ChoiceDialog(ModalScreen[str | None]):
             yield Static(self.title_text, classes="dialog-title")
             if self.note:
                 yield Static(self.note)
-            yield OptionList(*[Option(label, id=value) for label, value in self.options],
-                             id="choice-list")
+            yield SafeOptionList(*[Option(label, id=value) for label, value in self.options],
+                                 id="choice-list")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from virtlab.core.compute.containers import MIB
 from virtlab.core.compute.report import HostReport, WorkloadReport
-from virtlab.core.report import Report
-from virtlab.core.state import Datacenter
 from virtlab.core.units import fmt_mib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.host_bars import MANY_HOSTS
 from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, ready_mark, status_text
-from virtlab.ui.widgets.lines_view import LinesView
+from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 
 MAX_ROWS = 40
 W_NAME, W_NUM, W_READY = 16, 10, 22
@@ -83,10 +81,10 @@ def _first_line(row: Lines, w: WorkloadReport, lang: str, indent: str, killed: b
                   qos=c.qos.value, oom=c.oom_score_adj))
 
 
-def workload_row(out: Lines, w: WorkloadReport, dc: Datacenter, lang: str, indent: str,
-                 width: int = 0) -> None:
+def workload_row(out: Lines, w: WorkloadReport, ctx: ViewContext, indent: str) -> None:
     """One workload; a line too long for the view wraps under the numbers, not at column 0."""
-    wrap_at = width or 10_000
+    dc, lang = ctx.state, ctx.lang
+    wrap_at = ctx.width or 10_000
     c = w.container
     killed = c is not None and c.killed is not None
     row = Lines()
@@ -106,8 +104,8 @@ def workload_row(out: Lines, w: WorkloadReport, dc: Datacenter, lang: str, inden
                                       demand=demand, parent=w.parent), wrap_at, "bold $error")
 
 
-def render_contention(report: Report, dc: Datacenter, selected: str | None, lang: str,
-                      width: int) -> Lines:
+def render_contention(ctx: ViewContext) -> Lines:
+    report, dc, selected, lang, width = ctx.report, ctx.state, ctx.selected, ctx.lang, ctx.width
     out = Lines()
     hosts = report.hosts
     if len(hosts) > MANY_HOSTS:
@@ -138,7 +136,7 @@ def render_contention(report: Report, dc: Datacenter, selected: str | None, lang
             elif w.parent == h.name:
                 ordered.append((w, ""))
         for w, indent in ordered[:MAX_ROWS]:
-            workload_row(out, w, dc, lang, indent, width)
+            workload_row(out, w, ctx, indent)
         if len(ordered) > MAX_ROWS:
             out.line("  " + t("labp.cont.more", lang, n=len(ordered) - MAX_ROWS))
     out.line(t("labp.cont.legend", lang), "$foreground-muted")
@@ -148,4 +146,5 @@ def render_contention(report: Report, dc: Datacenter, selected: str | None, lang
 class ContentionView(LinesView):
     """CPU entitlement and ready, memory state and reclamation, container QoS and OOM."""
 
-    renderer = staticmethod(render_contention)
+    def lines_for(self, context: ViewContext) -> Lines:
+        return render_contention(context)

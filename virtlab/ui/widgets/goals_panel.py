@@ -7,18 +7,22 @@ posts ``GoalsPanel.HintRevealed`` so the app can save the new count.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.widgets import Static
 
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import needs_layout
+
+if TYPE_CHECKING:
+    from virtlab.course.labs import Hint
+    from virtlab.course.session import LabSession, Result
 
 
 class GoalsPanel(VerticalScroll, can_focus=True):
@@ -36,6 +40,8 @@ class GoalsPanel(VerticalScroll, can_focus=True):
 
     selected: reactive[int | None] = reactive(None)
     """Index of the goal the student picked with up/down (None: the first unmet one)."""
+    lang: var[str] = var("en", init=False)
+    """The language of the goals, verdicts and hints (``en`` or ``ko``)."""
 
     class HintRevealed(Message):
         """One more hint was revealed for ``goal_id`` (``count`` hints shown now)."""
@@ -50,13 +56,13 @@ class GoalsPanel(VerticalScroll, can_focus=True):
         def control(self) -> GoalsPanel:
             return self.panel
 
-    def __init__(self, session: Any, lang: str, hints_used: dict[str, int] | None = None,
+    def __init__(self, session: LabSession | None, lang: str, hints_used: dict[str, int] | None = None,
                  *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.session = session
-        self.lang = lang
+        self.set_reactive(GoalsPanel.lang, lang)
         self.hints_used: dict[str, int] = dict(hints_used or {})
-        self.results: list[Any] = []
+        self.results: list[Result] = []
         self._body = Static("", id="goals-body")
         self._plain: str | None = None
         self._target_line = 0
@@ -67,7 +73,7 @@ class GoalsPanel(VerticalScroll, can_focus=True):
 
     # ------------------------------------------------------------------ public API
 
-    def refresh_results(self) -> list[Any]:
+    def refresh_results(self) -> list[Result]:
         """Re-check every goal against the session's current state and redraw."""
         self.results = self.session.results() if self.session is not None else []
         self.set_class(self.all_met, "-all-met")
@@ -84,10 +90,12 @@ class GoalsPanel(VerticalScroll, can_focus=True):
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang
+
+    def watch_lang(self) -> None:
         self._update_title()
         self._redraw()
 
-    def target(self) -> Any:
+    def target(self) -> Result | None:
         """The goal hints go to: the selected one, else the first unmet one."""
         if not self.results:
             return None
@@ -95,7 +103,7 @@ class GoalsPanel(VerticalScroll, can_focus=True):
             return self.results[self.selected]
         return next((r for r in self.results if not r.met), self.results[0])
 
-    def reveal_hint(self, goal_id: str | None = None) -> Any:
+    def reveal_hint(self, goal_id: str | None = None) -> Hint | None:
         """Reveal the next hint of ``goal_id`` (default: ``target()``); None if none left."""
         result = self.target() if goal_id is None else next(
             (r for r in self.results if r.id == goal_id), None)
@@ -118,9 +126,10 @@ class GoalsPanel(VerticalScroll, can_focus=True):
     # ------------------------------------------------------------------ rendering
 
     def action_select(self, step: int) -> None:
-        if not self.results:
+        target = self.target()
+        if target is None:  # no goals
             return
-        current = self.results.index(self.target())
+        current = self.results.index(target)
         self.selected = (current + step) % len(self.results)
 
     def watch_selected(self) -> None:

@@ -16,11 +16,10 @@ from textual.content import Content
 
 from virtlab.core.compute.capacity import ResourceLine
 from virtlab.core.compute.report import HostReport
-from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, qty
-from virtlab.ui.widgets.lines_view import LinesView
+from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 from virtlab.ui.widgets.storage_lines import render_datastores
 
 #: More hosts than this and only the selected one is drawn with bars.
@@ -34,7 +33,7 @@ def allocations(dc: Datacenter, host: str) -> dict[str, list[tuple[str, float]]]
     """Per resource, what each workload placed on ``host`` allocates (Placement's view)."""
     vms = dc.compute.vms_by_host.get(host, [])
     ctrs = dc.compute.containers_by_parent.get(("host", host), [])
-    local = {d.name for d in dc.storage.datastores if d.hosts == (host,)}
+    local = {d.name for d in dc.storage.local_to(host)}
     return {
         "cpu": [(v.name, float(v.vcpus)) for v in vms]
         + [(c.name, c.eff_cpu_request_m / 1000) for c in ctrs],
@@ -108,8 +107,8 @@ def host_header(out: Lines, h: HostReport, lang: str, width: int = 0) -> None:
                   width or 10_000, "  ")
 
 
-def host_block(out: Lines, h: HostReport, dc: Datacenter, width: int, selected: str | None,
-               lang: str) -> None:
+def host_block(out: Lines, h: HostReport, ctx: ViewContext) -> None:
+    dc, width, lang = ctx.state, ctx.width, ctx.lang
     host_header(out, h, lang, width)
     alloc = allocations(dc, h.name)
     with_containers = bool(dc.compute.containers_by_parent.get(("host", h.name)))
@@ -126,7 +125,7 @@ def host_block(out: Lines, h: HostReport, dc: Datacenter, width: int, selected: 
                  "bold $error" if line.over_capacity else "$warning" if over > 1 else "$success")
         out.block(text.content(), width, "  ", "    ")
         out.add("  ")
-        draw_bar(out, line, alloc.get(res, []), max(8, width - 4), selected)
+        draw_bar(out, line, alloc.get(res, []), max(8, width - 4), ctx.selected)
 
 
 def host_summary(out: Lines, h: HostReport, lang: str) -> None:
@@ -141,23 +140,23 @@ def host_summary(out: Lines, h: HostReport, lang: str) -> None:
     out.nl()
 
 
-def render_hosts(report: Report, dc: Datacenter, selected: str | None, lang: str,
-                 width: int) -> Lines:
+def render_hosts(ctx: ViewContext) -> Lines:
     """The whole view (also its plain-text twin through ``Lines.plain``)."""
+    report, dc, selected, lang = ctx.report, ctx.state, ctx.selected, ctx.lang
     out = Lines()
     if not report.hosts:
         return out.line(t("labp.bars.no_hosts", lang))
     legend = t("labp.bars.legend", lang)
     if len(report.hosts) <= MANY_HOSTS:
         for h in report.hosts:
-            host_block(out, h, dc, width, selected, lang)
+            host_block(out, h, ctx)
         out.line(legend, "$foreground-muted")
-        render_datastores(out, report, dc, lang, width)
+        render_datastores(out, ctx)
         return out
     focus = dc.host_of(selected) if selected else None
     main = report.host(focus) if focus else None
     main = main or report.hosts[0]
-    host_block(out, main, dc, width, selected, lang)
+    host_block(out, main, ctx)
     out.line(legend, "$foreground-muted")
     others = [h for h in report.hosts if h.name != main.name]
     out.line(t("labp.bars.others", lang, n=len(others)), "bold")
@@ -171,4 +170,5 @@ def render_hosts(report: Report, dc: Datacenter, selected: str | None, lang: str
 class HostBars(LinesView):
     """Stacked capacity bars per host (see the module docstring for the glyphs)."""
 
-    renderer = staticmethod(render_hosts)
+    def lines_for(self, context: ViewContext) -> Lines:
+        return render_hosts(context)

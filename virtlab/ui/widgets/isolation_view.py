@@ -14,12 +14,11 @@ from collections import defaultdict
 from virtlab.core.compute.isolation import isolation_from
 from virtlab.core.hosts import Host
 from virtlab.core.hypervisors import PROFILES, HypervisorKind, HypervisorType
-from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.host_bars import MANY_HOSTS
 from virtlab.ui.widgets.labtext import Lines, fault_text, level_text, shared_text
-from virtlab.ui.widgets.lines_view import LinesView
+from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 
 MAX_LIST = 12
 MAX_NAMES = 6
@@ -60,8 +59,8 @@ def _layers(host: Host, lang: str) -> list[tuple[str, str]]:
     return [(t(f"labp.iso.layer.{kind}", lang, label=p.label), "bold $accent")]
 
 
-def host_stack(out: Lines, dc: Datacenter, host: Host, selected: str | None, width: int,
-               lang: str) -> None:
+def host_stack(out: Lines, host: Host, ctx: ViewContext) -> None:
+    dc, selected, width, lang = ctx.state, ctx.selected, ctx.width, ctx.lang
     down = not host.is_up
     out.add(host.name, "bold").add(f" · {PROFILES[host.hypervisor].label}")
     if down:
@@ -109,7 +108,8 @@ def host_stack(out: Lines, dc: Datacenter, host: Host, selected: str | None, wid
     out.line("└" + "─" * inner + "┘")
 
 
-def selected_section(out: Lines, dc: Datacenter, report: Report, selected: str, lang: str) -> None:
+def selected_section(out: Lines, selected: str, ctx: ViewContext) -> None:
+    dc, report, lang = ctx.state, ctx.report, ctx.lang
     pairs = sorted(isolation_from(dc, selected), key=lambda p: (p.level, p.b))
     out.line(t("labp.iso.shares_with", lang, name=selected), "bold")
     if not pairs:
@@ -140,8 +140,8 @@ def selected_section(out: Lines, dc: Datacenter, report: Report, selected: str, 
         out.line("  " + t("labp.iso.no_faults", lang))
 
 
-def render_isolation(report: Report, dc: Datacenter, selected: str | None, lang: str,
-                     width: int) -> Lines:
+def render_isolation(ctx: ViewContext) -> Lines:
+    dc, selected, lang = ctx.state, ctx.selected, ctx.lang
     out = Lines()
     hosts = list(dc.hosts)
     if len(hosts) > MANY_HOSTS:
@@ -149,13 +149,14 @@ def render_isolation(report: Report, dc: Datacenter, selected: str | None, lang:
         hosts = [dc.host_index[focus]] if focus in dc.host_index else hosts[:1]
         out.line(t("labp.iso.one_host", lang, n=len(dc.hosts)), "$foreground-muted")
     for h in hosts:
-        host_stack(out, dc, h, selected, width, lang)
+        host_stack(out, h, ctx)
     if selected and (selected in dc.compute.vm_index or selected in dc.compute.container_index):
-        selected_section(out, dc, report, selected, lang)
+        selected_section(out, selected, ctx)
     return out
 
 
 class IsolationView(LinesView):
     """Layered stack per host and the selected workload's isolation and blast radius."""
 
-    renderer = staticmethod(render_isolation)
+    def lines_for(self, context: ViewContext) -> Lines:
+        return render_isolation(context)

@@ -7,8 +7,9 @@ repairs) that make sense for the selected workload, ``m`` moves a VM or a contai
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
+from virtlab.core.actions import Action
 from virtlab.core.compute.actions import Fail, Move, Repair
 from virtlab.core.compute.lifecycle import (
     Advance,
@@ -23,63 +24,84 @@ from virtlab.core.hypervisors import PROFILES, supports_vms
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
 
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from virtlab.course.session import LabSession, Outcome
+
 PATCH_GIB = 5.0
 HOURS = (1, 8, 24, 72)
 
 
+class _Panel(Protocol):
+    """What the mixin uses of :class:`~virtlab.ui.widgets.lab_panel.LabPanel`."""
+
+    session: LabSession
+
+    @property
+    def lang(self) -> str: ...
+    @property
+    def app(self) -> App[object]: ...
+    def apply(self, action: Action) -> Outcome: ...
+    def move_targets(self: _Panel, name: str) -> tuple[str, list[str]]: ...
+    def _need_selection(self) -> str | None: ...
+    def _allowed(self, kind: str) -> bool: ...
+    def _set_message(self, message: str, *, refused: bool = False) -> None: ...
+    def _apply_result(self, action: Action | None) -> None: ...
+    def _vm_selected(self, kind: str) -> str | None: ...
+
+
 class LifecycleActions:
-    """Mixed into LabPanel: uses its ``session``, ``lang``, ``app``, ``apply`` and helpers."""
+    """Mixed into LabPanel: uses its ``session``, ``lang``, ``app``, ``apply`` and helpers
+    (the ``_Panel`` protocol each method's ``self`` is typed with)."""
 
-    session: Any
-    lang: str
-
-    def _vm_selected(self, kind: str) -> str | None:
-        name = self._need_selection()  # type: ignore[attr-defined]
-        if name is None or not self._allowed(kind):  # type: ignore[attr-defined]
+    def _vm_selected(self: _Panel, kind: str) -> str | None:
+        name = self._need_selection()
+        if name is None or not self._allowed(kind):
             return None
         if name not in self.session.state.compute.vm_index:
-            self._set_message(t("labp.life.only_vms", self.lang))  # type: ignore[attr-defined]
+            self._set_message(t("labp.life.only_vms", self.lang))
             return None
         return name
 
-    def action_snapshot(self) -> None:
+    def action_snapshot(self: _Panel) -> None:
         if (name := self._vm_selected("snapshot")) is not None:
-            self.apply(TakeSnapshot(name=name, label="snap"))  # type: ignore[attr-defined]
+            self.apply(TakeSnapshot(name=name, label="snap"))
 
-    def action_write(self) -> None:
+    def action_write(self: _Panel) -> None:
         if (name := self._vm_selected("write")) is not None:
-            self.apply(Write(name=name, gib=PATCH_GIB))  # type: ignore[attr-defined]
+            self.apply(Write(name=name, gib=PATCH_GIB))
 
-    def action_revert(self) -> None:
+    def action_revert(self: _Panel) -> None:
         if (name := self._vm_selected("revert")) is not None:
-            self.apply(Revert(name=name))  # type: ignore[attr-defined]
+            self.apply(Revert(name=name))
 
-    def action_consolidate(self) -> None:
+    def action_consolidate(self: _Panel) -> None:
         if (name := self._vm_selected("consolidate")) is not None:
-            self.apply(Consolidate(name=name))  # type: ignore[attr-defined]
+            self.apply(Consolidate(name=name))
 
-    def action_backup(self) -> None:
+    def action_backup(self: _Panel) -> None:
         if (name := self._vm_selected("backup")) is not None:
-            self.apply(Backup(name=name))  # type: ignore[attr-defined]
+            self.apply(Backup(name=name))
 
-    def action_time(self) -> None:
-        if not self._allowed("advance"):  # type: ignore[attr-defined]
+    def action_time(self: _Panel) -> None:
+        if not self._allowed("advance"):
             return
         clock = f"{self.session.state.clock_h:g}"
         options = [(t("labp.life.hours", self.lang, h=h), str(h)) for h in HOURS]
-        self.app.push_screen(  # type: ignore[attr-defined]
+        self.app.push_screen(
             ChoiceDialog(t("labp.life.time_title", self.lang, clock=clock), options),
-            lambda h: self._apply_result(Advance(hours=float(h)) if h else None))  # type: ignore[attr-defined]
+            lambda h: self._apply_result(Advance(hours=float(h)) if h else None))
 
-    def fault_choices(self, name: str) -> list[tuple[str, Any]]:
+    def fault_choices(self: _Panel, name: str) -> list[tuple[str, Action]]:
         """What ``f`` offers for the selected workload: (label, action) pairs.
 
         Always in the same order, whatever the state, so a student's fingers learn it: the
         host's faults, the VM's, the container's, then the repairs and restores.
         """
         dc, lang = self.session.state, self.lang
-        faults: list[tuple[str, Any]] = []
-        repairs: list[tuple[str, Any]] = []
+        faults: list[tuple[str, Action]] = []
+        repairs: list[tuple[str, Action]] = []
         host = dc.host_index.get(dc.host_of(name) or "")
         if host is not None and host.is_up:
             faults.append((t("labp.fault_menu.host_down", lang, host=host.name), Fail(name=host.name, fault="host-down")))
@@ -105,7 +127,7 @@ class LifecycleActions:
                 repairs.append((t("labp.fault_menu.restart", lang, name=c.name), Repair(name=c.name)))
         return [(label, a) for label, a in faults + repairs if self.session.allows(a.kind)]
 
-    def move_targets(self, name: str) -> tuple[str, list[str]]:
+    def move_targets(self: _Panel, name: str) -> tuple[str, list[str]]:
         """Where ``m`` can move the selected workload: (its current place, choices)."""
         dc = self.session.state
         vm = dc.compute.vm_index.get(name)
@@ -117,16 +139,16 @@ class LifecycleActions:
         hosts = [h.name for h in dc.hosts if h.name != here and PROFILES[h.hypervisor].runs_host_containers]
         return here, vms + hosts
 
-    def action_move(self) -> None:
-        name = self._need_selection()  # type: ignore[attr-defined]
-        if name is None or not self._allowed("move"):  # type: ignore[attr-defined]
+    def action_move(self: _Panel) -> None:
+        name = self._need_selection()
+        if name is None or not self._allowed("move"):
             return
         here, targets = self.move_targets(name)
         if not targets:
-            self._set_message(t("labp.life.no_target", self.lang))  # type: ignore[attr-defined]
+            self._set_message(t("labp.life.no_target", self.lang))
             return
         title = (t("labp.move_title", self.lang, name=name, host=here) if name in self.session.state.compute.vm_index
                  else t("labp.life.move_container_title", self.lang, name=name, where=here))
-        self.app.push_screen(  # type: ignore[attr-defined]
+        self.app.push_screen(
             ChoiceDialog(title, [(x, x) for x in targets]),
-            lambda target: self._apply_result(Move(name=name, host=target) if target else None))  # type: ignore[attr-defined]
+            lambda target: self._apply_result(Move(name=name, host=target) if target else None))

@@ -1,15 +1,14 @@
 """The lab panel: a live simulated datacenter the student edits from the keyboard.
 
 It shows a status line, the workload table (always) and one lower view — host bars,
-isolation or contention — cycled with ``v``. Every change goes through
+isolation or contention, the specs of :data:`~virtlab.ui.widgets.lab_views.LAB_VIEWS` that
+apply to the lab's scenario — cycled with ``v``. Every change goes through
 ``LabSession.apply`` (so it can be undone and is refused exactly as the engine says); after
 each change the panel re-renders from ``session.report`` (built once per state) and posts
 :class:`LabPanel.Changed`. A refused or not-allowed action opens :class:`RefusedDialog`.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from rich.cells import cell_len
 from textual import on
@@ -18,18 +17,18 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import ContentSwitcher, DataTable, Static
 
+from virtlab.core.actions import Action
 from virtlab.core.compute.actions import Remove, SetDemand, Update
 from virtlab.course.i18n import t
 from virtlab.course.session import LabSession, Outcome
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
-from virtlab.ui.widgets.contention_view import ContentionView
 from virtlab.ui.widgets.edit_dialog import EditDialog
-from virtlab.ui.widgets.host_bars import HostBars
-from virtlab.ui.widgets.isolation_view import IsolationView
 from virtlab.ui.widgets.lab_lifecycle import LifecycleActions
 from virtlab.ui.widgets.lab_resize import cpu_step, memory_step
+from virtlab.ui.widgets.lab_views import LabView, views_for
 from virtlab.ui.widgets.labtext import (
     demand_level,
     describe,
@@ -37,11 +36,10 @@ from virtlab.ui.widgets.labtext import (
     needs_layout,
     next_demand,
 )
+from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 from virtlab.ui.widgets.refused_dialog import RefusedDialog
 from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 from virtlab.ui.widgets.workload_table import WorkloadTable
-
-VIEWS = ("hosts", "isolation", "contention")
 
 
 class LabPanel(LifecycleActions, Vertical):
@@ -86,6 +84,11 @@ class LabPanel(LifecycleActions, Vertical):
                 id="scroll-down"),
     ]
 
+    lang: var[str] = var("en", init=False)
+    """The language of the panel's words (``en`` or ``ko``)."""
+    view: var[str] = var("", init=False)
+    """The id of the lower view on show (one of :attr:`views`); ``v`` cycles it."""
+
     class Changed(Message):
         """The lab's state changed (an action, undo, redo or reset)."""
 
@@ -96,26 +99,26 @@ class LabPanel(LifecycleActions, Vertical):
     def __init__(self, session: LabSession, lang: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.session = session
-        self.lang = lang
-        self.view = "hosts"
+        self.views: tuple[LabView, ...] = views_for(session.state)
+        """The lower views this lab has, in cycle order."""
+        self.set_reactive(LabPanel.lang, lang)
+        self.set_reactive(LabPanel.view, self.views[0].id if self.views else "")
         self.message = ""
         self.last_outcome: Outcome | None = None
-        self._stale: set[str] = set(VIEWS)
+        self._stale: set[str] = {v.id for v in self.views}
         self._status_plain: str | None = None
-        self._last_action: tuple[Any, bool] | None = None
+        self._last_action: tuple[Action, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="lab-status")
         yield WorkloadTable(id="lab-table")
-        with ContentSwitcher(initial="view-hosts", id="lab-views"):
+        initial = f"view-{self.view}" if self.views else None
+        with ContentSwitcher(initial=initial, id="lab-views"):
             # Not focusable: Tab never lands here, so the lab keys always act on the table's
             # row; the view scrolls with the mouse or shift+up / shift+down.
-            with VerticalScroll(id="view-hosts", can_focus=False):
-                yield HostBars(id="lab-hosts")
-            with VerticalScroll(id="view-isolation", can_focus=False):
-                yield IsolationView(id="lab-isolation")
-            with VerticalScroll(id="view-contention", can_focus=False):
-                yield ContentionView(id="lab-contention")
+            for spec in self.views:
+                with VerticalScroll(id=f"view-{spec.id}", can_focus=False):
+                    yield spec.widget(id=f"lab-{spec.id}")
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -136,6 +139,8 @@ class LabPanel(LifecycleActions, Vertical):
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang
+
+    def watch_lang(self, lang: str) -> None:
         if self._last_action is not None:  # say the last result again, in the new language
             action, ok = self._last_action
             key = "lab.applied" if ok else "lab.refused"
@@ -148,11 +153,11 @@ class LabPanel(LifecycleActions, Vertical):
         """Re-render the table and the visible view from the session's (cached) report."""
         report = self.session.report
         self.table.sync(report, self.session.state, self.lang)
-        self._stale = set(VIEWS)
+        self._stale = {v.id for v in self.views}
         self._render_view()
         self._render_status()
 
-    def apply(self, action: Any) -> Outcome:
+    def apply(self, action: Action) -> Outcome:
         """Apply a core action through the session; explain a refusal in a dialog."""
         outcome = self.session.apply(action)
         self.last_outcome = outcome
@@ -164,7 +169,7 @@ class LabPanel(LifecycleActions, Vertical):
             self._set_message(t("lab.refused", self.lang, reason=text), refused=True)
             self.app.push_screen(RefusedDialog(text, outcome.violations, self.lang,
                                                not_allowed=outcome.not_allowed,
-                                               kind=getattr(action, "kind", "")))
+                                               kind=action.kind))
         return outcome
 
     def undo(self) -> bool:
@@ -191,33 +196,47 @@ class LabPanel(LifecycleActions, Vertical):
         self._changed(t("lesson.lab_reset", self.lang))
 
     def cycle_view(self) -> str:
-        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
-        self.query_one(ContentSwitcher).current = f"view-{self.view}"
+        """Show the next of the lab's views; returns its id."""
+        ids = [v.id for v in self.views]
+        if ids:
+            self.view = ids[(ids.index(self.view) + 1) % len(ids)]
+        return self.view
+
+    def watch_view(self, view: str) -> None:
+        self.query_one(ContentSwitcher).current = f"view-{view}"
         self._render_view()
         self._render_status()
-        return self.view
 
     def as_text(self) -> str:
         """The plain-text twin: status, workload table and the visible view."""
-        return "\n".join([self._status_text(), self._table_text(), self._view_widget().as_text()])
+        parts = [self._status_text(), self._table_text()]
+        widget = self._view_widget()
+        if widget is not None:
+            parts.append(widget.as_text())
+        return "\n".join(parts)
 
     # ------------------------------------------------------------------ rendering
 
-    def _view_widget(self) -> HostBars | IsolationView | ContentionView:
-        return self.query_one({"hosts": HostBars, "isolation": IsolationView,
-                               "contention": ContentionView}[self.view])
+    def _view_spec(self) -> LabView | None:
+        return next((v for v in self.views if v.id == self.view), None)
+
+    def _view_widget(self) -> LinesView | None:
+        return self.query_one(f"#lab-{self.view}", LinesView) if self.views else None
 
     def _render_view(self) -> None:
-        if self.view in self._stale:
-            self._view_widget().show(self.session.report, self.session.state, self.selected(),
-                                     self.lang)
+        widget = self._view_widget()
+        if widget is not None and self.view in self._stale:
+            state = self.session.state
+            widget.show(ViewContext(self.session.report, state, self.lang, self.selected()))
             self._stale.discard(self.view)
 
     def _status_text(self) -> str:
         lab = self.session.lab
         title = lab.meta.title.get(self.lang) if lab else t("sandbox.title", self.lang)
-        view = t(f"labp.view.{self.view}", self.lang)
-        parts = [title, f"[v] {view}"]
+        spec = self._view_spec()
+        parts = [title]
+        if spec is not None:
+            parts.append(f"[v] {t(spec.title, self.lang)}")
         if self.message:
             parts.append(self.message)
         return " · ".join(parts)
@@ -250,7 +269,7 @@ class LabPanel(LifecycleActions, Vertical):
 
     @on(DataTable.RowHighlighted, "#lab-table")
     def _row_highlighted(self) -> None:
-        self._stale = set(VIEWS)
+        self._stale = {v.id for v in self.views}
         self._render_view()
 
     # ------------------------------------------------------------------ keys
@@ -273,7 +292,7 @@ class LabPanel(LifecycleActions, Vertical):
             self._set_message(t("labp.msg.select_first", self.lang))
         return name
 
-    def _apply_result(self, action: Any) -> None:
+    def _apply_result(self, action: Action | None) -> None:
         if action is not None:
             self.apply(action)
 
@@ -320,7 +339,7 @@ class LabPanel(LifecycleActions, Vertical):
         name = self._need_selection()
         if name is not None and self._allowed("set_demand"):
             level = next_demand(demand_level(self.session.state, name))
-            self.apply(SetDemand(name=name, level=level))
+            self.apply(SetDemand(name=name, level=level, cpu=None, memory_mib=None))
 
     def action_edit(self) -> None:
         name = self._need_selection()
@@ -363,8 +382,9 @@ class LabPanel(LifecycleActions, Vertical):
 
     def scroll_view(self, lines: int) -> None:
         """Scroll the lower view (host bars / isolation / contention) by ``lines``."""
-        view = self.query_one(f"#view-{self.view}", VerticalScroll)
-        view.scroll_relative(y=lines, animate=False)
+        if self.views:
+            view = self.query_one(f"#view-{self.view}", VerticalScroll)
+            view.scroll_relative(y=lines, animate=False)
 
     def action_scroll_view(self, lines: int) -> None:
         self.scroll_view(lines)

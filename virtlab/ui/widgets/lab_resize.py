@@ -43,12 +43,13 @@ def _down_to(current: float, size: float, floor: float) -> float | None:
 def cpu_step(dc: Datacenter, name: str, step: int) -> Step:
     vm = dc.compute.vm_index.get(name)
     if vm is not None:
-        new = vm.vcpus + step
-        if new < MIN_VCPUS:
+        vcpus = vm.vcpus + step
+        if vcpus < MIN_VCPUS:
             return Step(field="vcpus", minimum=str(MIN_VCPUS))
-        return Step({"vcpus": new})
+        return Step({"vcpus": vcpus})
     c = dc.compute.container_index[name]
     now = c.cpu_limit_m or c.cpu_request_m or 0.0
+    new: float
     if step > 0:
         new = now + step * CPU_STEP_M
     elif not now:

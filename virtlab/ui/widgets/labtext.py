@@ -12,16 +12,36 @@ import re
 from rich.cells import cell_len
 from textual.content import Content
 
-from virtlab.core.compute.actions import preset_demand
+from virtlab.core.compute.actions import (
+    AddContainer,
+    AddVM,
+    DemandLevel,
+    Fail,
+    Move,
+    Remove,
+    Repair,
+    SetDemand,
+    Update,
+    preset_demand,
+)
+from virtlab.core.compute.lifecycle import (
+    Advance,
+    Backup,
+    Consolidate,
+    Restore,
+    Revert,
+    TakeSnapshot,
+    Write,
+)
 from virtlab.core.compute.models import VM
 from virtlab.core.state import Datacenter
 from virtlab.core.units import RESOURCE_UNIT, fmt_mib, fmt_qty
 from virtlab.course.i18n import t
+from virtlab.ui.severity import SEVERITY_TOKEN, memory_state_styles
 
-DEMAND_CYCLE = ("idle", "normal", "peak", "leak")
-#: Styles for the host memory states of the ESXi minFree model.
-STATE_STYLE = {"high": "$success", "clear": "$success", "soft": "$warning", "hard": "$error",
-               "low": "bold $error"}
+DEMAND_CYCLE: tuple[DemandLevel, ...] = ("idle", "normal", "peak", "leak")
+STATE_STYLE = memory_state_styles(SEVERITY_TOKEN)
+"""Theme styles for the host memory states of the ESXi minFree model (by severity)."""
 
 
 def fit(text: str, width: int) -> str:
@@ -141,7 +161,7 @@ def demand_level(dc: Datacenter, name: str) -> str:
     return "custom"
 
 
-def next_demand(level: str) -> str:
+def next_demand(level: str) -> DemandLevel:
     if level not in DEMAND_CYCLE:
         return "normal"
     return DEMAND_CYCLE[(DEMAND_CYCLE.index(level) + 1) % len(DEMAND_CYCLE)]
@@ -239,35 +259,39 @@ def invalid_text(message: str, lang: str) -> str:
     return f"{name}: {text}" if name else text
 
 
+#: Actions worded as "<kind> <name>" (``labp.act.<kind>``).
+_NAMED = (Remove, Repair, TakeSnapshot, Revert, Consolidate, Backup, Restore)
+
+
 def describe(action: object, lang: str) -> str:
     """A core action in words, in ``lang`` (the engine's ``describe()`` is English only)."""
-    kind = getattr(action, "kind", "")
-    if kind == "add_vm":
-        vm = action.vm  # type: ignore[attr-defined]
+    if isinstance(action, AddVM):
+        vm = action.vm
         return t("labp.act.add_vm", lang, name=vm.name, vcpus=vm.vcpus, memory=fmt_mib(vm.memory_mib),
                  host=vm.host)
-    if kind == "add_container":
-        c = action.container  # type: ignore[attr-defined]
+    if isinstance(action, AddContainer):
+        c = action.container
         return t("labp.act.add_container", lang, name=c.name, where=c.vm or c.host)
-    if kind == "update":
-        changes = ", ".join(f"{field_words(k, lang)} {_value(k, v)}" for k, v in action.changes.items() if k != "disks")  # type: ignore[attr-defined]
-        if "disks" in action.changes:  # type: ignore[attr-defined]
+    if isinstance(action, Update):
+        changes = ", ".join(f"{field_words(k, lang)} {_value(k, v)}" for k, v in action.changes.items()
+                            if k != "disks")
+        if "disks" in action.changes:
             changes = ", ".join(x for x in (changes, "disks") if x)
-        return t("labp.act.update", lang, name=action.name, changes=changes)  # type: ignore[attr-defined]
-    if kind == "set_demand":
-        return t("labp.act.set_demand", lang, name=action.name,  # type: ignore[attr-defined]
-                 level=demand_text(action.level or "custom", lang))  # type: ignore[attr-defined]
-    if kind == "move":
-        return t("labp.act.move", lang, name=action.name, host=action.host)  # type: ignore[attr-defined]
-    if kind == "fail":
-        return t("labp.act.fail", lang, name=action.name,  # type: ignore[attr-defined]
-                 fault=t(f"labp.faultkind.{action.fault or 'default'}", lang))  # type: ignore[attr-defined]
-    if kind in ("remove", "repair", "snapshot", "revert", "consolidate", "backup", "restore"):
-        return t(f"labp.act.{kind}", lang, name=action.name)  # type: ignore[attr-defined]
-    if kind == "write":
-        return t("labp.act.write", lang, name=action.name, gib=f"{action.gib:g}")  # type: ignore[attr-defined]
-    if kind == "advance":
-        return t("labp.act.advance", lang, hours=f"{action.hours:g}")  # type: ignore[attr-defined]
+        return t("labp.act.update", lang, name=action.name, changes=changes)
+    if isinstance(action, SetDemand):
+        return t("labp.act.set_demand", lang, name=action.name,
+                 level=demand_text(action.level or "custom", lang))
+    if isinstance(action, Move):
+        return t("labp.act.move", lang, name=action.name, host=action.host)
+    if isinstance(action, Fail):
+        return t("labp.act.fail", lang, name=action.name,
+                 fault=t(f"labp.faultkind.{action.fault or 'default'}", lang))
+    if isinstance(action, _NAMED):
+        return t(f"labp.act.{action.kind}", lang, name=action.name)
+    if isinstance(action, Write):
+        return t("labp.act.write", lang, name=action.name, gib=f"{action.gib:g}")
+    if isinstance(action, Advance):
+        return t("labp.act.advance", lang, hours=f"{action.hours:g}")
     describe_en = getattr(action, "describe", None)
     return describe_en() if callable(describe_en) else str(action)
 

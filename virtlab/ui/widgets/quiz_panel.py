@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Static
 
 from virtlab.course.i18n import t
@@ -52,6 +53,9 @@ class QuizPanel(VerticalScroll, can_focus=True):
                 show=False),
     ]
 
+    lang: var[str] = var("en", init=False)
+    """The language of the questions and feedback (``en`` or ``ko``)."""
+
     class Changed(Message):
         """A question was answered."""
 
@@ -62,7 +66,7 @@ class QuizPanel(VerticalScroll, can_focus=True):
     def __init__(self, session: LabSession, lang: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.session = session
-        self.lang = lang
+        self.set_reactive(QuizPanel.lang, lang)
         self.questions: list[Question] = list(session.lab.questions) if session.lab else []
         self.q = 0  # current question
         self.row = 0  # cursor row inside it
@@ -93,6 +97,8 @@ class QuizPanel(VerticalScroll, can_focus=True):
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang
+
+    def watch_lang(self) -> None:
         self.refresh_view()
 
     def as_text(self) -> str:

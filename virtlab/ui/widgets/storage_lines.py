@@ -3,11 +3,10 @@ and each VM's snapshots and backup age — what the VM-lifecycle lab is judged o
 
 from __future__ import annotations
 
-from virtlab.core.report import Report
-from virtlab.core.state import Datacenter
 from virtlab.core.units import fmt_gib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import Lines
+from virtlab.ui.widgets.lines_view import ViewContext
 
 ALARM_STYLE = {"ok": "$success", "warning": "$warning", "alert": "bold $error", "full": "bold $error"}
 
@@ -32,9 +31,10 @@ def _bar(out: Lines, capacity: float, base: float, snap: float, worst: float, wi
     out.nl()
 
 
-def render_datastores(out: Lines, report: Report, dc: Datacenter, lang: str, width: int) -> None:
+def render_datastores(out: Lines, ctx: ViewContext) -> None:
     """Append the datastores section: shared datastores that hold a VM disk, and any
     datastore with snapshots (a host's local disk already has its own bar above)."""
+    report, dc, lang, width = ctx.report, ctx.state, ctx.lang, ctx.width
     shared = {d.name for d in dc.storage.datastores if len(d.hosts) != 1}
     used = [d for d in report.datastores
             if (d.name in shared and d.provisioned_gib > 0) or d.oldest_snapshot_h is not None]

@@ -39,7 +39,7 @@ def free_name(dc: Datacenter, prefix: str) -> str:
 
 def datastore_for(dc: Datacenter, host: str) -> str | None:
     """The host's local datastore, else the first shared one it sees."""
-    local = [d.name for d in dc.storage.datastores if d.hosts == (host,)]
+    local = [d.name for d in dc.storage.local_to(host)]
     if local:
         return local[0]
     seen = [d.name for d in dc.storage.datastores if d.visible_from(host)]

@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from virtlab.core.compute.report import WorkloadReport
 from virtlab.core.report import Report
@@ -132,7 +133,7 @@ class WorkloadTable(DataTable):
                 for key, new, was in zip(COLUMNS, row, old, strict=True):
                     if new != was:
                         # Relayout only when the column must grow.
-                        wider = cell_len(str(new)) > self.columns[key].content_width
+                        wider = cell_len(str(new)) > self.columns[ColumnKey(key)].content_width
                         self.update_cell(w.name, key, new, update_width=wider)
                 self._rows[w.name] = row
 
@@ -164,6 +165,8 @@ class WorkloadTable(DataTable):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         value = self._data[row_key][column_key]
         vkey = value if isinstance(value, str) else (
             (value.plain, str(value.style), tuple(value.spans)) if isinstance(value, Text) else id(value))
@@ -195,10 +198,10 @@ class WorkloadTable(DataTable):
         if w.kind == "vm":
             size = f"{w.vcpus:g} vCPU · {mib(w.memory_mib)}"
             vm = dc.compute.vm_index.get(w.name)
-            level = vm.cpu_shares if vm else "—"
-            if isinstance(level, str) and level in ("low", "normal", "high"):
-                level = t(f"labp.shares.{level}", lang)
-            qos = t("labp.table.shares", lang, level=level)
+            shares: str | int = vm.cpu_shares if vm else "—"
+            if isinstance(shares, str) and shares in ("low", "normal", "high"):
+                shares = t(f"labp.shares.{shares}", lang)
+            qos = t("labp.table.shares", lang, level=shares)
         else:
             c = dc.compute.container_index.get(w.name)
             size = container_size(c) if c else "—"
@@ -207,8 +210,8 @@ class WorkloadTable(DataTable):
         killed = w.container is not None and w.container.killed is not None
         if w.cpu is not None and not killed:  # an OOM-killed container uses no CPU
             if w.kind == "vm":
-                mark, _style, level = ready_mark(w.cpu.wait_pct)
-                token = {"healthy": "success", "warning": "warning", "problem": "error"}[level]
+                mark, _style, band = ready_mark(w.cpu.wait_pct)
+                token = {"healthy": "success", "warning": "warning", "problem": "error"}[band]
                 cpu = Text.assemble(
                     f"{w.cpu.entitlement_mhz:.0f}/{w.cpu.demand_mhz:.0f} ",
                     (f"{mark} {w.cpu.wait_pct:.1f}%", self._style(token)),

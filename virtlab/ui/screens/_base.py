@@ -1,0 +1,51 @@
+"""The base of virtlab's screens: typed access to the app and its language.
+
+Screens reach the app through :attr:`VirtlabScreen.virtlab_app` (a ``cast``; the app module
+is imported for type checking only, so there is no import cycle), and follow the language by
+watching the app's ``lang`` reactive: :meth:`VirtlabScreen.on_mount` registers the watcher,
+which calls the screen's :meth:`~VirtlabScreen.set_lang`.
+
+The watcher is registered by a ``Mount`` handler of this base class; Textual runs it as well as
+a subclass's own ``on_mount``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from textual import events, on
+from textual.screen import ModalScreen, Screen
+
+if TYPE_CHECKING:
+    from virtlab.ui.app import VirtlabApp
+
+ResultT = TypeVar("ResultT")
+
+
+class VirtlabScreen(Screen[ResultT]):
+    """A screen of the virtlab app; relabels itself when the app's language changes."""
+
+    @property
+    def virtlab_app(self) -> VirtlabApp:
+        """The running app, typed."""
+        return cast("VirtlabApp", self.app)
+
+    @property
+    def lang(self) -> str:
+        """The app's language (``en`` or ``ko``)."""
+        return self.virtlab_app.lang
+
+    @on(events.Mount)
+    def _follow_app_lang(self) -> None:
+        self.watch(self.app, "lang", self._app_lang_changed, init=False)
+
+    def _app_lang_changed(self, lang: str) -> None:
+        # One parameter: Textual passes (old, new) to a watcher that takes two.
+        self.set_lang(lang)
+
+    def set_lang(self, lang: str) -> None:
+        """Relabel everything in ``lang`` (called when the app's language changes)."""
+
+
+class VirtlabModalScreen(VirtlabScreen[ResultT], ModalScreen[ResultT]):
+    """A modal screen of the virtlab app (same typed app access and language watch)."""

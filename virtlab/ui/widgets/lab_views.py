@@ -1,0 +1,50 @@
+"""The lab panel's lower views, registered as specs: which views exist, in what order, what
+each is called, which widget draws it and which labs have it.
+
+:data:`LAB_VIEWS` is an explicit tuple (no registration by import side effect). A lab shows
+the views whose :attr:`LabView.applies` is true for its scenario; ``v`` cycles through them
+in this order. A domain that adds a view (storage, network) adds a spec here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from virtlab.core.state import Datacenter
+from virtlab.ui.widgets.contention_view import ContentionView
+from virtlab.ui.widgets.host_bars import HostBars
+from virtlab.ui.widgets.isolation_view import IsolationView
+from virtlab.ui.widgets.lines_view import LinesView
+
+
+def compute_lab(_state: Datacenter) -> bool:
+    """The compute views apply to every compute lab (and the sandbox), even an empty one."""
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class LabView:
+    """One lower view of the lab panel."""
+
+    id: str
+    """Short id: the widget is ``#lab-<id>`` inside the scroller ``#view-<id>``."""
+    title: str
+    """String key of the view's name in the status line (``labp.view.<id>``)."""
+    widget: type[LinesView]
+    """The widget that draws the view."""
+    applies: Callable[[Datacenter], bool]
+    """Whether a lab whose scenario is the given state has this view."""
+
+
+LAB_VIEWS: tuple[LabView, ...] = (
+    LabView("hosts", "labp.view.hosts", HostBars, compute_lab),
+    LabView("isolation", "labp.view.isolation", IsolationView, compute_lab),
+    LabView("contention", "labp.view.contention", ContentionView, compute_lab),
+)
+"""Every lab view, in the order ``v`` cycles through them."""
+
+
+def views_for(state: Datacenter) -> tuple[LabView, ...]:
+    """The views a lab over ``state`` shows, in cycle order."""
+    return tuple(view for view in LAB_VIEWS if view.applies(state))
