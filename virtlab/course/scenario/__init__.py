@@ -26,12 +26,19 @@ mhz = 2600
 memory = "256 GiB"
 disk = "2 TB"                   # a local datastore named esx-1-local
 
+[[datastore]]
+name = "san-1"
+capacity = "10 TB"
+hosts = ["esx-1"]               # the hosts that see it; left out: every host
+
 [[vm]]
 name = "web-1"
 host = "esx-1"
 vcpus = 2
 memory = "4 GiB"
 disk = "40 GiB"                 # or disks = [{ size = "40 GiB", provisioning = "thin", ... }]
+# a disk table: size, provisioning (thin, thick-lazy, thick-eager), datastore (default: the
+# host's local one), written ("40%" of the size, or a size), snapshots = [{ name, delta, age_h }]
 demand = "normal"               # idle, normal, peak, or { cpu = "50%", memory = "2 GiB" }
 
 [[container]]
