@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from virtlab.core.actions import ACTION_KINDS, Action
 from virtlab.core.state import Datacenter
-from virtlab.core.units import UnitError, parse_mib, parse_millicores
+from virtlab.core.units import parse_mib
 from virtlab.course import scenario as sc
 from virtlab.course.goals import validate_params
 
@@ -154,50 +154,19 @@ class Lab(BaseModel):
 
 _ACTION = TypeAdapter(Action)
 
-_UPDATE_UNITS: dict[str, tuple[str, Any]] = {
-    "memory": ("memory_mib", parse_mib),
-    "mem_reservation": ("mem_reservation_mib", parse_mib),
-    "mem_limit": ("mem_limit_mib", parse_mib),
-    "cpu_reservation": ("cpu_reservation_mhz", float),
-    "memory_request": ("mem_request_mib", parse_mib),
-    "memory_limit": ("mem_limit_mib", parse_mib),
-    "cpu_request": ("cpu_request_m", parse_millicores),
-}
-
-
 def parse_action(raw: dict[str, Any], dc: Datacenter, *, container: bool = False) -> Any:
     """An action from its TOML table, with friendly keys and units; raises ``ValueError``."""
     raw = dict(raw)
     kind = raw.get("kind")
     if kind == "add_vm":
-        p = sc.Problems("action")
-        local = {d.hosts[0]: d.name for d in dc.storage.datastores if len(d.hosts) == 1}
-        vm = sc._vm(raw.get("vm", {}), "vm", p, dict(dc.host_index), local)
-        if p or vm is None:
-            raise ValueError("; ".join(x.removeprefix("action: ") for x in p.items) or "invalid vm")
-        return _ACTION.validate_python({"kind": kind, "vm": vm})
+        local = {h.name: ds[0].name for h in dc.hosts if (ds := dc.storage.local_to(h.name))}
+        return _ACTION.validate_python({"kind": kind, "vm": sc.parse_vm(raw.get("vm", {}), "vm", local)})
     if kind == "add_container":
-        p = sc.Problems("action")
-        c = sc._container(raw.get("container", {}), "container", p)
-        if p or c is None:
-            raise ValueError("; ".join(x.removeprefix("action: ") for x in p.items) or "invalid container")
+        c = sc.parse_container(raw.get("container", {}), "container")
         return _ACTION.validate_python({"kind": kind, "container": c})
     if kind == "update":
         is_ctr = raw.get("name") in dc.compute.container_index
-        changes = {}
-        for k, v in dict(raw.get("changes", {})).items():
-            if k == "cpu_limit" and is_ctr:
-                k, v = "cpu_limit_m", parse_millicores(v)
-            elif k == "cpu_limit":
-                k, v = "cpu_limit_mhz", float(v)
-            elif k in _UPDATE_UNITS:
-                field, conv = _UPDATE_UNITS[k]
-                try:
-                    k, v = field, conv(v)
-                except UnitError as e:
-                    raise ValueError(f"changes.{k}: {e}") from None
-            changes[k] = v
-        raw["changes"] = changes
+        raw["changes"] = sc.parse_update_changes(dict(raw.get("changes", {})), container=is_ctr)
     if kind == "set_demand" and isinstance(raw.get("memory"), str):
         raw["memory_mib"] = parse_mib(raw.pop("memory"))
     try:
@@ -364,7 +333,7 @@ def load_labs(folder: Path) -> tuple[dict[str, Lab], list[str]]:
     return labs, problems
 
 
-def is_lab(data: dict) -> bool:
+def is_lab(data: dict[str, Any]) -> bool:
     return "lab" in data
 
 
