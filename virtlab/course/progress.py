@@ -28,7 +28,7 @@ from virtlab.course.lessons import Catalog
 
 LessonState = Literal["not_started", "in_progress", "done"]
 ExportFormat = Literal["md", "json"]
-PROGRESS_VERSION = 1
+PROGRESS_VERSION: Literal[1] = 1
 
 
 def now_iso() -> str:

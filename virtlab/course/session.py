@@ -17,7 +17,7 @@ from virtlab.core.compute.models import WorkloadStatus
 from virtlab.core.report import PartCache, Report, build_report
 from virtlab.core.state import Datacenter
 from virtlab.course.goals import CHECKS, GoalParamError, Verdict
-from virtlab.course.labs import Goal, Hint, Lab, Question, grade
+from virtlab.course.labs import Hint, Lab, Question, grade
 from virtlab.course.quiz import feedback
 
 
@@ -33,8 +33,10 @@ class Result:
     misconception: str | None
 
     def text(self, lab: Lab, lang: str) -> str:
-        item = next(x for x in [*lab.goals, *lab.questions] if x.id == self.id)
-        return item.text.get(lang) if isinstance(item, Goal) else item.prompt.get(lang)
+        for goal in lab.goals:
+            if goal.id == self.id:
+                return goal.text.get(lang)
+        return next(q.prompt.get(lang) for q in lab.questions if q.id == self.id)
 
 
 @dataclass(frozen=True, slots=True)
