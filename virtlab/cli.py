@@ -6,7 +6,10 @@ Exit codes: 0 ok, 1 invalid input (a file with problems, an unknown lesson), 2 u
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
+import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -121,10 +124,15 @@ def cmd_app(args: argparse.Namespace) -> int:
     except ImportError as e:  # pragma: no cover - until the app lands
         _err(f"the app is not available: {e}")
         return 1
+    from virtlab.course import paths
     from virtlab.course.i18n import detect_lang
 
-    lang = args.lang or detect_lang()
-    kwargs: dict = {"lang": lang, "data_dir": args.data_dir}
+    lang = args.lang or _env_lang() or detect_lang()
+    data_dir = args.data_dir
+    sessions = os.environ.get(paths.SESSIONS_ENV, "").strip()
+    if data_dir is None and sessions:  # one app process of `virtlab serve`: its own progress
+        data_dir = paths.new_session_dir(Path(sessions))
+    kwargs: dict = {"lang": lang, "data_dir": data_dir}
     if args.command == "open":
         from virtlab.course.lessons import load_catalog
         from virtlab.course.paths import lessons_dir
@@ -147,20 +155,48 @@ def cmd_app(args: argparse.Namespace) -> int:
             kwargs["sandbox"] = (args.file, dc)
         else:
             kwargs["sandbox"] = (None, None)
-    make_app(**kwargs).run()
-    return 0
+    app = make_app(**kwargs)
+    app.run()
+    return app.return_code or 0
+
+
+def _env_lang() -> str | None:
+    from virtlab.course import paths
+
+    value = os.environ.get(paths.LANG_ENV, "").strip()
+    return value if value in ("en", "ko") else None
+
+
+def serve_command() -> str:
+    """The command textual-serve runs (through a shell) for every browser session: constant,
+    with nothing taken from the user; settings reach the app through the environment."""
+    return f"{shlex.quote(sys.executable)} -m virtlab"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from textual_serve.server import Server
 
-    command = f"{sys.executable} -m virtlab"
+    from virtlab.course import paths
+
+    # Each session's app process keeps its progress in a folder of its own under this one.
+    os.environ[paths.SESSIONS_ENV] = str(paths.data_dir(args.data_dir).resolve() / "sessions")
+    os.environ.pop(paths.DATA_DIR_ENV, None)
     if args.lang:
-        command += f" --lang {args.lang}"
-    if args.data_dir:
-        command += f" --data-dir {args.data_dir}"
+        os.environ[paths.LANG_ENV] = args.lang
+    if not is_loopback(args.host):
+        _err(f"warning: serving on {args.host}, not only this machine: anyone who can reach "
+             f"port {args.port} there can open the lab (use --host 127.0.0.1 to keep it local)")
     print(f"Serving virtlab on http://{args.host}:{args.port} (Ctrl+C to stop)")
-    Server(command, host=args.host, port=args.port, title="virtlab").serve()
+    Server(serve_command(), host=args.host, port=args.port, title="virtlab").serve()
     return 0
 
 

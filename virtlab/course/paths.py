@@ -13,6 +13,11 @@ import platformdirs
 
 APP_NAME = "virtlab"
 DATA_DIR_ENV = "VIRTLAB_DATA_DIR"
+#: Set by ``virtlab serve``: every app process it starts keeps its progress in a folder of
+#: its own under this one (one browser session, one progress).
+SESSIONS_ENV = "VIRTLAB_SESSIONS_DIR"
+#: Set by ``virtlab serve --lang``: the language of the app processes it starts.
+LANG_ENV = "VIRTLAB_LANG"
 LESSONS_ENV = "VIRTLAB_LESSONS"
 PROGRESS_FILE_NAME = "progress.json"
 
@@ -45,3 +50,11 @@ def lessons_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(__file__).resolve().parents[2] / "lessons"
+
+
+def new_session_dir(root: Path) -> Path:
+    """A fresh folder name under ``root`` for one served session's data (not created here)."""
+    import uuid
+    from datetime import datetime
+
+    return Path(root) / f"{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:12]}"
