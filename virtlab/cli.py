@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 invalid input (a file with problems, an unknown lesson), 2 u
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import json
 import os
@@ -51,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
         "power-off:VM, disk-lost:VM (repeatable)",
     )
     r.add_argument("--pairs", action="store_true", help="always include the pairwise isolation view")
+    r.add_argument("--width", type=int, metavar="COLUMNS",
+                   help="width of the text report (default: the terminal's, 200 when piped)")
 
     c = sub.add_parser("check", help="validate lessons, labs and scenarios")
     c.add_argument("paths", nargs="+", type=Path)
@@ -95,13 +98,14 @@ def cmd_report(args: argparse.Namespace) -> int:
             return 1
     report = build_report(dc, pairs=True if args.pairs else None)
     if args.json:
-        print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
+        print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False, allow_nan=False))
         return 0
     from rich.console import Console
 
     from virtlab.reportview import render_report
 
-    Console().print(render_report(report))
+    width = args.width or (None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
+    Console(width=width).print(render_report(report))
     return 0
 
 
@@ -201,6 +205,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader went away (e.g. `virtlab report … | head`): say nothing more.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "report":
         return cmd_report(args)

@@ -26,9 +26,11 @@ NonNegFloat = Annotated[float, Field(ge=0)]
 
 
 class Frozen(BaseModel):
-    """Base for every state model: immutable, strict about unknown fields."""
+    """Base for every state model: immutable, strict about unknown fields, and every number
+    finite (``inf`` and ``nan`` from a file never reach the engine)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True,
+                              allow_inf_nan=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +103,7 @@ class ActionBase(BaseModel):
     kept; demand, faults, writes and time are outcomes to show, never refused that way.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     #: The discriminator: each action narrows it to a literal of its own.
     kind: str

@@ -10,6 +10,7 @@ workloads); larger states get per-workload neighbour counts, and
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
@@ -177,13 +178,13 @@ def to_jsonable(obj: Any) -> Any:
         return out
     as_json = getattr(obj, "as_json", None)
     if callable(as_json):
-        return as_json()
+        return _finite(as_json())
     if is_dataclass(obj) and not isinstance(obj, type):
         out = {f.name: to_jsonable(getattr(obj, f.name)) for f in fields(obj)}
         for name in getattr(obj, "JSON_PROPERTIES", ()):
             out[name] = to_jsonable(getattr(obj, name))
         for name in getattr(obj, "JSON_EXACT", ()):  # as the report has always printed them
-            out[name] = getattr(obj, name)
+            out[name] = _finite(getattr(obj, name))
         return out
     if isinstance(obj, Enum):
         return obj.value
@@ -193,4 +194,15 @@ def to_jsonable(obj: Any) -> Any:
         return [to_jsonable(v) for v in obj]
     if isinstance(obj, float):
         return None if obj != obj or obj in (float("inf"), float("-inf")) else round(obj, 4)
+    return obj
+
+
+def _finite(obj: Any) -> Any:
+    """``obj`` with every float that is not finite turned into ``None`` (JSON has no inf)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
     return obj

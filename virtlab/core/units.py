@@ -8,6 +8,7 @@ TB, GB and MB are decimal (10^12, 10^9, 10^6 bytes), as in ``reference/semantics
 
 from __future__ import annotations
 
+import math
 import re
 
 from virtlab.core.errors import InputError
@@ -30,6 +31,19 @@ class UnitError(InputError):
     """A value that cannot be read as a size, a CPU amount or a percentage."""
 
 
+#: No quantity in a lab comes near this (1e15 MiB is an exbibyte times a thousand).
+LARGEST = 1e15
+
+
+def finite(number: float, value: object) -> float:
+    """``number`` read from ``value``, if it is finite and not absurdly large."""
+    if not math.isfinite(number):
+        raise UnitError(f"expected a finite number, got {value!r}")
+    if abs(number) > LARGEST:
+        raise UnitError(f"{value!r} is far larger than anything a datacenter holds")
+    return number
+
+
 def _split(text: str) -> tuple[float, str]:
     m = _NUM.match(text)
     if not m:
@@ -42,15 +56,15 @@ def parse_bytes(value: object, base: int) -> float:
     if isinstance(value, bool):
         raise UnitError("expected a size, got true/false")
     if isinstance(value, int | float):
-        return float(value)
+        return finite(float(value), value)
     if not isinstance(value, str):
         raise UnitError(f"expected a size such as '16 GiB', got {value!r}")
     number, unit = _split(value)
     if unit == "":
-        return number
+        return finite(number, value)
     if unit not in _BYTES:
         raise UnitError(f"unknown size unit {unit!r} in {value!r} (use MiB, GiB, TiB, MB, GB, TB)")
-    return number * _BYTES[unit] / base
+    return finite(number * _BYTES[unit] / base, value)
 
 
 def parse_mib(value: object) -> float:
@@ -68,14 +82,14 @@ def parse_millicores(value: object) -> float:
     if isinstance(value, bool):
         raise UnitError("expected a CPU amount, got true/false")
     if isinstance(value, int | float):
-        return float(value) * 1000.0
+        return finite(float(value) * 1000.0, value)
     if not isinstance(value, str):
         raise UnitError(f"expected a CPU amount such as '500m' or '2', got {value!r}")
     number, unit = _split(value)
     if unit == "m":
-        return number
+        return finite(number, value)
     if unit in ("", "cpu", "cpus", "core", "cores"):
-        return number * 1000.0
+        return finite(number * 1000.0, value)
     raise UnitError(f"unknown CPU unit {unit!r} in {value!r} (use '500m' or '2')")
 
 
@@ -84,6 +98,7 @@ def parse_fraction(value: object) -> float:
     if isinstance(value, bool):
         raise UnitError("expected a percentage, got true/false")
     if isinstance(value, int | float):
+        finite(float(value), value)
         return float(value) if value <= 1 else float(value) / 100.0
     if not isinstance(value, str):
         raise UnitError(f"expected a percentage such as '40%', got {value!r}")
