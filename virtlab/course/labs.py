@@ -17,7 +17,7 @@ name = "esx-1"
 [[goal]]
 id = "cpu-ratio"
 text = { en = "vCPU:pCPU at most 3:1", ko = "…" }
-check = "max_overcommit"              # see goals.py
+check = "max_overcommit"              # see virtlab/course/goals/
 params = { resource = "cpu", max = 3 }
 under = "peak"                        # optional: judge at this demand level
 misconception = "more-vcpus-faster"   # optional: the misconception this goal catches
@@ -59,8 +59,7 @@ from virtlab.core.actions import ACTION_KINDS, Action
 from virtlab.core.state import Datacenter
 from virtlab.core.units import UnitError, parse_mib, parse_millicores
 from virtlab.course import scenario as sc
-from virtlab.course.goals import CHECKS, GoalParams, NoParams, unknown_check
-from virtlab.course.goals.registry import param_problem
+from virtlab.course.goals import CHECKS, GoalParams, NoParams, param_problem, unknown_check
 
 
 class _Strict(BaseModel):

@@ -32,7 +32,7 @@ from virtlab.course.goals.registry import (
 )
 
 __all__ = ["CHECKS", "CheckSpec", "GoalParamError", "GoalParams", "NoParams", "Verdict",
-           "Worded", "msg", "param_problems", "parse_params", "unknown_check", "validate_params"]
+           "Worded", "msg", "param_problem", "param_problems", "parse_params", "unknown_check", "validate_params"]
 
 #: Every check, by the name lab files give in ``check = "…"``.
 CHECKS: Mapping[str, CheckSpec[Any]] = build_registry(

@@ -13,7 +13,7 @@ makes the one name → spec mapping from those tuples (no registration by import
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -86,7 +86,7 @@ class Refusal:
     """Why the engine refused an action: its own English words (what ``virtlab report``
     prints), the refusal texts of ``strings/*-rules.toml`` in any other language."""
 
-    violations: tuple[Violation, ...]
+    violations: tuple[Violation, ...] = field(hash=False)  # a violation's params are a dict
 
     def text(self, lang: str) -> str:
         if lang == "en":
