@@ -17,7 +17,7 @@ name = "esx-1"
 [[goal]]
 id = "cpu-ratio"
 text = { en = "vCPU:pCPU at most 3:1", ko = "…" }
-check = "max_overcommit"              # see goals.py
+check = "max_overcommit"              # see virtlab/course/goals/
 params = { resource = "cpu", max = 3 }
 under = "peak"                        # optional: judge at this demand level
 misconception = "more-vcpus-faster"   # optional: the misconception this goal catches
@@ -43,13 +43,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from virtlab.core.actions import ACTION_KINDS, Action
 from virtlab.core.state import Datacenter
 from virtlab.core.units import parse_mib
 from virtlab.course import scenario as sc
-from virtlab.course.goals import validate_params
+from virtlab.course.goals import CHECKS, GoalParams, NoParams, param_problem, unknown_check
 
 
 class _Strict(BaseModel):
@@ -71,13 +81,35 @@ class Hint(Text):
 
 
 class Goal(_Strict):
+    """A goal: a check (see :mod:`virtlab.course.goals`) with its parameters, read into the
+    check's own model. Validated with ``context={"state": dc, "added": {...}}``, the names in
+    the parameters are checked against the lab's scenario (and what its solution adds)."""
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     text: Text
     check: str
-    params: dict[str, Any] = {}
+    params: SerializeAsAny[GoalParams] = Field(default_factory=NoParams, validate_default=True)
     under: Literal["idle", "normal", "peak"] | None = None
     misconception: str | None = None
     hints: list[Hint] = Field(min_length=1, max_length=4)
+
+    @field_validator("check")
+    @classmethod
+    def _known_check(cls, v: str) -> str:
+        if v not in CHECKS:
+            raise PydanticCustomError("unknown_check", "{problem}", {"problem": unknown_check(v)})
+        return v
+
+    @field_validator("params", mode="before")
+    @classmethod
+    def _read_params(cls, v: Any, info: ValidationInfo) -> GoalParams:
+        spec = CHECKS.get(str(info.data.get("check")))
+        if spec is None:
+            return NoParams()  # the unknown check is the error
+        if isinstance(v, NoParams):
+            v = {}  # the default: no parameters given
+        model: type[GoalParams] = spec.params
+        return model.model_validate(v, context=info.context)
 
 
 class Item(_Strict):
@@ -184,25 +216,38 @@ def _errors(e: ValidationError, prefix: str) -> list[str]:
     return out
 
 
-def _list(data: dict, key: str, model: type[BaseModel], problems: list[str], src: str) -> list:
+def _goal_errors(e: ValidationError, prefix: str, raw: Any) -> list[str]:
+    """A goal's errors; those of its parameters in the words of its check."""
+    spec = CHECKS.get(str(raw.get("check"))) if isinstance(raw, dict) else None
+    out = []
+    for err in e.errors():
+        loc = ".".join(str(x) for x in err["loc"])
+        text = param_problem(spec, err) if spec and err["loc"][:1] == ("params",) else err["msg"]
+        out.append(f"{prefix}.{loc}: {text}" if loc else f"{prefix}: {text}")
+    return out
+
+
+def _list(data: dict[str, Any], key: str, model: type[BaseModel], problems: list[str], src: str,
+          context: dict[str, Any] | None = None) -> list[Any]:
     items = data.get(key, [])
     if not isinstance(items, list):
         problems.append(f"{src}: {key}: must be an array of tables ([[{key}]])")
         return []
-    out = []
+    out: list[Any] = []
     for i, raw in enumerate(items):
         label = f"{key}[{i + 1}]" + (f" ({raw.get('id')})" if isinstance(raw, dict) and raw.get("id") else "")
         try:
-            out.append(model.model_validate(raw))
+            out.append(model.model_validate(raw, context=context))
         except ValidationError as e:
-            problems += [f"{src}: {x}" for x in _errors(e, label)]
+            found = _goal_errors(e, label, raw) if model is Goal else _errors(e, label)
+            problems += [f"{src}: {x}" for x in found]
     return out
 
 
 LAB_KEYS = {"lab", "scenario", "goal", "question", "misconception", "solution"}
 
 
-def lab_from_dict(data: dict, path: Path) -> tuple[Lab | None, list[str]]:
+def lab_from_dict(data: dict[str, Any], path: Path) -> tuple[Lab | None, list[str]]:
     src = str(path)
     problems: list[str] = []
     for key in data:
@@ -218,35 +263,35 @@ def lab_from_dict(data: dict, path: Path) -> tuple[Lab | None, list[str]]:
         problems += sp
     elif meta.kind == "compute":
         problems.append(f"{src}: scenario: missing (a compute lab needs a starting scenario)")
-    goals = _list(data, "goal", Goal, problems, src)
-    questions = _list(data, "question", Question, problems, src)
-    miscs = _list(data, "misconception", Misconception, problems, src)
     try:
         solution = Solution.model_validate(data.get("solution", {}))
+        solution_problems: list[str] = []
     except ValidationError as e:
-        problems += [f"{src}: {x}" for x in _errors(e, "solution")]
+        solution_problems = [f"{src}: {x}" for x in _errors(e, "solution")]
         solution = Solution()
-    if not goals and not questions:
+    # Goals may name what the scenario has and what the solution adds (checked by the
+    # parameters' reference types, see virtlab.course.goals.fields).
+    names = {"state": state, "added": _added_by(solution)} if state is not None else None
+    goals = _list(data, "goal", Goal, problems, src, context=names)
+    questions = _list(data, "question", Question, problems, src)
+    miscs = _list(data, "misconception", Misconception, problems, src)
+    problems += solution_problems
+    # A goal or question already reported as invalid still counts as written (no follow-on
+    # "no goal …" problems for it).
+    written = _ids(data, "goal") + _ids(data, "question")
+    if not goals and not questions and not written:
         problems.append(f"{src}: goal: a lab needs at least one goal or question")
     ids = [g.id for g in goals] + [q.id for q in questions]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"{src}: goal/question {dup}: duplicate id")
-    names = set(state.workload_names()) | {h.name for h in state.hosts} | {d.name for d in state.storage.datastores} if state else set()
-    for i, g in enumerate(goals):
-        where = f"goal[{i + 1}] ({g.id})"
-        problems += [f"{src}: {where}: {x}" for x in validate_params(g.check, g.params)]
-        for key in ("vm", "a", "b", "host", "datastore", "workload", "workloads"):
-            vals = g.params.get(key)
-            for v in vals if isinstance(vals, list) else [vals] if vals else []:
-                if state is not None and v not in names and not _added_by_solution(v, solution):
-                    problems.append(f"{src}: {where}.params.{key}: names {v!r}, which is not in the scenario")
     for i, q in enumerate(questions):
         problems += [f"{src}: question[{i + 1}] ({q.id}): {x}" for x in _question_problems(q)]
     known_m = {m.id for m in miscs}
     for i, m in enumerate(miscs):
         where = f"misconception[{i + 1}] ({m.id})"
         if m.fails not in ids:
-            problems.append(f"{src}: {where}.fails: no goal or question {m.fails!r}")
+            if m.fails not in written:
+                problems.append(f"{src}: {where}.fails: no goal or question {m.fails!r}")
         else:
             target = next(x for x in [*goals, *questions] if x.id == m.fails)
             if not any(h.names == m.id for h in target.hints):
@@ -263,15 +308,24 @@ def lab_from_dict(data: dict, path: Path) -> tuple[Lab | None, list[str]]:
                misconceptions=miscs, solution=solution), []
 
 
-def _added_by_solution(name: str, solution: Solution) -> bool:
+def _ids(data: dict[str, Any], key: str) -> list[str]:
+    """The ids written in ``[[key]]`` tables, valid or not."""
+    items = data.get(key, [])
+    return [str(x["id"]) for x in items if isinstance(x, dict) and "id" in x] if isinstance(items, list) else []
+
+
+def _added_by(solution: Solution) -> dict[str, str]:
+    """What the reference solution creates: name → "vm" or "container"."""
+    out: dict[str, str] = {}
     for a in solution.actions:
-        inner = a.get("vm") or a.get("container") or {}
-        if isinstance(inner, dict) and inner.get("name") == name:
-            return True
-    return False
+        for kind in ("vm", "container"):
+            inner = a.get(kind)
+            if isinstance(inner, dict) and isinstance(inner.get("name"), str):
+                out[inner["name"]] = kind
+    return out
 
 
-def _action_problems(actions: list[dict], state: Datacenter | None) -> list[str]:
+def _action_problems(actions: list[dict[str, Any]], state: Datacenter | None) -> list[str]:
     from virtlab.core.actions import apply
     from virtlab.core.base import Refused
 

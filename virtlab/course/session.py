@@ -7,6 +7,7 @@ re-drawing panels and re-checking goals costs nothing extra.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from virtlab.core.compute.actions import SetDemand
 from virtlab.core.compute.models import WorkloadStatus
 from virtlab.core.report import PartCache, Report, build_report
 from virtlab.core.state import Datacenter
-from virtlab.course.goals import CHECKS, GoalParamError, Verdict
+from virtlab.course.goals import CHECKS, Verdict, Worded, msg
 from virtlab.course.labs import Hint, Lab, Question, grade
 from virtlab.course.quiz import feedback
 
@@ -188,17 +189,22 @@ def at_demand(dc: Datacenter, level: str) -> Datacenter:
     return dc
 
 
-def evaluate(lab: Lab, state: Datacenter, answers: dict[str, Any], report_for=None) -> list[Result]:
+ReportFor = Callable[[Datacenter, str | None], Report]
+
+
+def _fresh_report(state: Datacenter, under: str | None = None) -> Report:
+    return build_report(at_demand(state, under) if under else state)
+
+
+def evaluate(lab: Lab, state: Datacenter, answers: dict[str, Any],
+             report_for: ReportFor | None = None) -> list[Result]:
     """Check every goal on ``state`` and every question against ``answers``."""
-    report_for = report_for or (lambda s, under=None: build_report(at_demand(s, under) if under else s))
+    report_for = report_for or _fresh_report
     out: list[Result] = []
     for g in lab.goals:
         report = report_for(state, g.under)
         dc = at_demand(state, g.under) if g.under else state
-        try:
-            verdict = CHECKS[g.check](dc, report, g.params)
-        except GoalParamError as e:
-            verdict = Verdict(False, f"lab error: {e}", f"실습 파일 오류: {e}")
+        verdict = CHECKS[g.check](dc, report, g.params)
         out.append(Result(g.id, "goal", verdict.met, verdict, tuple(g.hints), g.misconception))
     for q in lab.questions:
         out.append(_question_result(q, answers.get(q.id)))
@@ -208,8 +214,8 @@ def evaluate(lab: Lab, state: Datacenter, answers: dict[str, Any], report_for=No
 def _question_result(q: Question, answer: Any) -> Result:
     ok, _wrong = grade(q, answer)
     if answer is None:
-        v = Verdict(False, "not answered yet", "아직 답하지 않았습니다")
+        v = Verdict(False, msg("goal.not_answered"))
     else:
         en, ko = feedback(q, answer, "en"), feedback(q, answer, "ko")
-        v = Verdict(ok, en[1] if en else "", ko[1] if ko else "")
+        v = Verdict(ok, Worded(en[1] if en else "", ko[1] if ko else ""))
     return Result(q.id, "question", ok, v, tuple(q.hints), q.misconception)
