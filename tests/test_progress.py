@@ -10,11 +10,11 @@ import pytest
 
 from virtlab.course import paths
 from virtlab.course.atomic import write_text_atomic
+from virtlab.course.export import export_progress
 from virtlab.course.lessons import Catalog, Lesson, Section
 from virtlab.course.progress import (
     LessonProgress,
     Progress,
-    export_progress,
     load_progress,
     mark_goal,
     reset_lesson,

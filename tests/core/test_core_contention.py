@@ -12,10 +12,10 @@ from __future__ import annotations
 import pytest
 from corekit import GIB, ctr, dc, host, vm
 
-from virtlab.core.compute.contention import (
+from virtlab.core.compute.contention import host_cpu
+from virtlab.core.compute.memory import (
     COMPRESSION_MAX_PCT,
     MemState,
-    host_cpu,
     host_memory,
     mem_state,
     min_free_mib,

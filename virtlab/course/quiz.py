@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from virtlab.course.i18n import t
-from virtlab.course.labs import Question, grade
+from virtlab.course.labs.models import Question
 
 
 def item_text(q: Question, item_id: str, lang: str) -> str:
@@ -43,3 +43,18 @@ def feedback(q: Question, answer: Any, lang: str) -> tuple[bool, str] | None:
     if detail and _echoes(detail, t("quiz.echo_right" if ok else "quiz.echo_wrong", lang)):
         return ok, detail
     return ok, f"{label} {detail}".strip()
+
+
+def grade(q: Question, answer: Any) -> tuple[bool, list[str]]:
+    """Whether ``answer`` is right, and the ids of the wrong parts (an option, items)."""
+    if answer is None:
+        return False, []
+    if q.type == "choice":
+        opt = next((o for o in q.options if o.id == answer), None)
+        return (opt is not None and opt.correct), ([] if opt and opt.correct else [str(answer)])
+    if q.type == "order":
+        wrong = [a for a, b in zip(answer, q.answer or [], strict=False) if a != b]
+        return list(answer) == list(q.answer or []), wrong
+    assert isinstance(q.answer, dict)
+    wrong = [k for k, v in q.answer.items() if answer.get(k) != v]
+    return not wrong, wrong

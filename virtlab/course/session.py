@@ -18,8 +18,8 @@ from virtlab.core.compute.models import WorkloadStatus
 from virtlab.core.report import PartCache, Report, build_report
 from virtlab.core.state import Datacenter
 from virtlab.course.goals import CHECKS, Verdict, Worded, msg
-from virtlab.course.labs import Hint, Lab, Question, grade
-from virtlab.course.quiz import feedback
+from virtlab.course.labs import Hint, Lab, Question
+from virtlab.course.quiz import feedback, grade
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,6 @@ from virtlab.course.lessons import Catalog, CourseFileError, load_catalog
 from virtlab.course.paths import data_dir as default_data_dir
 from virtlab.course.paths import lessons_dir, progress_file
 from virtlab.course.progress import (
-    ExportFormat,
     Progress,
     load_progress,
     save_progress,
@@ -36,6 +35,7 @@ from virtlab.ui.sizes import MIN_HEIGHT, MIN_WIDTH
 
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
+    from virtlab.course.export import ExportFormat
     from virtlab.course.glossary import Term
     from virtlab.course.labs import Lab
     from virtlab.course.session import LabSession
@@ -166,7 +166,7 @@ class VirtlabApp(App[None]):
 
     def export(self, fmt: ExportFormat = "md") -> Path | None:
         """Export progress into the data folder (or the working folder); notify the path."""
-        from virtlab.course.progress import export_progress
+        from virtlab.course.export import export_progress
 
         name = f"virtlab-progress.{fmt}"
         for folder in (self.data_dir, Path.cwd()):

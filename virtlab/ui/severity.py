@@ -1,7 +1,7 @@
 """How bad a host memory state is, said once, and how each severity is drawn.
 
 The ESXi minFree model's states (``high``, ``clear``, ``soft``, ``hard``, ``low``; see
-``virtlab.core.contention.MemState``) map to one :data:`Severity`. The lab panel draws a severity with a
+``virtlab.core.compute.memory.MemState``) map to one :data:`Severity`. The lab panel draws a severity with a
 Textual theme token (:data:`SEVERITY_TOKEN`), ``virtlab report`` with a Rich colour
 (:data:`SEVERITY_COLOUR`). This module imports nothing, so the CLI's report and the widgets
 can both use it cheaply.

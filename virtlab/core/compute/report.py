@@ -16,15 +16,8 @@ from typing import TYPE_CHECKING
 from virtlab.core.base import Violation
 from virtlab.core.compute.capacity import FLAVORS, ResourceLine, flavor_fits, host_lines
 from virtlab.core.compute.containers import ContainerMemory, cgroup_values, node_oom
-from virtlab.core.compute.contention import (
-    CpuShare,
-    HostMemory,
-    VmMemory,
-    container_running,
-    host_cpu,
-    host_memory,
-    vm_running,
-)
+from virtlab.core.compute.contention import CpuShare, container_running, host_cpu, vm_running
+from virtlab.core.compute.memory import HostMemory, VmMemory, host_memory
 from virtlab.core.compute.models import VM, Container
 from virtlab.core.compute.rules import host_violations, node_violations
 from virtlab.core.hosts import Host, HostStatus

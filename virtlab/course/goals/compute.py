@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from virtlab.core.compute.contention import MemState
+from virtlab.core.compute.memory import MemState
 from virtlab.core.compute.report import HostReport
 from virtlab.core.report import Report
 from virtlab.core.state import Datacenter

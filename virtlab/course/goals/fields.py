@@ -19,8 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from virtlab.core.compute.contention import MemState
 from virtlab.core.compute.isolation import Level
+from virtlab.core.compute.memory import MemState
 from virtlab.core.state import Datacenter
 from virtlab.core.units import UnitError, parse_gib, parse_mib, parse_millicores
 

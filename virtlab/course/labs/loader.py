@@ -1,4 +1,4 @@
-"""Lab files: a starting scenario, goals with hints, allowed actions, quiz questions,
+"""Reading lab files: a starting scenario, goals with hints, allowed actions, quiz questions,
 misconception fixtures and a reference solution — all data, in TOML.
 
 ```toml
@@ -41,148 +41,20 @@ answers = { q1 = "b" }
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
-    Field,
-    SerializeAsAny,
     TypeAdapter,
     ValidationError,
-    ValidationInfo,
-    field_validator,
 )
-from pydantic_core import PydanticCustomError
 
-from virtlab.core.actions import ACTION_KINDS, Action
+from virtlab.core.actions import Action
 from virtlab.core.state import Datacenter
 from virtlab.core.units import parse_mib
 from virtlab.course import scenario as sc
-from virtlab.course.goals import CHECKS, GoalParams, NoParams, param_problem, unknown_check
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Text(_Strict):
-    """A text in both languages."""
-
-    en: str = Field(min_length=1)
-    ko: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        return self.ko if lang == "ko" else self.en
-
-
-class Hint(Text):
-    names: str | None = None  # the misconception this hint names
-
-
-class Goal(_Strict):
-    """A goal: a check (see :mod:`virtlab.course.goals`) with its parameters, read into the
-    check's own model. Validated with ``context={"state": dc, "added": {...}}``, the names in
-    the parameters are checked against the lab's scenario (and what its solution adds)."""
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    text: Text
-    check: str
-    params: SerializeAsAny[GoalParams] = Field(default_factory=NoParams, validate_default=True)
-    under: Literal["idle", "normal", "peak"] | None = None
-    misconception: str | None = None
-    hints: list[Hint] = Field(min_length=1, max_length=4)
-
-    @field_validator("check")
-    @classmethod
-    def _known_check(cls, v: str) -> str:
-        if v not in CHECKS:
-            raise PydanticCustomError("unknown_check", "{problem}", {"problem": unknown_check(v)})
-        return v
-
-    @field_validator("params", mode="before")
-    @classmethod
-    def _read_params(cls, v: Any, info: ValidationInfo) -> GoalParams:
-        spec = CHECKS.get(str(info.data.get("check")))
-        if spec is None:
-            return NoParams()  # the unknown check is the error
-        if isinstance(v, NoParams):
-            v = {}  # the default: no parameters given
-        model: type[GoalParams] = spec.params
-        return model.model_validate(v, context=info.context)
-
-
-class Item(_Strict):
-    id: str
-    text: Text
-
-
-class Option(Item):
-    correct: bool = False
-    why: Text | None = None  # why this answer is right or wrong
-
-
-class Question(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    type: Literal["choice", "order", "classify"]
-    prompt: Text
-    options: list[Option] = []  # choice
-    items: list[Item] = []  # order, classify
-    categories: list[Item] = []  # classify
-    answer: list[str] | dict[str, str] | None = None  # order: ids in order; classify: item → category
-    misconception: str | None = None
-    hints: list[Hint] = Field(min_length=1, max_length=4)
-
-
-class Misconception(_Strict):
-    id: str
-    text: Text
-    fails: str
-    actions: list[dict[str, Any]] = []
-    answers: dict[str, Any] = {}
-
-
-class Solution(_Strict):
-    actions: list[dict[str, Any]] = []
-    answers: dict[str, Any] = {}
-
-
-class LabMeta(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    kind: Literal["compute", "quiz"] = "compute"
-    title: Text
-    intro: Text | None = None
-    actions: list[str] = ["all"]
-
-    @field_validator("actions")
-    @classmethod
-    def _known(cls, v: list[str]) -> list[str]:
-        bad = [a for a in v if a != "all" and a not in ACTION_KINDS]
-        if bad:
-            raise ValueError(f"unknown action kind(s) {', '.join(bad)} (known: all, {', '.join(ACTION_KINDS)})")
-        return v
-
-
-class Lab(BaseModel):
-    """A loaded lab, its scenario already read into the core's model."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
-    meta: LabMeta
-    path: Path
-    state: Datacenter | None
-    goals: list[Goal]
-    questions: list[Question]
-    misconceptions: list[Misconception]
-    solution: Solution
-
-    @property
-    def id(self) -> str:
-        return self.meta.id
-
-    def allows(self, action_kind: str) -> bool:
-        return "all" in self.meta.actions or action_kind in self.meta.actions
-
+from virtlab.course.goals import CHECKS, param_problem
+from virtlab.course.labs.models import Goal, Lab, LabMeta, Misconception, Question, Solution
 
 _ACTION = TypeAdapter(Action)
 
@@ -404,18 +276,3 @@ def load_any(path: Path) -> tuple[Datacenter | None, list[str]]:
             return None, [f"{path}: scenario: this lab has no scenario (a quiz)"]
         return lab.state, []
     return sc.scenario_from_dict(data, str(path))
-
-
-def grade(q: Question, answer: Any) -> tuple[bool, list[str]]:
-    """Whether ``answer`` is right, and the ids of the wrong parts (an option, items)."""
-    if answer is None:
-        return False, []
-    if q.type == "choice":
-        opt = next((o for o in q.options if o.id == answer), None)
-        return (opt is not None and opt.correct), ([] if opt and opt.correct else [str(answer)])
-    if q.type == "order":
-        wrong = [a for a, b in zip(answer, q.answer or [], strict=False) if a != b]
-        return list(answer) == list(q.answer or []), wrong
-    assert isinstance(q.answer, dict)
-    wrong = [k for k, v in q.answer.items() if answer.get(k) != v]
-    return not wrong, wrong

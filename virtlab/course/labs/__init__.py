@@ -1,0 +1,32 @@
+"""Labs: the models of a lab file (:mod:`.models`) and reading them (:mod:`.loader`).
+
+The lab file format is documented in :mod:`.loader`.
+"""
+
+from virtlab.course.labs.loader import (
+    LAB_KEYS,
+    is_lab,
+    lab_from_dict,
+    load_any,
+    load_lab,
+    load_labs,
+    parse_action,
+)
+from virtlab.course.labs.models import (
+    Goal,
+    Hint,
+    Item,
+    Lab,
+    LabMeta,
+    Misconception,
+    Option,
+    Question,
+    Solution,
+    Text,
+)
+
+__all__ = [
+    "LAB_KEYS", "Goal", "Hint", "Item", "Lab", "LabMeta", "Misconception", "Option", "Question",
+    "Solution", "Text", "is_lab", "lab_from_dict", "load_any", "load_lab", "load_labs",
+    "parse_action",
+]
