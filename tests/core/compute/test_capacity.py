@@ -9,8 +9,8 @@ capacity``; nova/conf/compute.py defaults 4.0 / 1.0 / 1.0 and ``reserved_host_me
 from __future__ import annotations
 
 import pytest
-from corekit import GIB, ctr, datastore, dc, disk, host, vm
 
+from tests.core.corekit import GIB, ctr, datastore, dc, disk, host, vm
 from virtlab.core.actions import apply
 from virtlab.core.base import Refused
 from virtlab.core.compute.actions import AddVM

@@ -7,10 +7,10 @@ capacity is divided in proportion to shares; the same rule divides cgroup CPU by
 from __future__ import annotations
 
 import pytest
-from corekit import FAST
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.core.corekit import FAST
 from virtlab.core.compute.fairshare import fair_share
 
 amount = st.one_of(

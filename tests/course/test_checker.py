@@ -38,5 +38,5 @@ def test_glossary_problems_name_the_term_and_field(tmp_path: Path) -> None:
 def test_the_shipped_glossary_loads_with_every_term_in_both_languages() -> None:
     from virtlab.course.glossary import load_glossary
 
-    terms, problems = load_glossary(Path(__file__).resolve().parents[1] / "lessons" / "glossary.toml")
+    terms, problems = load_glossary(Path(__file__).resolve().parents[2] / "lessons" / "glossary.toml")
     assert problems == [] and len(terms) >= 59

@@ -22,7 +22,7 @@ from virtlab.course.i18n import catalog
 from virtlab.course.labs import lab_from_dict, load_lab
 from virtlab.course.session import LabSession
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOALS_DIR = ROOT / "virtlab" / "course" / "goals"
 
 SCENARIO = {

@@ -12,7 +12,7 @@ from virtlab.course.labs import load_lab, load_labs, parse_action
 from virtlab.course.lessons import load_catalog
 from virtlab.course.session import LabSession
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "lessons"
 LAB_FILES = sorted((LESSONS / "labs").glob("*.toml"))
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from corekit import GIB, ctr, datastore, dc, disk, host, vm
 
+from tests.core.corekit import GIB, ctr, datastore, dc, disk, host, vm
 from virtlab.core.actions import apply
 from virtlab.core.compute.actions import Fail
 from virtlab.core.compute.capacity import FLAVORS

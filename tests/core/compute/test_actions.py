@@ -9,9 +9,9 @@ creation), "Node allocatable" (the kube-scheduler places by requests).
 from __future__ import annotations
 
 import pytest
-from corekit import GIB, ctr, datastore, dc, disk, host, vm
 from pydantic import TypeAdapter
 
+from tests.core.corekit import GIB, ctr, datastore, dc, disk, host, vm
 from virtlab.core.actions import Action, apply
 from virtlab.core.base import Refused
 from virtlab.core.compute.actions import (

@@ -10,7 +10,7 @@ from virtlab.core.compute.actions import SetDemand, Update
 from virtlab.course.labs import load_lab
 from virtlab.course.session import LabSession
 
-LAB = Path(__file__).resolve().parents[1] / "lessons" / "labs" / "l1-carve-a-host.toml"
+LAB = Path(__file__).resolve().parents[2] / "lessons" / "labs" / "l1-carve-a-host.toml"
 
 
 def _session() -> LabSession:

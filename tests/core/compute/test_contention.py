@@ -10,8 +10,8 @@ reservation and limit divided by shares; VMware KB 2002181 (CPU ready, < 5 % hea
 from __future__ import annotations
 
 import pytest
-from corekit import GIB, ctr, dc, host, vm
 
+from tests.core.corekit import GIB, ctr, dc, host, vm
 from virtlab.core.compute.contention import host_cpu
 from virtlab.core.compute.memory import (
     COMPRESSION_MAX_PCT,

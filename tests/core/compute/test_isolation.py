@@ -8,8 +8,8 @@ host kernel and isolate less strongly than VMs) and semantics.md "Hypervisor typ
 from __future__ import annotations
 
 import pytest
-from corekit import GIB, ctr, datastore, dc, disk, host, vm
 
+from tests.core.corekit import GIB, ctr, datastore, dc, disk, host, vm
 from virtlab.core.actions import apply
 from virtlab.core.compute.actions import Fail
 from virtlab.core.compute.isolation import (

@@ -11,8 +11,8 @@ MinQuotaPeriod 1000 µs); runc's cgroup v2 conversion ``1 + (shares − 2) × 99
 from __future__ import annotations
 
 import pytest
-from corekit import GIB, ctr, dc, host, vm
 
+from tests.core.corekit import GIB, ctr, dc, host, vm
 from virtlab.core.compute.containers import (
     KillReason,
     QoS,

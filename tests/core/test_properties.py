@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 
-from corekit import FAST
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from tests.core.corekit import FAST
 from virtlab.core.actions import apply
 from virtlab.core.base import Refused
 from virtlab.core.compute.actions import (

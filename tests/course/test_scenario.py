@@ -17,7 +17,7 @@ from virtlab.core.report import build_report
 from virtlab.core.state import Datacenter
 from virtlab.course.scenario import load_scenario, scenario_from_dict
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 
 HOST = """

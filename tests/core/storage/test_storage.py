@@ -9,8 +9,8 @@ on disk" alarm: warning at 75 %, alert at 85 %.
 from __future__ import annotations
 
 import pytest
-from corekit import datastore, dc, disk, host, vm
 
+from tests.core.corekit import datastore, dc, disk, host, vm
 from virtlab.core.actions import apply
 from virtlab.core.base import Refused
 from virtlab.core.compute.actions import AddVM, Update

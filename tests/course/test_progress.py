@@ -49,7 +49,7 @@ def test_data_dir_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 
 def test_lessons_dir_env_and_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("VIRTLAB_LESSONS", raising=False)
-    assert paths.lessons_dir() == Path(__file__).resolve().parents[1] / "lessons"
+    assert paths.lessons_dir() == Path(__file__).resolve().parents[2] / "lessons"
     monkeypatch.setenv("VIRTLAB_LESSONS", str(tmp_path))
     assert paths.lessons_dir() == tmp_path
 
