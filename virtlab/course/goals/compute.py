@@ -12,7 +12,8 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator
 
 from virtlab.core.compute.memory import MemState
-from virtlab.core.compute.report import HostReport
+from virtlab.core.compute.report import HostReport, RowStatus
+from virtlab.core.hosts import HostStatus
 from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
 from virtlab.core.units import RESOURCE_UNIT, parse_gib, parse_mib
@@ -186,7 +187,7 @@ def memory_state(dc: Datacenter, report: Report, p: MemoryStateMin) -> Verdict:
     """Each host's memory state (before reclamation) at least ``at_least`` (e.g. "clear")."""
     want = p.at_least
     for h in _hosts(report, p.host):
-        if h.status != "up":
+        if h.status is not HostStatus.UP:
             continue
         state = h.memory.state_before
         if _STATE_ORDER.index(state) < _STATE_ORDER.index(want):
@@ -222,7 +223,7 @@ class CountMin(GoalParams):
 
 def count_min(dc: Datacenter, report: Report, p: CountMin) -> Verdict:
     """At least ``min`` running workloads of ``kind`` ("vm" or "container")."""
-    n = sum(1 for w in report.workloads if w.kind == p.kind and w.status == "running"
+    n = sum(1 for w in report.workloads if w.kind == p.kind and w.status is RowStatus.RUNNING
             and (p.host is None or w.host == p.host))
     kinds = msg(f"goal.kinds.{p.kind}")
     if n < p.min:

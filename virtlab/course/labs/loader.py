@@ -50,6 +50,7 @@ from pydantic import (
 )
 
 from virtlab.core.actions import Action
+from virtlab.core.errors import InputError
 from virtlab.core.state import Datacenter
 from virtlab.core.units import parse_mib
 from virtlab.course import scenario as sc
@@ -59,7 +60,7 @@ from virtlab.course.labs.models import Goal, Lab, LabMeta, Misconception, Questi
 _ACTION = TypeAdapter(Action)
 
 def parse_action(raw: dict[str, Any], dc: Datacenter, *, container: bool = False) -> Any:
-    """An action from its TOML table, with friendly keys and units; raises ``ValueError``."""
+    """An action from its TOML table, with friendly keys and units; raises :class:`~virtlab.core.errors.InputError` (a ``ValueError``)."""
     raw = dict(raw)
     kind = raw.get("kind")
     if kind == "add_vm":
@@ -77,7 +78,7 @@ def parse_action(raw: dict[str, Any], dc: Datacenter, *, container: bool = False
         return _ACTION.validate_python(raw)
     except ValidationError as e:
         err = e.errors()[0]
-        raise ValueError(f"{'.'.join(map(str, err['loc'])) or 'action'}: {err['msg']}") from None
+        raise InputError(str(err["msg"]), ".".join(map(str, err["loc"])) or "action") from None
 
 
 def _errors(e: ValidationError, prefix: str) -> list[str]:

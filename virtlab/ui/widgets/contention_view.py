@@ -9,7 +9,7 @@ is shown, and at most :data:`MAX_ROWS` workloads of it.
 from __future__ import annotations
 
 from virtlab.core.compute.containers import MIB
-from virtlab.core.compute.report import HostReport, WorkloadReport
+from virtlab.core.compute.report import HostReport, RowStatus, WorkloadReport
 from virtlab.core.units import fmt_mib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.host_bars import MANY_HOSTS
@@ -51,7 +51,7 @@ def header(out: Lines, lang: str) -> None:
 
 def _first_line(row: Lines, w: WorkloadReport, lang: str, indent: str, killed: bool) -> None:
     """Name, CPU want / got / ready and memory of one workload (no line end)."""
-    row.cell(f"  {indent}{w.name}", W_NAME + 2, "bold" if w.status == "running" else "bold $error")
+    row.cell(f"  {indent}{w.name}", W_NAME + 2, "bold" if w.status is RowStatus.RUNNING else "bold $error")
     if w.cpu is None or killed:  # an OOM-killed container uses no CPU
         row.cell("—", W_NUM).cell("—", W_NUM).cell(status_text(w.status, lang), W_READY, "$error")
     else:

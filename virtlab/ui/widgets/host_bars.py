@@ -16,6 +16,7 @@ from textual.content import Content
 
 from virtlab.core.compute.capacity import ResourceLine
 from virtlab.core.compute.report import HostReport
+from virtlab.core.hosts import HostStatus
 from virtlab.core.state import Datacenter
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, qty
@@ -90,7 +91,7 @@ def _resource_label(res: str, lang: str, with_containers: bool = False) -> str:
 
 
 def host_header(out: Lines, h: HostReport, lang: str, width: int = 0) -> None:
-    up = h.status == "up"
+    up = h.status is HostStatus.UP
     head = Lines()
     head.add(h.name, "bold").add(f" · {h.hypervisor} ({h.hypervisor_type}) · ")
     head.add(t(f"labp.host_status.{h.status}", lang), "" if up else "bold $error")
@@ -132,7 +133,7 @@ def host_summary(out: Lines, h: HostReport, lang: str) -> None:
     cpu, ram = h.lines["cpu"], h.lines["ram"]
     m = h.memory.state_after.value
     out.add(f"  {h.name} ", "bold")
-    out.add(t(f"labp.host_status.{h.status}", lang), "" if h.status == "up" else "bold $error")
+    out.add(t(f"labp.host_status.{h.status}", lang), "" if h.status is HostStatus.UP else "bold $error")
     out.add(f" · vCPU {cpu.overcommit:.2f}:1 · RAM {ram.overcommit:.2f}:1 · ")
     out.add(t(f"labp.mem_state.{m}", lang), STATE_STYLE[m])
     if "m1.medium" in h.fits:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from virtlab.core.compute.isolation import isolation_from
+from virtlab.core.compute.models import WorkloadStatus
 from virtlab.core.hosts import Host
 from virtlab.core.hypervisors import PROFILES, HypervisorKind, HypervisorType
 from virtlab.core.state import Datacenter
@@ -86,7 +87,7 @@ def host_stack(out: Lines, host: Host, ctx: ViewContext) -> None:
                 if name is not None and name == selected:
                     style = "reverse"
                 vm = dc.compute.vm_index.get(name or "")
-                if vm is not None and vm.status.value != "running":
+                if vm is not None and vm.status is not WorkloadStatus.RUNNING:
                     style = "bold $error"
                 if r == 2 and cells[2]:
                     style = style or "$primary"

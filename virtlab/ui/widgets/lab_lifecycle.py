@@ -20,6 +20,7 @@ from virtlab.core.compute.lifecycle import (
     TakeSnapshot,
     Write,
 )
+from virtlab.core.compute.models import WorkloadStatus
 from virtlab.core.hypervisors import PROFILES, supports_vms
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
@@ -112,7 +113,7 @@ class LifecycleActions:
         vm = dc.compute.vm_index.get(name) or (dc.compute.vm_index.get(c.vm or "") if c else None)
         if vm is not None:
             lost = any(d.lost for d in vm.disks)
-            if vm.status.value == "running":
+            if vm.status is WorkloadStatus.RUNNING:
                 faults.append((t("labp.fault_menu.guest_panic", lang, vm=vm.name), Fail(name=vm.name, fault="guest-panic")))
             elif not lost:
                 repairs.append((t("labp.fault_menu.repair_vm", lang, vm=vm.name), Repair(name=vm.name)))
@@ -121,7 +122,7 @@ class LifecycleActions:
             if lost or vm.backup_age_h is not None:
                 repairs.append((t("labp.fault_menu.restore", lang, vm=vm.name), Restore(name=vm.name)))
         if c is not None:
-            if c.status.value == "running":
+            if c.status is WorkloadStatus.RUNNING:
                 faults.append((t("labp.fault_menu.crash", lang, name=c.name), Fail(name=c.name, fault="crash")))
             else:
                 repairs.append((t("labp.fault_menu.restart", lang, name=c.name), Repair(name=c.name)))

@@ -34,6 +34,7 @@ from virtlab.core.compute.lifecycle import (
     Write,
 )
 from virtlab.core.compute.models import VM
+from virtlab.core.compute.report import RowStatus
 from virtlab.core.state import Datacenter
 from virtlab.core.units import RESOURCE_UNIT, fmt_mib, fmt_qty
 from virtlab.course.i18n import t
@@ -204,7 +205,9 @@ def level_text(level_name: str, lang: str) -> str:
 
 
 def status_style(status: str) -> str:
-    return "" if status == "running" else "$warning" if status == "off" else "bold $error"
+    """The style of a workload row's status (a :class:`RowStatus` value)."""
+    return ("" if status == RowStatus.RUNNING else "$warning" if status == RowStatus.OFF
+            else "bold $error")
 
 
 def status_text(status: str, lang: str) -> str:

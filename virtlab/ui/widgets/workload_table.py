@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
-from virtlab.core.compute.report import WorkloadReport
+from virtlab.core.compute.report import RowStatus, WorkloadReport
 from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
 from virtlab.course.i18n import t
@@ -192,7 +192,8 @@ class WorkloadTable(DataTable):
 
     def _row(self, w: WorkloadReport, dc: Datacenter) -> tuple:
         lang = self._lang
-        status_style = "" if w.status == "running" else "warning" if w.status == "off" else "error"
+        status_style = ("" if w.status is RowStatus.RUNNING else "warning" if w.status is RowStatus.OFF
+                        else "error")
         status = Text(status_text(w.status, lang),
                       style=self._style(status_style) if status_style else "")
         if w.kind == "vm":
