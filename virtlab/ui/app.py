@@ -142,7 +142,7 @@ class VirtlabApp(App[None]):
 
             self._glossary, problems = load_glossary(self.lessons_root / "glossary.toml")
             if problems:
-                self.notify("\n".join(problems[:3]), severity="warning", timeout=8)
+                self.notify("\n".join(problems[:3]), severity="warning", timeout=8, markup=False)
         return self._glossary
 
     def update_progress(self, change: Callable[[Progress], Progress]) -> None:
@@ -159,7 +159,7 @@ class VirtlabApp(App[None]):
             if message != self.save_error:
                 self.save_error = message
                 if self.is_running:
-                    self.notify(message, severity="error", timeout=8)
+                    self.notify(message, severity="error", timeout=8, markup=False)
             return False
         self.save_error = None
         return True
@@ -176,11 +176,12 @@ class VirtlabApp(App[None]):
             except OSError as exc:
                 error = exc
                 continue
-            self.notify(t("progress.exported", self.lang, path=dest), timeout=8)
+            self.notify(t("progress.exported", self.lang, path=dest), timeout=8, markup=False)
             return dest
         self.notify(
             t("progress.export_failed", self.lang, path=self.data_dir / name, error=error),
             severity="error",
+            markup=False,
         )
         return None
 
@@ -193,7 +194,7 @@ class VirtlabApp(App[None]):
             self.load()
         self.push_screen(CatalogScreen())
         if self.startup_notice:
-            self.notify(self.startup_notice, severity="warning", timeout=15)
+            self.notify(self.startup_notice, severity="warning", timeout=15, markup=False)
         if self.open_lesson is not None:
             self.open_lesson_screen(self.open_lesson)
         elif self.sandbox_request is not None:
@@ -235,7 +236,8 @@ class VirtlabApp(App[None]):
         if self.catalog.get(lesson_id, self.lang) is None:
             near = self.catalog.nearest_ids(lesson_id)
             key = "errors.unknown_lesson" if near else "errors.unknown_lesson_no_match"
-            self.notify(t(key, self.lang, id=lesson_id, suggestions=", ".join(near)), severity="error")
+            self.notify(t(key, self.lang, id=lesson_id, suggestions=", ".join(near)), severity="error",
+                        markup=False)
             return False
         self._pop_to_catalog()
         self.push_screen(LessonScreen(lesson_id, step=step))

@@ -46,9 +46,9 @@ class CatalogScreen(VirtlabScreen[None]):
         yield TooSmall(self.lang)
         with Vertical(id="catalog-body"):
             yield Static("", id="catalog-actions")
-            yield Static("", id="catalog-count")
+            yield Static("", id="catalog-count", markup=False)
             yield SafeOptionList(id="lesson-list")
-            yield Static("", id="lesson-summary")
+            yield Static("", id="lesson-summary", markup=False)
         yield KeyBar([*bindings_of(CatalogScreen), *bindings_of(type(self.app))], self.lang)
 
     def on_mount(self) -> None:
@@ -92,7 +92,7 @@ class CatalogScreen(VirtlabScreen[None]):
         listing.set_options(options)
         if not total:
             root = app.lessons_root
-            listing.add_option(Option(t("catalog.empty", lang, path=root), disabled=True))
+            listing.add_option(Option(Content(t("catalog.empty", lang, path=root)), disabled=True))
         self._highlight(listing, highlighted or progress.last_lesson)
         count = t("catalog.lesson_count", lang, done=done, total=total)
         problems = len(app.catalog_problems)

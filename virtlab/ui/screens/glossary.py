@@ -47,7 +47,7 @@ class GlossaryScreen(VirtlabScreen[None]):
         yield TooSmall(self.lang)
         with Vertical(id="glossary-body"):
             yield Input(id="glossary-filter")
-            yield Static("", id="glossary-count")
+            yield Static("", id="glossary-count", markup=False)
             yield SafeOptionList(id="glossary-list")
         yield KeyBar(bindings_of(GlossaryScreen), self.lang)
 
@@ -77,7 +77,7 @@ class GlossaryScreen(VirtlabScreen[None]):
         listing = self.query_one("#glossary-list", OptionList)
         listing.set_options(options)
         if not terms:
-            listing.add_option(Option(t("glossary.no_match", lang, query=query), disabled=True))
+            listing.add_option(Option(Content(t("glossary.no_match", lang, query=query)), disabled=True))
         total = len(glossary)
         self.query_one("#glossary-count", Static).update(
             t("shell.glossary_count", lang, shown=len(terms), total=total))

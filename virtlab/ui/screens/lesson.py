@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
@@ -85,7 +86,7 @@ class LessonScreen(VirtlabScreen[None]):
         yield TooSmall(self.lang)
         with Horizontal(id="lesson-main"):
             with Vertical(id="lesson-pane"):
-                yield Static("", id="step-title")
+                yield Static("", id="step-title", markup=False)
                 with VerticalScroll(id="lesson-scroll"):
                     yield LessonMarkdown(self._step_markdown(), id="lesson-body", open_links=False)
                 yield SafeOptionList(id="step-list")
@@ -102,7 +103,7 @@ class LessonScreen(VirtlabScreen[None]):
         hints = dict(self.virtlab_app.progress.lesson(self.lesson_id).hints_used)
         if session is None:
             key = "shell.lab_missing" if lesson.lab else "lesson.no_lab"
-            yield Static(t(key, self.lang, lab=lesson.lab), id="lab-note")
+            yield Static(t(key, self.lang, lab=lesson.lab), id="lab-note", markup=False)
             return
         lab_panel, quiz_panel = lab_widget_classes()
         quiz = session.lab is not None and session.lab.meta.kind == "quiz"
@@ -138,7 +139,7 @@ class LessonScreen(VirtlabScreen[None]):
     def _fill_step_list(self) -> None:
         steps = self.query_one("#step-list", OptionList)
         steps.set_options(
-            Option(f"{i + 1}. {self._title_of(i)}", id=f"step-{i}")
+            Option(Content(f"{i + 1}. {self._title_of(i)}"), id=f"step-{i}")
             for i in range(len(self.lesson.sections))
         )
         steps.highlighted = self.step
@@ -246,7 +247,8 @@ class LessonScreen(VirtlabScreen[None]):
         if progress is not app.progress:
             app.update_progress(lambda _p: progress)
         if newly_done:
-            self.notify(t("lesson.all_goals_met", self.lang), title=self.lesson.title, timeout=6)
+            self.notify(t("lesson.all_goals_met", self.lang), title=self.lesson.title, timeout=6,
+                        markup=False)
 
     # ------------------------------------------------------------------ lesson links
 

@@ -69,7 +69,7 @@ class FormDialog(ModalScreen[Any]):
             with VerticalScroll(can_focus=False):
                 yield from self.fields()
             yield Static("", id="form-preview")
-            yield Static("", id="form-error")
+            yield Static("", id="form-error", markup=False)
             with Horizontal(classes="form-buttons"):
                 yield Button(t("app.ok", self.lang), id="form-ok", variant="primary", compact=True)
                 yield Button(t("app.cancel", self.lang), id="form-cancel", compact=True)
