@@ -10,8 +10,10 @@ import re
 import unicodedata
 from pathlib import Path
 
+from virtlab.core.errors import InputError
+from virtlab.course.files import read_text
 from virtlab.course.labs import is_lab, lab_from_dict, load_labs
-from virtlab.course.lessons import load_catalog
+from virtlab.course.lessons import link_problems, load_catalog
 from virtlab.course.scenario import read_toml, scenario_from_dict
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -57,6 +59,16 @@ def emphasis_problems(path: Path, text: str) -> list[str]:
     return out
 
 
+def text_problems(path: Path) -> list[str]:
+    """What a lesson's text shows wrong: bold Markdown will not close, and links that name no
+    allowed lab action or an unknown scheme. A file that cannot be read says so instead."""
+    try:
+        text = read_text(path)
+    except InputError as e:
+        return [f"{path}: file: {e.message}"]
+    return emphasis_problems(path, text) + [str(p) for p in link_problems(path, text)]
+
+
 def check_file(path: Path) -> list[str]:
     if path.suffix == ".md":
         from virtlab.course.lessons import CourseFileError, parse_lesson
@@ -66,7 +78,7 @@ def check_file(path: Path) -> list[str]:
             parse_lesson(path, lang)
         except CourseFileError as e:
             return [str(e)]
-        return emphasis_problems(path, path.read_text(encoding="utf-8"))
+        return text_problems(path)
     data, problems = read_toml(path)
     if data is None:
         return problems
@@ -86,7 +98,14 @@ def check_lessons_folder(root: Path) -> tuple[list[str], int]:
     labs, lab_problems = load_labs(root / "labs")
     problems += lab_problems
     for md in sorted(root.glob("*/*.md")):
-        problems += emphasis_problems(md, md.read_text(encoding="utf-8"))
+        if md.is_file():
+            problems += text_problems(md)
+        elif md.is_symlink() and not md.exists():
+            problems.append(f"{md}: file: a broken link")
+        elif md.is_dir():
+            problems.append(f"{md}: file: is a folder, not a lesson file")
+        else:
+            problems.append(f"{md}: file: is not a regular file")
     count = sum(1 for _ in root.glob("*/*.md")) + sum(1 for _ in (root / "labs").glob("*.toml"))
     if (root / "glossary.toml").exists():
         from virtlab.course.glossary import load_glossary
@@ -120,4 +139,4 @@ def check_paths(paths: list[Path]) -> tuple[list[str], int]:
             continue
         problems += check_file(path)
         count += 1
-    return problems, count
+    return list(dict.fromkeys(problems)), count

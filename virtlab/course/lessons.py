@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from virtlab.core.errors import InputError
+from virtlab.course.files import read_text
 from virtlab.course.i18n import DEFAULT_LANG, LANGS
 
 TRACKS: tuple[str, ...] = ("foundations", "server", "storage", "network", "operations")
@@ -31,11 +33,11 @@ _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TOML_WHERE = re.compile(r"^(?P<msg>.*?) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 
 
-class CourseFileError(Exception):
+class CourseFileError(InputError):
     """A problem in a course file, printed as ``{path}: {field}: {problem}``."""
 
     def __init__(self, path: Path, field: str, problem: str) -> None:
-        super().__init__(path, field, problem)
+        super().__init__(problem, f"{path}: {field}")
         self.path = Path(path)
         self.field = field
         self.problem = problem
@@ -231,11 +233,9 @@ def _parse(path: Path, lang: str) -> tuple[Lesson | None, list[CourseFileError]]
     """Parse one lesson; return it (or None) and every problem found."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [CourseFileError(path, "file", f"not UTF-8 text (byte {exc.start})")]
-    except OSError as exc:
-        return None, [CourseFileError(path, "file", f"cannot be read: {exc.strerror or exc}")]
+        text = read_text(path)
+    except InputError as exc:
+        return None, [CourseFileError(path, "file", exc.message)]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         front, body, body_line = _split_front_matter(path, text)
@@ -273,6 +273,82 @@ def parse_lesson(path: Path, lang: str) -> Lesson:
         raise problems[0]
     assert lesson is not None
     return lesson
+
+
+# --- links ------------------------------------------------------------------------------
+
+#: What a lesson link ``[text](lab:NAME)`` may run: the lab panel's actions, by their exact
+#: name (with their only arguments). Anything else is a ``virtlab check`` error and does
+#: nothing in the app.
+LAB_LINK_ACTIONS: frozenset[str] = frozenset({
+    "add_vm", "add_container", "cpu(1)", "cpu(-1)", "memory(1)", "memory(-1)", "demand",
+    "edit", "remove", "fail", "move", "undo", "redo", "reset", "cycle_view", "snapshot",
+    "write", "revert", "consolidate", "backup", "time",
+})
+#: The link schemes a lesson may use besides ``lab:``.
+LINK_SCHEMES = ("http", "https", "mailto")
+_LINK_START = re.compile(r"\]\(\s*")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _hrefs(line: str) -> list[str]:
+    """The destinations of the inline links on one line (outside code spans), with balanced
+    parentheses as CommonMark reads them: ``[x](lab:cpu(1))`` links to ``lab:cpu(1)``."""
+    line = _CODE_SPAN.sub("", line)
+    out = []
+    for start in _LINK_START.finditer(line):
+        i, depth, href = start.end(), 0, []
+        if line.startswith("<", i):
+            end = line.find(">", i)
+            out.append(line[i + 1:end] if end > 0 else line[i + 1:])
+            continue
+        while i < len(line) and not line[i].isspace():
+            ch = line[i]
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            href.append(ch)
+            i += 1
+        if href:
+            out.append("".join(href))
+    return out
+
+
+def lab_link_action(href: str) -> str | None:
+    """The lab action a ``lab:`` link names, if it is one a lesson may run."""
+    if not href.startswith("lab:"):
+        return None
+    name = href.removeprefix("lab:")
+    return name if name in LAB_LINK_ACTIONS else None
+
+
+def link_problems(path: Path, text: str) -> list[CourseFileError]:
+    """Links that name a lab action outside :data:`LAB_LINK_ACTIONS` or an unknown scheme."""
+    out: list[CourseFileError] = []
+    fence: str | None = None
+    for n, line in enumerate(text.splitlines(), start=1):
+        marker = _FENCE_OPEN.match(line)
+        if marker:
+            char = marker.group(1)[0]
+            fence = char if fence is None else (None if char == fence else fence)
+            continue
+        if fence is not None:
+            continue
+        for href in _hrefs(line):
+            scheme = _SCHEME.match(href)
+            if href.startswith("lab:") and lab_link_action(href) is None:
+                out.append(CourseFileError(path, f"line {n}", (
+                    f"link {href!r} names no lab action a lesson may run "
+                    f"(allowed: lab:{', lab:'.join(sorted(LAB_LINK_ACTIONS))})")))
+            elif scheme and scheme.group(1).lower() not in ("lab", *LINK_SCHEMES):
+                out.append(CourseFileError(path, f"line {n}", (
+                    f"link {href!r}: a lesson links only to lab: actions and "
+                    f"{', '.join(s + ':' for s in LINK_SCHEMES)} pages")))
+    return out
 
 
 # --- the catalog --------------------------------------------------------------------------

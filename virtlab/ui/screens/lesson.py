@@ -20,6 +20,7 @@ from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
+from virtlab.course.lessons import lab_link_action
 from virtlab.course.progress import mark_goal, set_section, set_state, use_hint
 from virtlab.ui.screens._base import VirtlabScreen
 from virtlab.ui.screens._chrome import (
@@ -254,11 +255,13 @@ class LessonScreen(VirtlabScreen[None]):
 
     @on(Markdown.LinkClicked)
     async def _link(self, event: Markdown.LinkClicked) -> None:
-        """``lab:ACTION`` links run a lab panel action; others open in the browser."""
+        """``lab:ACTION`` links run one of the lab actions a lesson may name; web links open in
+        the browser; anything else does nothing (``virtlab check`` reports it)."""
         href = event.href
         if href.startswith("lab:"):
-            if self.lab_panel is not None:
+            action = lab_link_action(href)
+            if action is not None and self.lab_panel is not None:
                 self.lab_panel.focus()
-                await self.lab_panel.run_action(href.removeprefix("lab:"))
+                await self.lab_panel.run_action(action)
         elif href.startswith(("http://", "https://")):
             self.app.open_url(href)
