@@ -61,8 +61,14 @@ _ACTION = TypeAdapter(Action)
 
 def parse_action(raw: dict[str, Any], dc: Datacenter, *, container: bool = False) -> Any:
     """An action from its TOML table, with friendly keys and units; raises :class:`~virtlab.core.errors.InputError` (a ``ValueError``)."""
+    if not isinstance(raw, dict):
+        raise InputError(f"an action is a table such as {{ kind = \"update\", … }}, got {raw!r}",
+                         "action")
     raw = dict(raw)
     kind = raw.get("kind")
+    for key in ("changes", "vm", "container"):
+        if key in raw and not isinstance(raw[key], dict):
+            raise InputError(f"must be a table ({{ … }}), got {raw[key]!r}", key)
     if kind == "add_vm":
         local = {h.name: ds[0].name for h in dc.hosts if (ds := dc.storage.local_to(h.name))}
         return _ACTION.validate_python({"kind": kind, "vm": sc.parse_vm(raw.get("vm", {}), "vm", local)})
@@ -131,7 +137,10 @@ def lab_from_dict(data: dict[str, Any], path: Path) -> tuple[Lab | None, list[st
     except ValidationError as e:
         return None, problems + [f"{src}: {x}" for x in _errors(e, "lab")]
     state = None
-    if "scenario" in data:
+    if "scenario" in data and not isinstance(data["scenario"], dict):
+        problems.append(f"{src}: scenario: must be a table ([scenario] with [[scenario.host]] …), "
+                        f"got {data['scenario']!r}")
+    elif "scenario" in data:
         state, sp = sc.scenario_from_dict(data["scenario"], src, "scenario")
         problems += sp
     elif meta.kind == "compute":

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from virtlab.core.compute.models import VM, Container
+from virtlab.core.errors import InputError
 from virtlab.core.hosts import Host
 from virtlab.core.state import Datacenter
 from virtlab.core.storage.models import Datastore
+from virtlab.course.files import read_text
 from virtlab.course.scenario.placement import container_home_problems, vm_home_problems
 from virtlab.course.scenario.reading import Problems, table_list
 from virtlab.course.scenario.sections import (
@@ -125,24 +127,27 @@ def scenario_from_dict(data: dict[str, Any], source: str, prefix: str = ""
     built = _Built()
     for section in (_hosts, _datastores, _vms, _containers):
         section(data, p, built)
+    if not data.get("host") and not p:
+        p.add("host", "no hosts: a scenario needs at least one [[host]]"
+              if data else "the scenario is empty: it needs at least one [[host]]")
     if p:
         return None, p.items
     return built.datacenter(name, policy=policy), []
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
-    """Parse a TOML file; problems name the file (and line for syntax errors)."""
+    """Parse a TOML file read safely (:mod:`virtlab.course.files`: a regular file of bounded
+    size, UTF-8); problems name the file (and the line for syntax errors)."""
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f), []
-    except FileNotFoundError:
-        return None, [f"{path}: file: not found"]
-    except IsADirectoryError:
-        return None, [f"{path}: file: is a folder, not a file"]
+        text = read_text(path)
+    except InputError as e:
+        return None, [f"{path}: file: {'not found' if e.message.startswith('no such') else e.message}"]
+    try:
+        return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as e:
         return None, [f"{path}: TOML syntax: {e}"]
-    except (OSError, UnicodeDecodeError) as e:
-        return None, [f"{path}: file: cannot read it ({e})"]
+    except RecursionError:
+        return None, [f"{path}: TOML syntax: nested too deeply"]
 
 
 def load_scenario(path: Path) -> tuple[Datacenter | None, list[str]]:

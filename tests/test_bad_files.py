@@ -1,0 +1,70 @@
+"""Bad scenario and lab files through every command that reads them (check, report, sandbox):
+exit code 1, a message naming the file and the field, no traceback, done within seconds
+(issue 9)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from virtlab import cli
+
+LAB_HEAD = ('[lab]\nid = "x"\ntitle = { en = "x", ko = "x" }\n'
+            '[[goal]]\nid = "g"\ntext = { en = "a", ko = "b" }\ncheck = "no_violations"\n'
+            'hints = [{ en = "h", ko = "h" }]\n')
+HOST = '[[host]]\nname = "h"\ncores = 4\nmemory = "8 GiB"\n'
+LAB_HOST = '[scenario]\n[[scenario.host]]\nname = "h"\ncores = 4\nmemory = "8 GiB"\n'
+
+CASES = {
+    # name: (file text, words the message must hold)
+    "empty": ("", ["host", "empty"]),
+    "no-hosts": ('[scenario]\nname = "x"\n', ["host", "at least one"]),
+    "memory-inf": ('[[host]]\nname = "h"\ncores = 4\nmemory = inf\n', ["memory", "finite"]),
+    "ratio-inf": ("[policy]\ncpu_allocation_ratio = inf\n" + HOST,
+                  ["cpu_allocation_ratio", "finite"]),
+    "reserved-inf": (HOST + "reserved_memory = inf\n", ["reserved_memory", "finite"]),
+    "request-inf": (HOST + '[[container]]\nname = "c"\nhost = "h"\ncpu_request = inf\n',
+                    ["cpu_request", "finite"]),
+    "disk-inf": (HOST + "disk = inf\n", ["disk", "finite"]),
+    "demand-nan": (HOST + '[[vm]]\nname = "v"\nhost = "h"\nvcpus = 1\nmemory = "1 GiB"\n'
+                   "demand = { cpu = nan }\n", ["demand.cpu", "finite"]),
+    "deep": ("a = " + "[" * 5000 + "]" * 5000 + "\n", ["TOML", "deep"]),
+    "binary": ("\x00\x01\x02", ["file", "text"]),
+    "lab-scenario-int": ("scenario = 5\n" + LAB_HEAD, ["scenario", "table"]),
+    "lab-scenario-str": ('scenario = "str"\n' + LAB_HEAD, ["scenario", "table"]),
+    "lab-scenario-list": ("scenario = [1, 2]\n" + LAB_HEAD, ["scenario", "table"]),
+    "lab-changes-int": (LAB_HEAD + LAB_HOST + '[solution]\nactions = [{ kind = "update", '
+                        'name = "h", changes = 5 }]\n', ["changes", "table"]),
+    "lab-vm-int": (LAB_HEAD + LAB_HOST + '[solution]\nactions = [{ kind = "add_vm", vm = 5 }]\n',
+                   ["vm", "table"]),
+    "lab-goal-max-text": (LAB_HEAD.replace('check = "no_violations"',
+                                           'check = "max_overcommit"\nparams = { resource = "cpu", '
+                                           'max = "lots" }') + LAB_HOST, ["params.max"]),
+    "lab-goal-max-nan": (LAB_HEAD.replace('check = "no_violations"',
+                                          'check = "max_overcommit"\nparams = { resource = "cpu", '
+                                          "max = nan }") + LAB_HOST, ["params.max"]),
+    "lab-goal-resource": (LAB_HEAD.replace('check = "no_violations"',
+                                           'check = "max_overcommit"\nparams = { resource = "gpu", '
+                                           "max = 1 }") + LAB_HOST, ["params.resource"]),
+}
+
+
+@pytest.mark.parametrize("command", ["check", "report", "sandbox"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_bad_file_is_named_with_its_field(case: str, command: str, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    text, words = CASES[case]
+    path = tmp_path / f"{case}.toml"
+    path.write_bytes(text.encode("utf-8"))
+    started = time.monotonic()
+    code = cli.main([command, str(path)])
+    out = capsys.readouterr()
+    said = out.out + out.err
+    assert code == 1, said
+    assert time.monotonic() - started < 10
+    assert "Traceback" not in said
+    lines = [line for line in said.splitlines() if line.startswith(str(path))]
+    assert lines, said
+    assert all(word in said for word in words), said
