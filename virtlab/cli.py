@@ -141,9 +141,20 @@ def cmd_app(args: argparse.Namespace) -> int:
         from virtlab.course.lessons import load_catalog
         from virtlab.course.paths import lessons_dir
 
-        catalog, _ = load_catalog(lessons_dir())
+        root = lessons_dir()
+        catalog, errors = load_catalog(root)
         if catalog.get(args.lesson, lang) is None:
-            near = catalog.nearest_ids(args.lesson)
+            twin = next((catalog.get(args.lesson, other) for other in ("en", "ko")
+                         if other != lang and catalog.get(args.lesson, other)), None)
+            if twin is not None:  # it exists in the other language: say what is wrong here
+                path = root / lang / twin.path.name
+                problems = [str(e) for e in errors if e.path == path] or [
+                    f"{path}: file: not found (the {twin.lang} lesson is {twin.path})"]
+                _err(f"lesson {args.lesson!r} cannot open in {lang}:")
+                for line in problems:
+                    _err(line)
+                return 1
+            near = [n for n in catalog.nearest_ids(args.lesson) if n != args.lesson]
             hint = (f"; did you mean {', '.join(near)}?" if near
                     else f"; known lessons: {', '.join(sorted(catalog.ids()))}")
             _err(f"unknown lesson id {args.lesson!r}{hint}")

@@ -125,6 +125,12 @@ class VirtlabApp(App[None]):
         self.labs  # noqa: B018
         self.warmed.set()
 
+    def lab_file_problems(self, lab_id: str) -> list[str]:
+        """Why the lab ``lab_id`` did not load: its file's problems (empty if it has no file)."""
+        from virtlab.course.labs import lab_file_problems
+
+        return lab_file_problems(self.lessons_root / "labs", lab_id)
+
     def session_for(self, lab_id: str | None) -> LabSession | None:
         """The running LabSession for ``lab_id`` (created on first use), or None."""
         if lab_id is None or lab_id not in self.labs:

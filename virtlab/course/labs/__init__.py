@@ -6,6 +6,7 @@ The lab file format is documented in :mod:`.loader`.
 from virtlab.course.labs.loader import (
     LAB_KEYS,
     is_lab,
+    lab_file_problems,
     lab_from_dict,
     load_any,
     load_lab,
@@ -27,6 +28,6 @@ from virtlab.course.labs.models import (
 
 __all__ = [
     "LAB_KEYS", "Goal", "Hint", "Item", "Lab", "LabMeta", "Misconception", "Option", "Question",
-    "Solution", "Text", "is_lab", "lab_from_dict", "load_any", "load_lab", "load_labs",
+    "Solution", "Text", "is_lab", "lab_file_problems", "lab_from_dict", "load_any", "load_lab", "load_labs",
     "parse_action",
 ]

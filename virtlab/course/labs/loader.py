@@ -269,6 +269,20 @@ def load_labs(folder: Path) -> tuple[dict[str, Lab], list[str]]:
     return labs, problems
 
 
+def lab_file_problems(folder: Path, lab_id: str) -> list[str]:
+    """The problems of the lab file in ``folder`` that says it is ``lab_id`` (or, if it cannot
+    be read, is named ``<lab_id>.toml``) but does not load; empty when there is no such file
+    or it loads."""
+    for f in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        data, problems = sc.read_toml(f)
+        meta = data.get("lab") if data is not None else None
+        if data is None and f.stem == lab_id:
+            return problems
+        if isinstance(meta, dict) and meta.get("id") == lab_id:
+            return lab_from_dict(data, f)[1] if data is not None else problems
+    return []
+
+
 def is_lab(data: dict[str, Any]) -> bool:
     return "lab" in data
 

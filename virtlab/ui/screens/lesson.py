@@ -100,11 +100,10 @@ class LessonScreen(VirtlabScreen[None]):
                       *bindings_of(type(self.app))[:2]], self.lang)
 
     def _compose_lab(self) -> ComposeResult:
-        lesson, session = self.lesson, self.session
+        session = self.session
         hints = dict(self.virtlab_app.progress.lesson(self.lesson_id).hints_used)
         if session is None:
-            key = "shell.lab_missing" if lesson.lab else "lesson.no_lab"
-            yield Static(t(key, self.lang, lab=lesson.lab), id="lab-note", markup=False)
+            yield Static(self._lab_note(self.lang), id="lab-note", markup=False)
             return
         lab_panel, quiz_panel = lab_widget_classes()
         quiz = session.lab is not None and session.lab.meta.kind == "quiz"
@@ -204,8 +203,17 @@ class LessonScreen(VirtlabScreen[None]):
         for goals in self.query(GoalsPanel):
             goals.set_lang(lang)
         if self.session is None:
-            key = "shell.lab_missing" if self.lesson.lab else "lesson.no_lab"
-            self.query_one("#lab-note", Static).update(t(key, lang, lab=self.lesson.lab))
+            self.query_one("#lab-note", Static).update(self._lab_note(lang))
+
+    def _lab_note(self, lang: str) -> str:
+        """Why there is no lab: the lesson has none, its file is missing, or it has problems."""
+        lab = self.lesson.lab
+        if not lab:
+            return t("lesson.no_lab", lang)
+        problems = self.virtlab_app.lab_file_problems(lab)
+        if problems:
+            return t("shell.lab_broken", lang, lab=lab, count=len(problems), problem=problems[0])
+        return t("shell.lab_missing", lang, lab=lab)
 
     # ------------------------------------------------------------------ goals and hints
 
