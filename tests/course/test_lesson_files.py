@@ -75,3 +75,17 @@ def test_a_bad_lesson_file_is_reported(tmp_path: Path, kind: str) -> None:
     assert any(str(bad) in p for p in problems), problems
     catalog, errors = load_catalog(root)
     assert catalog.get("t1-x", "en") is not None
+
+
+@pytest.mark.parametrize("kind", ["deep", "binary", "fifo"])
+def test_a_bad_glossary_is_reported(tmp_path: Path, kind: str) -> None:
+    root = _course(tmp_path)
+    glossary = root / "glossary.toml"
+    if kind == "deep":
+        glossary.write_text("a = " + "[" * 5000 + "]" * 5000, encoding="utf-8")
+    elif kind == "binary":
+        glossary.write_bytes(b"\x00\xff")
+    else:
+        os.mkfifo(glossary)
+    problems, _ = check_paths([root])
+    assert any(str(glossary) in p for p in problems), problems

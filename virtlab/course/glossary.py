@@ -10,6 +10,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from virtlab.core.errors import InputError
+from virtlab.course.files import read_text
+
 TRACKS = ("foundations", "server", "storage", "network", "operations")
 
 KEYS = ("id", "en", "ko", "track", "en_def", "ko_def")
@@ -33,12 +36,13 @@ class Term:
 
 def load_glossary(path: Path) -> tuple[list[Term], list[str]]:
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as e:
-        return [], [f"{path}: file: cannot read it ({e.strerror or e})"]
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        data = tomllib.loads(read_text(path))
+    except InputError as e:
+        return [], [f"{path}: file: {e.message}"]
+    except tomllib.TOMLDecodeError as e:
         return [], [f"{path}: TOML syntax: {e}"]
+    except RecursionError:
+        return [], [f"{path}: TOML syntax: nested too deeply"]
     problems: list[str] = []
     raw = data.get("term", [])
     if not isinstance(raw, list):
