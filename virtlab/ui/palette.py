@@ -6,8 +6,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets import Button, Input
 
 from virtlab.course.i18n import LANGS, t
 from virtlab.ui.widgets.safe_option_list import can_page
@@ -101,10 +103,17 @@ class LabCommands(VirtlabProvider):
                 for action, key in LAB_ACTIONS if not known or action in known]
 
     async def _run(self, action: str) -> None:
+        """Run ``action`` on the panel — only while its screen is the one on top (a command
+        chosen twice by fast Enters must not run again over the dialog the first one opened)."""
         panel = self._panel()
-        if panel is not None:
-            panel.focus()
-            await panel.run_action(action)
+        if panel is None or not panel.is_attached:
+            return
+        stack = self.app.screen_stack
+        if panel.screen not in stack or any(
+                not isinstance(s, CommandPalette) for s in stack[stack.index(panel.screen) + 1:]):
+            return  # a dialog is open over the panel
+        panel.focus()
+        await panel.run_action(action)
 
     async def discover(self) -> Hits:
         for action, label in self._actions():
@@ -120,7 +129,32 @@ class LabCommands(VirtlabProvider):
 
 class SafeCommandPalette(CommandPalette):
     """Textual's command palette, whose list ignores page up/down before it has been laid out
-    (a tiny terminal), as :class:`~virtlab.ui.widgets.safe_option_list.SafeOptionList` does."""
+    (a tiny terminal), as :class:`~virtlab.ui.widgets.safe_option_list.SafeOptionList` does,
+    and which closes once: Enters typed faster than it closes (or an Escape or click right
+    after a choice) used to run the command again and dismiss the screen below it, leaving a
+    blank app or a crash."""
+
+    _chosen = False
+    """Set once the palette has chosen to close; nothing it receives after that acts."""
+    _dismiss_asked = False
+    """Set once the palette has asked to be dismissed."""
+
+    def _select_or_command(self, event: Input.Submitted | Button.Pressed | None = None) -> None:
+        if self._chosen:
+            if event is not None:
+                event.stop()
+            return
+        super()._select_or_command(event)
+        if self._selected_command is not None and not self._list_visible:
+            self._chosen = True
+
+    def dismiss(self, result: None = None) -> AwaitComplete:
+        """Close, once: a second close (an Escape, a click or an Enter after a choice) would
+        dismiss the screen below."""
+        if self._dismiss_asked:
+            return AwaitComplete()
+        self._chosen = self._dismiss_asked = True
+        return super().dismiss(result)
 
     def _action_command_list(self, action: str) -> None:
         if action in ("page_up", "page_down"):

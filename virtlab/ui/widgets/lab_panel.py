@@ -130,8 +130,10 @@ class LabPanel(LifecycleActions, Vertical):
         return self.query_one(WorkloadTable)
 
     def focus(self, scroll_visible: bool = True) -> LabPanel:
-        """Focusing the panel focuses its workload table (where the keys act)."""
-        self.table.focus(scroll_visible)
+        """Focusing the panel focuses its workload table (where the keys act), once it has
+        one (not while the panel is being composed or removed)."""
+        for table in self.query(WorkloadTable):
+            table.focus(scroll_visible)
         return self
 
     def selected(self) -> str | None:

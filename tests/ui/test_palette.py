@@ -1,0 +1,35 @@
+"""The command palette closes once and runs its command once (issue 9): Enters arriving
+while it closes used to run the command again and dismiss the screen below it — a crash
+(``NoMatches``, ``ScreenStackError``) or a blank app — seen in the sandbox with ctrl+p, "add",
+Enter Enter Enter."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from virtlab.ui.palette import SafeCommandPalette
+from virtlab.ui.screens.sandbox import SandboxScreen
+from virtlab.ui.widgets.workload_dialogs import AddVMDialog
+
+
+@pytest.mark.parametrize("enters", [1, 2, 4])
+async def test_enters_faster_than_the_palette_closes_run_the_command_once(
+        new_app, enters: int) -> None:
+    app = new_app(sandbox=(None, None))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"add a vm")
+        await pilot.pause(0.5)
+        palette = app.screen
+        assert isinstance(palette, SafeCommandPalette)
+        field = palette.query_one(Input)
+        await pilot.press("down")
+        for _ in range(enters):  # all in one go, before the palette has closed
+            palette.post_message(Input.Submitted(field, field.value))
+        await pilot.pause(0.8)
+        kinds = [type(s) for s in app.screen_stack]
+        assert kinds[-2:] == [SandboxScreen, AddVMDialog]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SandboxScreen)
