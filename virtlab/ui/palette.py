@@ -3,12 +3,15 @@ lab actions (add VM, undo, reset, …) when a lab panel is on screen, and the pa
 
 from __future__ import annotations
 
+import inspect
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
+from textual import work
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.css.query import NoMatches
 from textual.widgets import Button, Input
 
 from virtlab.course.i18n import LANGS, t
@@ -127,6 +130,10 @@ class LabCommands(VirtlabProvider):
                 yield Hit(score, matcher.highlight(label), partial(self._run, action), text=label)
 
 
+#: Textual's own search coroutine, under its ``@work`` decorator.
+_GATHER = inspect.unwrap(CommandPalette._gather_commands)
+
+
 class SafeCommandPalette(CommandPalette):
     """Textual's command palette, whose list ignores page up/down before it has been laid out
     (a tiny terminal), as :class:`~virtlab.ui.widgets.safe_option_list.SafeOptionList` does,
@@ -155,6 +162,18 @@ class SafeCommandPalette(CommandPalette):
             return AwaitComplete()
         self._chosen = self._dismiss_asked = True
         return super().dismiss(result)
+
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
+    async def _gather_commands(self, search_value: str) -> None:
+        """Textual's search, which ends quietly when the palette closes under it (its list is
+        gone: Textual 8.2.8 raised ``NoMatches`` from the worker and stopped the app)."""
+        if self._dismiss_asked:
+            return
+        try:
+            await _GATHER(self, search_value)
+        except NoMatches:
+            if not self._dismiss_asked and self.is_attached:
+                raise
 
     def _action_command_list(self, action: str) -> None:
         if action in ("page_up", "page_down"):
