@@ -49,3 +49,25 @@ def test_non_finite_numbers_become_null() -> None:
     data = to_jsonable({"share": CpuShare("w", float("inf"), 1.0, float("nan"))})
     assert data["share"]["demand_mhz"] is None and data["share"]["ready_pct"] is None
     json.dumps(data, allow_nan=False)
+
+
+def test_a_large_report_is_plain_columns_and_quick(tmp_path: Path) -> None:
+    """Past a few hundred workloads the text report is laid out as plain columns (Rich's table
+    layout took seconds per thousand rows; a 10,000-host scenario took half a minute)."""
+    import time
+
+    lines = ['[scenario]\nname = "big"\n']
+    lines += [f'[[host]]\nname = "h{i}"\ncores = 16\nmemory = "128 GiB"\n' for i in range(200)]
+    lines += [f'[[vm]]\nname = "v{i}-{j}"\nhost = "h{i}"\nvcpus = 4\nmemory = "16 GiB"\n'
+              for i in range(200) for j in range(2)]
+    path = tmp_path / "big.toml"
+    path.write_text("".join(lines), encoding="utf-8")
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "virtlab", "report", str(path)],
+                            capture_output=True, text=True, timeout=120, env=_env())
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 30
+    out = result.stdout.splitlines()
+    assert any(line.startswith("workload  kind") for line in out)
+    assert any(line.startswith("v199-1") for line in out)
+    assert not any("┃" in line for line in out)

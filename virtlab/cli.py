@@ -102,8 +102,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
 
-    from virtlab.reportview import render_report
+    from virtlab.reportview import PLAIN_ABOVE, plain_report, render_report
 
+    if len(report.workloads) > PLAIN_ABOVE:
+        print(plain_report(report))
+        return 0
     width = args.width or (None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
     Console(width=width).print(render_report(report))
     return 0
