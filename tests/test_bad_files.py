@@ -68,3 +68,49 @@ def test_a_bad_file_is_named_with_its_field(case: str, command: str, tmp_path: P
     lines = [line for line in said.splitlines() if line.startswith(str(path))]
     assert lines, said
     assert all(word in said for word in words), said
+
+
+@pytest.mark.parametrize("command", ["check", "report", "sandbox"])
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder", "broken-link", "missing"])
+def test_a_file_that_is_no_file_ends_at_once(kind: str, command: str, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    path = tmp_path / "scenario.toml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "broken-link":
+        path.symlink_to(tmp_path / "nowhere.toml")
+    started = time.monotonic()
+    code = cli.main([command, str(path)])
+    said = capsys.readouterr()
+    assert code == 1
+    assert time.monotonic() - started < 10
+    assert str(path) in said.out + said.err and "Traceback" not in said.err
+
+
+def test_every_core_and_course_module_imports_on_its_own() -> None:
+    """Each module imports first, in any order (``virtlab.core.lifecycle`` alone used to raise
+    ImportError: a cycle with ``core/actions.py``)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import importlib, pkgutil, sys\n"
+        "import virtlab.core, virtlab.course\n"
+        "names = [i.name for p in (virtlab.core, virtlab.course)\n"
+        "         for i in pkgutil.walk_packages(p.__path__, p.__name__ + '.')]\n"
+        "for name in names:\n"
+        "    for k in [k for k in sys.modules if k.startswith('virtlab')]:\n"
+        "        del sys.modules[k]\n"
+        "    importlib.import_module(name)\n"
+        "print(len(names))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 30

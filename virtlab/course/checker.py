@@ -133,7 +133,10 @@ def check_paths(paths: list[Path]) -> tuple[list[str], int]:
                 problems += p
                 count += n
                 continue
-            for f in sorted(path.rglob("*.toml")):
+            found = sorted(path.rglob("*.toml"))
+            if not found:
+                problems.append(f"{path}: folder: holds no lessons, labs or scenarios (*.toml)")
+            for f in found:
                 problems += check_file(f)
                 count += 1
             continue
