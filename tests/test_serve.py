@@ -41,7 +41,7 @@ def fake_server(monkeypatch: pytest.MonkeyPatch) -> type[FakeServer]:
 def test_the_session_command_holds_nothing_from_the_user(
         fake_server: type[FakeServer], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     hostile = tmp_path / "d x;touch PWNED"
-    assert cli.main(["--data-dir", str(hostile), "--lang", "ko", "serve"]) == 0
+    assert cli.main(["serve", "--data-dir", str(hostile), "--lang", "ko"]) == 0
     seen = fake_server.seen
     assert seen["command"] == f"{shlex.quote(sys.executable)} -m virtlab"
     assert "PWNED" not in seen["command"]

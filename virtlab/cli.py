@@ -35,15 +35,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--lang", choices=("en", "ko"), help="language (default: from the locale)")
     p.add_argument("--data-dir", type=Path, help="where progress is kept (or VIRTLAB_DATA_DIR)")
+    # The same two options after the command too (`virtlab serve --data-dir DIR`).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=("en", "ko"), default=argparse.SUPPRESS,
+                        help="language (default: from the locale)")
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
+                        help="where progress is kept (or VIRTLAB_DATA_DIR)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    o = sub.add_parser("open", help="open a lesson by id")
+    o = sub.add_parser("open", parents=[common], help="open a lesson by id")
     o.add_argument("lesson", help="lesson id, e.g. l1-what-is-virtualization")
 
-    s = sub.add_parser("sandbox", help="open a scenario or lab file with every action allowed")
+    s = sub.add_parser("sandbox", parents=[common], help="open a scenario or lab file with every action allowed")
     s.add_argument("file", nargs="?", type=Path)
 
-    r = sub.add_parser("report", help="print the report of a scenario or lab file")
+    r = sub.add_parser("report", parents=[common], help="print the report of a scenario or lab file")
     r.add_argument("file", type=Path)
     r.add_argument("--json", action="store_true", help="print JSON for scripts")
     r.add_argument(
@@ -55,10 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--width", type=int, metavar="COLUMNS",
                    help="width of the text report (default: the terminal's, 200 when piped)")
 
-    c = sub.add_parser("check", help="validate lessons, labs and scenarios")
+    c = sub.add_parser("check", parents=[common], help="validate lessons, labs and scenarios")
     c.add_argument("paths", nargs="+", type=Path)
 
-    v = sub.add_parser("serve", help="serve the app to a browser (textual-serve)")
+    v = sub.add_parser("serve", parents=[common], help="serve the app to a browser (textual-serve)")
     v.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     v.add_argument("--port", type=int, default=8000)
     return p
