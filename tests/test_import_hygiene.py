@@ -92,3 +92,15 @@ def test_no_module_of_virtlab_is_in_an_import_cycle() -> None:
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_module_is_over_400_lines() -> None:
+    """The house's rule: a module that grows past 400 lines splits by role."""
+    from pathlib import Path
+
+    import virtlab
+
+    root = Path(virtlab.__file__).parent
+    long = {str(p.relative_to(root)): n for p in root.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from virtlab.course.checker import check_paths
-from virtlab.course.lessons import LAB_LINK_ACTIONS, lab_link_action, load_catalog
+from virtlab.course.lessons import load_catalog
+from virtlab.course.links import LAB_LINK_ACTIONS, lab_link_action
 
 LESSON = """+++
 id = "t1-x"

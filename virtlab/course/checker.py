@@ -13,7 +13,8 @@ from pathlib import Path
 from virtlab.core.errors import InputError
 from virtlab.course.files import read_text
 from virtlab.course.labs import is_lab, lab_from_dict, load_labs
-from virtlab.course.lessons import link_problems, load_catalog
+from virtlab.course.lessons import load_catalog
+from virtlab.course.links import link_problems
 from virtlab.course.scenario import read_toml, scenario_from_dict
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

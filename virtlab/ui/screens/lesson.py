@@ -20,7 +20,7 @@ from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
-from virtlab.course.lessons import lab_link_action
+from virtlab.course.links import lab_link_action
 from virtlab.course.progress import mark_goal, set_section, set_state, use_hint
 from virtlab.ui.screens._base import VirtlabScreen
 from virtlab.ui.screens._chrome import (
