@@ -33,3 +33,39 @@ async def test_enters_faster_than_the_palette_closes_run_the_command_once(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SandboxScreen)
+
+
+@pytest.mark.parametrize("enters", [1, 2, 3])
+async def test_a_command_without_a_dialog_runs_once(new_app, enters: int) -> None:
+    """Undo opens no dialog, so only the palette can keep a late Enter from running it again
+    (Textual calls its base class's Enter handler too, past an override)."""
+    import asyncio
+
+    from virtlab.core.compute.actions import SetDemand
+    from virtlab.course.labs import load_any
+    from virtlab.course.paths import lessons_dir
+
+    dc, _ = load_any(lessons_dir().parent / "scenarios" / "kvm-overcommit.toml")
+    assert dc is not None
+    app = new_app(sandbox=(None, dc))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        session = app.screen.session
+        vm = dc.compute.vms[0].name
+        for level in ("idle", "peak", "normal"):
+            assert session.apply(SetDemand(name=vm, level=level)).ok
+        await pilot.press("ctrl+p", *"undo")
+        await pilot.pause(0.5)
+        palette = app.screen
+        assert isinstance(palette, SafeCommandPalette)
+        field = palette.query_one(Input)
+        await pilot.press("down")
+        palette.post_message(Input.Submitted(field, field.value))
+        for _ in range(200):  # until the choice is made and the palette is closing
+            if palette._dismiss_asked:
+                break
+            await asyncio.sleep(0)
+        for _ in range(enters - 1):
+            palette.post_message(Input.Submitted(field, field.value))
+        await pilot.pause(0.8)
+        assert session.position == 2

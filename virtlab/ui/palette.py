@@ -7,7 +7,7 @@ import inspect
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual import work
+from textual import on, work
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -146,7 +146,13 @@ class SafeCommandPalette(CommandPalette):
     _dismiss_asked = False
     """Set once the palette has asked to be dismissed."""
 
+    @on(Input.Submitted)
+    @on(Button.Pressed)
     def _select_or_command(self, event: Input.Submitted | Button.Pressed | None = None) -> None:
+        """Textual's select-or-run, at most once: Textual calls the ``@on`` handlers of every
+        class, so this one stops its base's (``prevent_default``) and guards the call."""
+        if event is not None:
+            event.prevent_default()
         if self._chosen:
             if event is not None:
                 event.stop()
