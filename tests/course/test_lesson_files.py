@@ -90,3 +90,26 @@ def test_a_bad_glossary_is_reported(tmp_path: Path, kind: str) -> None:
         os.mkfifo(glossary)
     problems, _ = check_paths([root])
     assert any(str(glossary) in p for p in problems), problems
+
+
+@pytest.mark.parametrize("body", [
+    "See [quit][r].\n\n[r]: lab:app.quit",
+    "See [x][r].\n\n[r]: javascript:alert(1)",
+    "<lab:app.quit>",
+    "<file:///etc/passwd>",
+    "[quit](\nlab:app.quit)",
+    "````\n```\n````\n\n[q](lab:app.quit)",
+    "![p](lab:app.quit)",
+])
+def test_links_are_read_as_the_app_renders_them(tmp_path: Path, body: str) -> None:
+    """Reference links, autolinks, a destination on the next line and text after a longer
+    fence are links the app renders, so the check must see them (found in review)."""
+    problems, _ = check_paths([_course(tmp_path, body)])
+    assert any("link" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("body", ["    [x](lab:app.quit)", "\\[x\\](lab:app.quit)",
+                                  "````\n[x](lab:app.quit)\n```\n````"])
+def test_what_is_not_a_link_is_not_flagged(tmp_path: Path, body: str) -> None:
+    problems, _ = check_paths([_course(tmp_path, body)])
+    assert problems == [], problems

@@ -55,3 +55,15 @@ def test_a_refused_or_forbidden_action_leaves_no_step() -> None:
     name = s.state.compute.vms[0].name
     outcome = s.apply(Update(name=name, changes={"vcpus": 10_000}))
     assert not outcome.ok and s.log == [] and s.position == 0
+
+
+def test_undoing_a_reset_brings_the_quiz_answers_back() -> None:
+    lab, problems = load_lab(LAB.parent / "l2-stack-builder.toml")
+    assert lab is not None, problems
+    s = LabSession(lab)
+    question = lab.questions[0].id
+    s.answer(question, "a")
+    s.reset()
+    assert s.answers == {}
+    assert s.undo() and s.answers == {question: "a"}
+    assert s.redo() and s.answers == {}

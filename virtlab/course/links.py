@@ -11,8 +11,6 @@ from pathlib import Path
 
 from virtlab.course.lessons import CourseFileError
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-
 #: What a lesson link ``[text](lab:NAME)`` may run: the lab panel's actions, by their exact
 #: name (with their only arguments). Anything else is a ``virtlab check`` error and does
 #: nothing in the app.
@@ -23,35 +21,7 @@ LAB_LINK_ACTIONS: frozenset[str] = frozenset({
 })
 #: The link schemes a lesson may use besides ``lab:``.
 LINK_SCHEMES = ("http", "https", "mailto")
-_LINK_START = re.compile(r"\]\(\s*")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-
-
-def _hrefs(line: str) -> list[str]:
-    """The destinations of the inline links on one line (outside code spans), with balanced
-    parentheses as CommonMark reads them: ``[x](lab:cpu(1))`` links to ``lab:cpu(1)``."""
-    line = _CODE_SPAN.sub("", line)
-    out = []
-    for start in _LINK_START.finditer(line):
-        i, depth, href = start.end(), 0, []
-        if line.startswith("<", i):
-            end = line.find(">", i)
-            out.append(line[i + 1:end] if end > 0 else line[i + 1:])
-            continue
-        while i < len(line) and not line[i].isspace():
-            ch = line[i]
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            href.append(ch)
-            i += 1
-        if href:
-            out.append("".join(href))
-    return out
 
 
 def lab_link_action(href: str) -> str | None:
@@ -62,26 +32,43 @@ def lab_link_action(href: str) -> str | None:
     return name if name in LAB_LINK_ACTIONS else None
 
 
+def link_destinations(text: str) -> list[tuple[int, str]]:
+    """Every link and image destination in a lesson, with its line: parsed by markdown-it with
+    Textual's own preset (``gfm-like``), so reference links, autolinks, linkified URLs,
+    destinations on the next line, code spans, code blocks and fences are read exactly as the
+    app renders them."""
+    from markdown_it import MarkdownIt
+
+    class EveryLink(MarkdownIt):
+        """Every destination, also those markdown-it refuses to make links of (javascript:,
+        file:, data:): the app shows them as text, and the author should hear about them."""
+
+        def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+            return True
+
+    parser = EveryLink("gfm-like")
+    out: list[tuple[int, str]] = []
+    for block in parser.parse(text):
+        line = block.map[0] + 1 if block.map else 0
+        for token in block.children or ():
+            href = token.attrGet("href") if token.type == "link_open" else (
+                token.attrGet("src") if token.type == "image" else None)
+            if isinstance(href, str):
+                out.append((line, href))
+    return out
+
+
 def link_problems(path: Path, text: str) -> list[CourseFileError]:
     """Links that name a lab action outside :data:`LAB_LINK_ACTIONS` or an unknown scheme."""
     out: list[CourseFileError] = []
-    fence: str | None = None
-    for n, line in enumerate(text.splitlines(), start=1):
-        marker = _FENCE.match(line)
-        if marker:
-            char = marker.group(1)[0]
-            fence = char if fence is None else (None if char == fence else fence)
-            continue
-        if fence is not None:
-            continue
-        for href in _hrefs(line):
-            scheme = _SCHEME.match(href)
-            if href.startswith("lab:") and lab_link_action(href) is None:
-                out.append(CourseFileError(path, f"line {n}", (
-                    f"link {href!r} names no lab action a lesson may run "
-                    f"(allowed: lab:{', lab:'.join(sorted(LAB_LINK_ACTIONS))})")))
-            elif scheme and scheme.group(1).lower() not in ("lab", *LINK_SCHEMES):
-                out.append(CourseFileError(path, f"line {n}", (
-                    f"link {href!r}: a lesson links only to lab: actions and "
-                    f"{', '.join(s + ':' for s in LINK_SCHEMES)} pages")))
+    for n, href in link_destinations(text):
+        scheme = _SCHEME.match(href)
+        if href.startswith("lab:") and lab_link_action(href) is None:
+            out.append(CourseFileError(path, f"line {n}", (
+                f"link {href!r} names no lab action a lesson may run "
+                f"(allowed: lab:{', lab:'.join(sorted(LAB_LINK_ACTIONS))})")))
+        elif scheme and scheme.group(1).lower() not in ("lab", *LINK_SCHEMES):
+            out.append(CourseFileError(path, f"line {n}", (
+                f"link {href!r}: a lesson links only to lab: actions and "
+                f"{', '.join(s + ':' for s in LINK_SCHEMES)} pages")))
     return out

@@ -59,6 +59,8 @@ class Step:
 
     action: ActionBase | None
     state: Datacenter
+    #: For a reset: the quiz answers it cleared (undoing the reset brings them back).
+    answers: tuple[tuple[str, Any], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -124,18 +126,24 @@ class LabSession:
         if not self.position:
             return False
         self.position -= 1
+        undone = self.log[self.position]
+        if undone.action is None:
+            self.answers = dict(undone.answers)
         return True
 
     def redo(self) -> bool:
         if self.position >= len(self.log):
             return False
+        redone = self.log[self.position]
         self.position += 1
+        if redone.action is None:
+            self.answers = {}
         return True
 
     def reset(self) -> None:
-        """Back to the lab's start (undoable)."""
-        if self.state is not self.start:
-            self._push(Step(None, self.start))
+        """Back to the lab's start, quiz answers cleared (undoable: both come back)."""
+        if self.state is not self.start or self.answers:
+            self._push(Step(None, self.start, tuple(self.answers.items())))
         self.answers = {}
 
     @property
