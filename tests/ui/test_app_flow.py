@@ -70,7 +70,9 @@ async def test_lab_keys_turn_goals_met_then_undo_and_reset(new_app, data_dir: Pa
         await pilot.press("u")
         await pilot.pause()
         assert goals(app)["web-size"] is False
-        await pilot.press("R")
+        await pilot.press("R")  # asks first (#8); Enter chooses "Reset"
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         assert goals(app) == {"two-vms": False, "web-size": False}
         assert app.progress.state("t1-carve") == "done"  # a done lesson stays done

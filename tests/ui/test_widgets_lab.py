@@ -176,7 +176,15 @@ async def test_undo_redo_reset(session: LabSession) -> None:
         assert session.state.compute.vm_index["web-1"].vcpus == 3
         await pilot.press("U")
         assert session.state.compute.vm_index["web-1"].vcpus == 4
+        await pilot.press("R")  # asks first (#8): Escape keeps the work, Enter resets
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert session.state.compute.vm_index["web-1"].vcpus == 4
         await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
         assert session.state is session.start
         await pilot.press("u")
         assert session.state.compute.vm_index["web-1"].vcpus == 4

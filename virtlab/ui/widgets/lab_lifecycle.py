@@ -50,11 +50,25 @@ class _Panel(Protocol):
     def _set_message(self, message: str, *, refused: bool = False) -> None: ...
     def _apply_result(self, action: Action | None) -> None: ...
     def _vm_selected(self, kind: str) -> str | None: ...
+    def reset(self) -> None: ...
 
 
 class LifecycleActions:
     """Mixed into LabPanel: uses its ``session``, ``lang``, ``app``, ``apply`` and helpers
     (the ``_Panel`` protocol each method's ``self`` is typed with)."""
+
+    def action_reset(self: _Panel) -> None:
+        """Ask before throwing work away (undo can bring it back too)."""
+        session = self.session
+        if session.state is session.start and not session.answers:
+            self.reset()
+            return
+        lang = self.lang
+        self.app.push_screen(
+            ChoiceDialog(t("labp.reset_title", lang),
+                         [(t("labp.reset_yes", lang), "reset"), (t("labp.reset_no", lang), "keep")],
+                         note=t("labp.reset_note", lang)),
+            lambda choice: self.reset() if choice == "reset" else None)
 
     def _vm_selected(self: _Panel, kind: str) -> str | None:
         name = self._need_selection()

@@ -376,9 +376,6 @@ class LabPanel(LifecycleActions, Vertical):
     def action_redo(self) -> None:
         self.redo()
 
-    def action_reset(self) -> None:
-        self.reset()
-
     def action_cycle_view(self) -> None:
         self.cycle_view()
 
