@@ -272,3 +272,22 @@ def test_corrupt_file_that_cannot_be_renamed_is_copied_or_reported(
     _, notice = load_progress(path)
     assert notice is not None and "could not be moved aside" in notice
     assert path.read_bytes() == b"{oops"
+
+
+def test_continue_opens_the_first_unfinished_lesson_after_a_finished_one() -> None:
+    """Part of #8: "continue" after finishing a lesson offers the next one not done."""
+    from virtlab.course.progress import continue_with
+
+    catalog = _catalog(Path("/nowhere"))
+    ids = [lesson.id for lesson in catalog.ordered("en")]
+    assert len(ids) >= 2
+    progress = Progress()
+    assert continue_with(progress, catalog, "en") == ids[0]
+    progress = set_state(progress, ids[0], "in_progress", now=NOW)
+    progress = dataclasses.replace(progress, last_lesson=ids[0])
+    assert continue_with(progress, catalog, "en") == ids[0]
+    progress = set_state(progress, ids[0], "done", now=NOW)
+    assert continue_with(progress, catalog, "en") == ids[1]
+    for lesson_id in ids:
+        progress = set_state(progress, lesson_id, "done", now=NOW)
+    assert continue_with(progress, catalog, "en") == progress.last_lesson  # all done: the last

@@ -17,12 +17,15 @@ import stat
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from virtlab.core.errors import InputError
 from virtlab.course.atomic import write_text_atomic
 from virtlab.course.files import read_bytes
 from virtlab.course.i18n import t
+
+if TYPE_CHECKING:
+    from virtlab.course.lessons import Catalog
 
 LessonState = Literal["not_started", "in_progress", "done"]
 PROGRESS_VERSION: Literal[1] = 1
@@ -72,6 +75,22 @@ class Progress:
 
 
 # --- pure helpers -------------------------------------------------------------------------
+
+
+def continue_with(progress: Progress, catalog: Catalog, lang: str) -> str | None:
+    """The lesson "continue" opens: the last one, unless it is done — then the first lesson
+    not done after it in course order (else from the start); the last one if all are done."""
+    ordered = [lesson.id for lesson in catalog.ordered(lang)]
+    if not ordered:
+        return None
+    last = progress.last_lesson if progress.last_lesson in ordered else None
+    if last is not None and progress.state(last) != "done":
+        return last
+    start = ordered.index(last) + 1 if last is not None else 0
+    for lesson_id in ordered[start:] + ordered[:start]:
+        if progress.state(lesson_id) != "done":
+            return lesson_id
+    return last or ordered[0]
 
 
 def _touch(progress: Progress, lesson_id: str, now: str | None, **changes: Any) -> Progress:

@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
+from virtlab.course.progress import continue_with
 from virtlab.ui.screens._base import VirtlabScreen
 from virtlab.ui.screens._chrome import (
     KeyBar,
@@ -99,7 +100,8 @@ class CatalogScreen(VirtlabScreen[None]):
         if problems:
             count += "  " + t("catalog.lesson_problems", lang, count=problems)
         self.query_one("#catalog-count", Static).update(count)
-        last = progress.last_lesson and catalog.get(progress.last_lesson, lang)
+        target = continue_with(progress, catalog, lang)
+        last = catalog.get(target, lang) if target and progress.last_lesson else None
         resume = (t("catalog.continue_lesson", lang, title=last.title) if last
                   else t("catalog.start", lang))
         self.query_one("#catalog-actions", Static).update(self._actions_line(resume))
@@ -149,16 +151,14 @@ class CatalogScreen(VirtlabScreen[None]):
             self.virtlab_app.open_lesson_screen(option.id)
 
     def action_continue(self) -> None:
-        """Open the last lesson at its last step, or the first lesson."""
+        """Open the last lesson at its last step — or, when it is done, the first lesson not
+        done yet (:func:`~virtlab.course.progress.continue_with`)."""
         app = self.virtlab_app
         if not self.is_active:
             return
-        last = app.progress.last_lesson
-        if last is None or app.catalog.get(last, self.lang) is None:
-            ordered = app.catalog.ordered(self.lang)
-            last = ordered[0].id if ordered else None
-        if last is not None:
-            app.open_lesson_screen(last)
+        target = continue_with(app.progress, app.catalog, self.lang)
+        if target is not None:
+            app.open_lesson_screen(target)
 
     def action_sandbox(self) -> None:
         if self.is_active:
