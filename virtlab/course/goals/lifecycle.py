@@ -75,7 +75,9 @@ def vm_written_min(dc: Datacenter, report: Report, p: VmWrittenMin) -> Verdict:
     if disk.lost:
         return fail("goal.vm_written_min.lost", vm=vm.name)
     if disk.snapshots:
-        return fail("goal.vm_written_min.snapshots", vm=vm.name, n=len(disk.snapshots))
+        n = len(disk.snapshots)
+        key = "snapshot" if n == 1 else "snapshots"
+        return fail(f"goal.vm_written_min.{key}", vm=vm.name, n=n)
     has = Qty(disk.written_gib, "gib")
     if disk.written_gib + 1e-9 < p.gib:
         return fail("goal.vm_written_min.short", vm=vm.name, has=has, want=Qty(p.gib, "gib"))
