@@ -238,6 +238,20 @@ def test_fault_menu_keeps_its_order(session: LabSession) -> None:
     assert after[-1] == ("repair", "web-1")
 
 
+def test_the_fault_menu_offers_a_restore_only_with_a_backup(session: LabSession) -> None:
+    """Part of #8: a lost disk with no backup cannot be restored, so f does not offer it."""
+    from virtlab.core.compute.actions import Fail
+    from virtlab.core.compute.lifecycle import Backup
+
+    panel = LabPanel(session, "en")
+    session.apply(Fail(name="web-1", fault="disk-lost"))
+    assert "restore" not in [a.kind for _, a in panel.fault_choices("web-1")]
+    session.undo()
+    assert session.apply(Backup(name="web-1")).ok
+    session.apply(Fail(name="web-1", fault="disk-lost"))
+    assert [a.kind for _, a in panel.fault_choices("web-1")][-1] == "restore"
+
+
 async def test_move_edit_and_add_container(session: LabSession) -> None:
     app = PanelApp(session)
     async with app.run_test(size=(120, 36)) as pilot:

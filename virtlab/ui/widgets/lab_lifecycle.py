@@ -133,7 +133,7 @@ class LifecycleActions:
                 repairs.append((t("labp.fault_menu.repair_vm", lang, vm=vm.name), Repair(name=vm.name)))
             if vm.disks and not lost:
                 faults.append((t("labp.fault_menu.disk_lost", lang, vm=vm.name), Fail(name=vm.name, fault="disk-lost")))
-            if lost or vm.backup_age_h is not None:
+            if vm.backup_age_h is not None:  # a restore needs a backup to restore from
                 repairs.append((t("labp.fault_menu.restore", lang, vm=vm.name), Restore(name=vm.name)))
         if c is not None:
             if c.status is WorkloadStatus.RUNNING:
