@@ -165,6 +165,28 @@ async def test_refused_action_opens_the_explanation(session: LabSession) -> None
         assert not isinstance(app.screen, RefusedDialog)
 
 
+async def test_the_refusal_title_fits_what_was_refused(session: LabSession) -> None:
+    """Part of #8: a refused revert (no snapshot) is not "Why won't it fit?"."""
+    from textual.widgets import Static
+
+    from virtlab.core.compute.lifecycle import Revert
+
+    app = PanelApp(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        panel = app.query_one(LabPanel)
+        await pilot.pause()
+        vm = next(v.name for v in session.state.compute.vms if v.disks)
+        panel.apply(Revert(name=vm))
+        await pilot.pause()
+        assert isinstance(app.screen, RefusedDialog)
+        assert str(app.screen.query_one("#refused-title", Static).render()) == "Why was it refused?"
+        await pilot.press("escape")
+        await select(pilot, panel, "db-1")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert str(app.screen.query_one("#refused-title", Static).render()) == "Why won't it fit?"
+
+
 async def test_undo_redo_reset(session: LabSession) -> None:
     app = PanelApp(session)
     async with app.run_test(size=(120, 36)) as pilot:

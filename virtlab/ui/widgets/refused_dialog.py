@@ -42,6 +42,14 @@ def explain(description: str, violations: tuple[Violation, ...] | list[Violation
     return out
 
 
+#: Refusals about room (capacity, reservations, requests): the dialog asks "why won't it fit?";
+#: any other refusal (a lost disk, no snapshot to revert to, …) is titled as a refusal.
+CAPACITY_CODES = frozenset({
+    "vcpu_cap", "cpu_capacity", "ram_capacity", "disk_capacity", "cpu_reservation",
+    "mem_reservation", "thick_over_datastore", "container_requests",
+})
+
+
 class RefusedDialog(ModalScreen[None]):
     """Lists every reason an action was refused; Escape, Enter or the button close it."""
 
@@ -71,7 +79,9 @@ class RefusedDialog(ModalScreen[None]):
         self._body = explain(description, self.violations, not_allowed, lang, kind)
 
     def compose(self) -> ComposeResult:
-        title = "labp.refused.title_not_allowed" if self.not_allowed else "lab.why_not_fit"
+        title = ("labp.refused.title_not_allowed" if self.not_allowed
+                 else "lab.why_not_fit" if any(v.code in CAPACITY_CODES for v in self.violations)
+                 else "labp.refused.title_refused")
         with Vertical():
             yield Static(t(title, self.lang), id="refused-title", classes="dialog-title")
             with VerticalScroll(id="refused-body"):
