@@ -9,7 +9,7 @@ title = { en = "Overcommit budget", ko = "오버커밋 예산" }
 intro = { en = "…", ko = "…" }
 actions = ["update", "remove", "set_demand"]   # or ["all"]
 
-[scenario]                            # the scenario format (see scenario.py), nested
+[scenario]                            # the scenario format (see virtlab/course/scenario/), nested
 [[scenario.host]]
 name = "esx-1"
 …
