@@ -118,6 +118,21 @@ async def test_order_with_keys(session: LabSession) -> None:
         assert panel.orders["stack"] == ["hw", "vbox", "os"]
 
 
+async def test_the_cursor_follows_the_moved_item(session: LabSession) -> None:
+    """Part of #8: after J the ▸ is on the item that moved, where the next J acts."""
+    app = QuizApp(session)
+    async with app.run_test(size=(100, 40)) as pilot:
+        panel = app.query_one(QuizPanel)
+        await pilot.press("down", "down")
+        first = next(line for line in panel.as_text().splitlines() if "▸" in line)
+        await pilot.press("J")
+        await pilot.pause()
+        assert panel.row == 1
+        marked = [line for line in panel.as_text().splitlines() if "▸" in line]
+        assert len(marked) == 1 and marked[0].replace("▸", "").strip().split()[-1] == (
+            first.replace("▸", "").strip().split()[-1])
+
+
 async def test_classify_with_number_keys(session: LabSession) -> None:
     app = QuizApp(session)
     async with app.run_test(size=(100, 40)) as pilot:

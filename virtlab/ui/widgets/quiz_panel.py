@@ -115,10 +115,13 @@ class QuizPanel(VerticalScroll, can_focus=True):
         return self._answer(qid, option_id)
 
     def move_item(self, qid: str, index: int, delta: int) -> int:
-        """Move item ``index`` of an order question by ``delta``; returns its new index."""
+        """Move item ``index`` of an order question by ``delta``; returns its new index. The
+        cursor follows the item it was on, so the next J/K moves the same item again."""
         order = self.orders[qid]
         new = max(0, min(len(order) - 1, index + delta))
         order.insert(new, order.pop(index))
+        if self.questions and self.questions[self.q].id == qid and self.row == index:
+            self.row = new
         self.refresh_view()
         return new
 
@@ -269,7 +272,7 @@ class QuizPanel(VerticalScroll, can_focus=True):
 
     def action_move_item(self, delta: int) -> None:
         if self.questions and self.questions[self.q].type == "order":
-            self.row = self.move_item(self.questions[self.q].id, self.row, delta)
+            self.move_item(self.questions[self.q].id, self.row, delta)
 
     def action_assign(self, n: int = 0) -> None:
         """Put the cursor's item in category ``n`` (1–9) of a classify question."""
