@@ -69,3 +69,23 @@ async def test_a_command_without_a_dialog_runs_once(new_app, enters: int) -> Non
             palette.post_message(Input.Submitted(field, field.value))
         await pilot.pause(0.8)
         assert session.position == 2
+
+
+async def test_the_palette_finds_every_lab_action_by_name(new_app) -> None:
+    """Part of #8: "snapshot", "backup" … are found like "add" and "undo"."""
+    from virtlab.course.links import LAB_LINK_ACTIONS
+    from virtlab.ui.palette import LAB_ACTIONS
+
+    assert {action for action, _ in LAB_ACTIONS} == set(LAB_LINK_ACTIONS)
+    app = new_app(sandbox=(None, None))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"snapshot")
+        await pilot.pause(0.6)
+        palette = app.screen
+        assert isinstance(palette, SafeCommandPalette)
+        from textual.command import CommandList
+
+        listing = palette.query_one(CommandList)
+        prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert any("snapshot" in p.lower() for p in prompts), prompts

@@ -37,6 +37,12 @@ LAB_ACTIONS: tuple[tuple[str, str], ...] = (
     ("redo", "keys.redo"),
     ("reset", "keys.reset"),
     ("cycle_view", "keys.cycle_view"),
+    ("snapshot", "keys.snapshot"),
+    ("write", "keys.write"),
+    ("revert", "keys.revert"),
+    ("consolidate", "keys.consolidate"),
+    ("backup", "keys.backup"),
+    ("time", "keys.time"),
 )
 """(LabPanel action name, string key of its label) offered when a lab is open."""
 
