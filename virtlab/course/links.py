@@ -11,14 +11,35 @@ from pathlib import Path
 
 from virtlab.course.lessons import CourseFileError
 
+LAB_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("add_vm", "keys.add_vm"),
+    ("add_container", "keys.add_container"),
+    ("cpu(1)", "keys.cpu_1"),
+    ("cpu(-1)", "keys.cpu_m1"),
+    ("memory(1)", "keys.memory_1"),
+    ("memory(-1)", "keys.memory_m1"),
+    ("demand", "keys.demand"),
+    ("edit", "keys.edit"),
+    ("remove", "keys.remove"),
+    ("fail", "keys.fail"),
+    ("move", "keys.move"),
+    ("undo", "keys.undo"),
+    ("redo", "keys.redo"),
+    ("reset", "keys.reset"),
+    ("cycle_view", "keys.cycle_view"),
+    ("snapshot", "keys.snapshot"),
+    ("write", "keys.write"),
+    ("revert", "keys.revert"),
+    ("consolidate", "keys.consolidate"),
+    ("backup", "keys.backup"),
+    ("time", "keys.time"),
+)
+"""The lab panel's actions by name, with the string key of each one's label: what the
+command palette offers when a lab is open, and all a lesson link may run."""
 #: What a lesson link ``[text](lab:NAME)`` may run: the lab panel's actions, by their exact
 #: name (with their only arguments). Anything else is a ``virtlab check`` error and does
 #: nothing in the app.
-LAB_LINK_ACTIONS: frozenset[str] = frozenset({
-    "add_vm", "add_container", "cpu(1)", "cpu(-1)", "memory(1)", "memory(-1)", "demand",
-    "edit", "remove", "fail", "move", "undo", "redo", "reset", "cycle_view", "snapshot",
-    "write", "revert", "consolidate", "backup", "time",
-})
+LAB_LINK_ACTIONS: frozenset[str] = frozenset(action for action, _ in LAB_ACTIONS)
 #: The link schemes a lesson may use besides ``lab:``.
 LINK_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")

@@ -15,36 +15,13 @@ from textual.css.query import NoMatches
 from textual.widgets import Button, Input
 
 from virtlab.course.i18n import LANGS, t
+from virtlab.course.links import LAB_ACTIONS
 from virtlab.ui.widgets.safe_option_list import can_page
 
 if TYPE_CHECKING:
     from virtlab.ui.app import VirtlabApp
     from virtlab.ui.widgets.lab_panel import LabPanel
 
-LAB_ACTIONS: tuple[tuple[str, str], ...] = (
-    ("add_vm", "keys.add_vm"),
-    ("add_container", "keys.add_container"),
-    ("cpu(1)", "keys.cpu_1"),
-    ("cpu(-1)", "keys.cpu_m1"),
-    ("memory(1)", "keys.memory_1"),
-    ("memory(-1)", "keys.memory_m1"),
-    ("demand", "keys.demand"),
-    ("edit", "keys.edit"),
-    ("remove", "keys.remove"),
-    ("fail", "keys.fail"),
-    ("move", "keys.move"),
-    ("undo", "keys.undo"),
-    ("redo", "keys.redo"),
-    ("reset", "keys.reset"),
-    ("cycle_view", "keys.cycle_view"),
-    ("snapshot", "keys.snapshot"),
-    ("write", "keys.write"),
-    ("revert", "keys.revert"),
-    ("consolidate", "keys.consolidate"),
-    ("backup", "keys.backup"),
-    ("time", "keys.time"),
-)
-"""(LabPanel action name, string key of its label) offered when a lab is open."""
 
 
 class VirtlabProvider(Provider):
