@@ -87,6 +87,7 @@ class VirtlabApp(App[None]):
         self.catalog_problems: list[CourseFileError] = []
         self._labs: dict[str, Lab] | None = None
         self.lab_problems: list[str] = []
+        self._lab_file_problems: dict[str, list[str]] = {}
         self._glossary: list[Term] | None = None
         self._labs_lock = threading.Lock()
         self.warmed = threading.Event()
@@ -126,10 +127,13 @@ class VirtlabApp(App[None]):
         self.warmed.set()
 
     def lab_file_problems(self, lab_id: str) -> list[str]:
-        """Why the lab ``lab_id`` did not load: its file's problems (empty if it has no file)."""
-        from virtlab.course.labs import lab_file_problems
+        """Why the lab ``lab_id`` did not load: its file's problems (empty if it has no file).
+        Read once per lab, as the labs are (a language switch asks again)."""
+        if lab_id not in self._lab_file_problems:
+            from virtlab.course.labs import lab_file_problems
 
-        return lab_file_problems(self.lessons_root / "labs", lab_id)
+            self._lab_file_problems[lab_id] = lab_file_problems(self.lessons_root / "labs", lab_id)
+        return self._lab_file_problems[lab_id]
 
     def session_for(self, lab_id: str | None) -> LabSession | None:
         """The running LabSession for ``lab_id`` (created on first use), or None."""
