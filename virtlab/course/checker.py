@@ -15,6 +15,7 @@ from virtlab.course.files import read_text
 from virtlab.course.labs import is_lab, lab_from_dict, load_labs
 from virtlab.course.lessons import load_catalog
 from virtlab.course.links import link_problems
+from virtlab.course.plays import play_problems
 from virtlab.course.scenario import read_toml, scenario_from_dict
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -84,7 +85,8 @@ def check_file(path: Path) -> list[str]:
     if data is None:
         return problems
     if is_lab(data):
-        return lab_from_dict(data, path)[1]
+        lab, problems = lab_from_dict(data, path)
+        return play_problems(lab) if lab is not None else problems
     if path.name == "glossary.toml":
         from virtlab.course.glossary import load_glossary
 
@@ -98,6 +100,8 @@ def check_lessons_folder(root: Path) -> tuple[list[str], int]:
     problems = [str(e) for e in errors]
     labs, lab_problems = load_labs(root / "labs")
     problems += lab_problems
+    for lab in labs.values():
+        problems += play_problems(lab)
     for md in sorted(root.glob("*/*.md")):
         if md.is_file():
             problems += text_problems(md)

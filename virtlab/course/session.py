@@ -17,7 +17,7 @@ from virtlab.core.compute.actions import SetDemand
 from virtlab.core.compute.models import WorkloadStatus
 from virtlab.core.report import PartCache, Report, build_report
 from virtlab.core.state import Datacenter
-from virtlab.course.goals import CHECKS, Verdict, Worded, msg
+from virtlab.course.goals import CHECKS, History, Verdict, Worded, msg
 from virtlab.course.labs import Hint, Lab, Question
 from virtlab.course.quiz import feedback, grade
 
@@ -161,7 +161,7 @@ class LabSession:
         hit = self._reports.get(key)
         if hit is not None and hit[0] is state:
             return hit[1]
-        dc = at_demand(state, under) if under else state
+        dc = at_demand(state, under, self.start) if under else state
         report = build_report(dc, cache=self._parts)
         if len(self._reports) > 64:
             self._reports.clear()
@@ -178,16 +178,26 @@ class LabSession:
         self.answers[question_id] = value
         return next(r for r in self.results() if r.id == question_id)
 
+    def history_of_work(self) -> History:
+        """The steps in effect, for goals that judge what was done and when."""
+        return History(self.start, tuple((s.action, s.state) for s in self.history()))
+
     def results(self) -> list[Result]:
-        return evaluate(self.lab, self.state, self.answers, self.report_for) if self.lab else []
+        if self.lab is None:
+            return []
+        return evaluate(self.lab, self.state, self.answers, self.report_for, self.history_of_work())
 
     def all_met(self) -> bool:
         results = self.results()
         return bool(results) and all(r.met for r in results)
 
 
-def at_demand(dc: Datacenter, level: str) -> Datacenter:
-    """Every running workload set to ``level`` demand (idle, normal, peak)."""
+def at_demand(dc: Datacenter, level: str, start: Datacenter | None = None) -> Datacenter:
+    """Every running workload set to ``level`` demand (idle, normal, peak), or with
+    ``level = "start"`` back to the demand the lab's scenario gives it (``start``): what
+    its application needs, whatever the student set with ``set_demand``."""
+    if level == "start":
+        return _at_start_demand(dc, start) if start is not None else dc
     for vm in dc.compute.vms:
         if vm.status is WorkloadStatus.RUNNING:
             dc = SetDemand(name=vm.name, level=level).apply(dc)
@@ -197,22 +207,37 @@ def at_demand(dc: Datacenter, level: str) -> Datacenter:
     return dc
 
 
+def _at_start_demand(dc: Datacenter, start: Datacenter) -> Datacenter:
+    for vm in dc.compute.vms:
+        was = start.compute.vm_index.get(vm.name)
+        if was is not None and (was.cpu_demand, was.mem_active_mib) != (vm.cpu_demand, vm.mem_active_mib):
+            dc = SetDemand(name=vm.name, cpu=was.cpu_demand, memory_mib=was.mem_active_mib).apply(dc)
+    for c in dc.compute.containers:
+        old = start.compute.container_index.get(c.name)
+        if old is not None and (old.cpu_demand_m, old.mem_demand_mib) != (c.cpu_demand_m, c.mem_demand_mib):
+            dc = SetDemand(name=c.name, cpu=old.cpu_demand_m, memory_mib=old.mem_demand_mib).apply(dc)
+    return dc
+
+
 ReportFor = Callable[[Datacenter, str | None], Report]
 
 
-def _fresh_report(state: Datacenter, under: str | None = None) -> Report:
-    return build_report(at_demand(state, under) if under else state)
-
-
 def evaluate(lab: Lab, state: Datacenter, answers: dict[str, Any],
-             report_for: ReportFor | None = None) -> list[Result]:
-    """Check every goal on ``state`` and every question against ``answers``."""
-    report_for = report_for or _fresh_report
+             report_for: ReportFor | None = None, history: History | None = None) -> list[Result]:
+    """Check every goal on ``state`` (and over ``history``, for the goals that judge what
+    was done) and every question against ``answers``."""
+    start = history.start if history is not None else (lab.state or state)
+    history = history or History(start)
+
+    def fresh(dc: Datacenter, under: str | None = None) -> Report:
+        return build_report(at_demand(dc, under, start) if under else dc)
+
+    report_for = report_for or fresh
     out: list[Result] = []
     for g in lab.goals:
         report = report_for(state, g.under)
-        dc = at_demand(state, g.under) if g.under else state
-        verdict = CHECKS[g.check](dc, report, g.params)
+        dc = at_demand(state, g.under, start) if g.under else state
+        verdict = CHECKS[g.check](dc, report, g.params, history)
         out.append(Result(g.id, "goal", verdict.met, verdict, tuple(g.hints), g.misconception))
     for q in lab.questions:
         out.append(_question_result(q, answers.get(q.id)))

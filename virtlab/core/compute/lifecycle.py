@@ -153,7 +153,10 @@ class Backup(ActionBase):
     def apply(self, dc: Datacenter) -> Datacenter:
         vm = _vm(dc, self.name)
         _intact(vm, "a backup")
-        return dc.with_vms(replace_named(dc.compute.vms, vm.name, vm.model_copy(update={"backup_age_h": 0.0})))
+        disk = vm.disks[0]
+        held = min(disk.size_gib, disk.written_gib + disk.snapshot_gib)
+        new = vm.model_copy(update={"backup_age_h": 0.0, "backup_gib": held})
+        return dc.with_vms(replace_named(dc.compute.vms, vm.name, new))
 
     def describe(self) -> str:
         return f"back up {self.name}"
@@ -163,7 +166,10 @@ class Backup(ActionBase):
 
 
 class Restore(ActionBase):
-    """Bring the VM back from its backup (its disks are written anew; snapshots are gone)."""
+    """Bring the VM back from its backup: its disks are written anew from the copy, so the
+    snapshots are gone and so is every change made after the backup. Refused on a VM that
+    runs with its disks intact (it would only throw those changes away): a restore is for
+    a lost disk or a broken guest."""
 
     kind: Literal["restore"] = "restore"
     name: str
@@ -176,7 +182,16 @@ class Restore(ActionBase):
                 f"{vm.name} has no backup: a snapshot is not a backup, it lives on the same disk chain",
                 vm=vm.name,
             )
+        if vm.status is WorkloadStatus.RUNNING and not any(d.lost for d in vm.disks):
+            raise refuse(
+                "restore_healthy", vm.name,
+                f"{vm.name} runs and its disks are intact: a restore would overwrite them with the "
+                "backup and lose every change since; to go back to a snapshot, revert",
+                vm=vm.name,
+            )
         disks = tuple(d.model_copy(update={"lost": False, "snapshots": ()}) for d in vm.disks)
+        if vm.backup_gib is not None:
+            disks = (disks[0].model_copy(update={"written_gib": min(disks[0].size_gib, vm.backup_gib)}), *disks[1:])
         return _with_disks(dc, vm, disks, status=WorkloadStatus.RUNNING)
 
     def describe(self) -> str:

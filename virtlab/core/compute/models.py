@@ -55,6 +55,9 @@ class VM(Frozen):
     status: WorkloadStatus = WorkloadStatus.RUNNING
     #: Hours since the last backup (a copy kept off this VM's datastore); None = never.
     backup_age_h: NonNegFloat | None = None
+    #: What the backup holds of the first disk (GiB of data, deltas included); None = as the
+    #: disk holds now (a backup the scenario gives without saying).
+    backup_gib: NonNegFloat | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> VM:

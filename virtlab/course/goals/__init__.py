@@ -18,11 +18,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from virtlab.course.goals import compute, containers, lifecycle, storage
+from virtlab.course.goals import compute, containers, lifecycle, patching, storage, workloads
 from virtlab.course.goals.registry import (
+    AnySpec,
     CheckSpec,
     GoalParamError,
     GoalParams,
+    History,
     NoParams,
     Verdict,
     Worded,
@@ -31,12 +33,13 @@ from virtlab.course.goals.registry import (
     param_problem,
 )
 
-__all__ = ["CHECKS", "CheckSpec", "GoalParamError", "GoalParams", "NoParams", "Verdict",
+__all__ = ["CHECKS", "AnySpec", "CheckSpec", "GoalParamError", "GoalParams", "History", "NoParams", "Verdict",
            "Worded", "msg", "param_problem", "param_problems", "parse_params", "unknown_check", "validate_params"]
 
 #: Every check, by the name lab files give in ``check = "…"``.
-CHECKS: Mapping[str, CheckSpec[Any]] = build_registry(
-    compute.CHECKS, containers.CHECKS, lifecycle.CHECKS, storage.CHECKS)
+CHECKS: Mapping[str, AnySpec] = build_registry(
+    compute.CHECKS, containers.CHECKS, lifecycle.CHECKS, patching.CHECKS, storage.CHECKS,
+    workloads.CHECKS)
 
 
 def unknown_check(kind: str) -> str:
@@ -60,7 +63,7 @@ def parse_params(kind: str, params: Mapping[str, Any],
         raise GoalParamError("; ".join(param_problems(spec, e))) from None
 
 
-def param_problems(spec: CheckSpec[Any], e: ValidationError) -> list[str]:
+def param_problems(spec: AnySpec, e: ValidationError) -> list[str]:
     """Each error of ``spec``'s parameters as ``params.FIELD: problem``."""
     return [f"params.{'.'.join(str(x) for x in err['loc'])}: {param_problem(spec, err)}"
             if err["loc"] else f"params: {param_problem(spec, err)}" for err in e.errors()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from virtlab.core.compute.isolation import isolation, placement
+from virtlab.core.compute.report import RowStatus
 from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
 from virtlab.course.goals.fields import (
@@ -63,17 +64,26 @@ def no_oom(dc: Datacenter, report: Report, p: NoOom) -> Verdict:
 
 class OomKilled(GoalParams):
     workload: ContainerRef
+    own_cgroup: bool = True
+    """Killed by its own cgroup's limit (not because the whole node ran out)."""
 
 
 def oom_killed(dc: Datacenter, report: Report, p: OomKilled) -> Verdict:
-    """``workload`` *is* OOM-killed (a lab that shows a limit working)."""
+    """``workload`` *is* OOM-killed (a lab that shows a limit working) — by the kernel's
+    OOM killer, inside its own cgroup; a container that crashed or was stopped for another
+    reason is not."""
     w = report.workload(p.workload)
     if w is None or w.container is None:
         return fail("goal.no_container", name=p.workload)
-    if w.container.killed is None:
+    if w.status is not RowStatus.OOM_KILLED or w.container.killed is None:
+        if w.status is not RowStatus.RUNNING:
+            return fail("goal.oom_killed.other", name=w.name,
+                        status=msg(f"goal.workloads_run.status.{w.status.name.lower()}"))
         return fail("goal.oom_killed.not", name=w.name)
     own = w.container.killed.value == "limit"
     why = msg("goal.oom_killed.why_limit" if own else "goal.oom_killed.why_node")
+    if p.own_cgroup and not own:
+        return fail("goal.oom_killed.node", name=w.name)
     return ok("goal.oom.killed", name=w.name, why=why)
 
 

@@ -1,5 +1,6 @@
-"""Goal checks on a VM's life: snapshot age, backups, changes committed to the base disk,
-and whether the VM would survive losing that disk.
+"""Goal checks on a VM's life now: snapshot age, backups, and what the base disk holds.
+(Whether it would survive losing that disk, and which data is committed, are judged over
+what was done: :mod:`.patching`.)
 
 Words: the ``goal.*`` keys of ``strings/{en,ko}-goals.toml``.
 """
@@ -8,10 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from virtlab.core.actions import apply
-from virtlab.core.base import Refused
-from virtlab.core.compute.actions import Fail
-from virtlab.core.compute.lifecycle import Restore
 from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
 from virtlab.course.goals.fields import Gib, Hours, VmRef
@@ -19,7 +16,6 @@ from virtlab.course.goals.registry import (
     CheckSpec,
     GoalParams,
     Qty,
-    Refusal,
     Verdict,
     fail,
     ok,
@@ -84,26 +80,8 @@ def vm_written_min(dc: Datacenter, report: Report, p: VmWrittenMin) -> Verdict:
     return ok("goal.vm_written_min.committed", vm=vm.name, has=has)
 
 
-class SurvivesDiskLoss(GoalParams):
-    vm: VmRef
-
-
-def survives_disk_loss(dc: Datacenter, report: Report, p: SurvivesDiskLoss) -> Verdict:
-    """If ``vm``'s base disk were lost now, could it be brought back? (Tries it: the fault,
-    then a restore.)"""
-    if p.vm not in dc.compute.vm_index:
-        return fail("goal.missing", name=p.vm)
-    lost = apply(dc, Fail(name=p.vm, fault="disk-lost"))
-    try:
-        apply(lost, Restore(name=p.vm))
-    except Refused as e:
-        return fail("goal.survives_disk_loss.lost", vm=p.vm, reason=Refusal(tuple(e.violations)))
-    return ok("goal.survives_disk_loss.restorable", vm=p.vm)
-
-
 CHECKS: tuple[CheckSpec[Any], ...] = (
     CheckSpec("snapshot_age_max", SnapshotAgeMax, snapshot_age_max),
     CheckSpec("backup_max_age", BackupMaxAge, backup_max_age),
     CheckSpec("vm_written_min", VmWrittenMin, vm_written_min),
-    CheckSpec("survives_disk_loss", SurvivesDiskLoss, survives_disk_loss),
 )

@@ -19,7 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import ErrorDetails
 
-from virtlab.core.base import Violation
+from virtlab.core.base import ActionBase, Violation
 from virtlab.core.errors import InputError
 from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
@@ -27,9 +27,9 @@ from virtlab.core.units import fmt_qty
 from virtlab.course.explain import violation_text
 from virtlab.course.i18n import t
 
-__all__ = ["Arg", "CheckSpec", "GoalParamError", "GoalParams", "Listed", "Msg", "Qty",
-           "Refusal", "Verdict", "Worded", "build_registry", "fail", "msg", "ok",
-           "param_problem"]
+__all__ = ["AnySpec", "Arg", "CheckSpec", "GoalParamError", "GoalParams", "History",
+           "HistorySpec", "Listed", "Msg", "Qty", "Refusal", "Verdict", "Worded",
+           "build_registry", "fail", "msg", "ok", "param_problem"]
 
 
 class GoalParamError(InputError):
@@ -153,37 +153,103 @@ def fail(key: str, **args: Arg) -> Verdict:
     return Verdict(False, msg(key, **args))
 
 
+# --------------------------------------------------------------------------- history
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the student did: the lab's starting state and each step in effect, oldest first
+    (an action and the state it led to; ``None`` for a reset back to ``start``).
+
+    A check that judges *order* ("a snapshot existed when the patch was written") reads it;
+    replaying the actions on ``start`` gives each state again (the session's action log).
+    """
+
+    start: Datacenter
+    steps: tuple[tuple[ActionBase | None, Datacenter], ...] = ()
+
+    def transitions(self) -> list[tuple[Datacenter, ActionBase, Datacenter]]:
+        """``(before, action, after)`` for each action since the last reset, oldest first."""
+        out: list[tuple[Datacenter, ActionBase, Datacenter]] = []
+        before = self.start
+        for action, after in self.steps:
+            if action is None:
+                out.clear()
+            else:
+                out.append((before, action, after))
+            before = after
+        return out
+
+
 # --------------------------------------------------------------------------- specs
 
 P = TypeVar("P", bound=GoalParams)
 
 
+class _Described:
+    """What every kind of spec tells ``virtlab check`` and the docs."""
+
+    name: str
+    params: type[GoalParams]
+
+    def _fn(self) -> Callable[..., Verdict]:
+        raise NotImplementedError
+
+    @property
+    def doc(self) -> str:
+        """What the check asks (its function's docstring)."""
+        return (self._fn().__doc__ or "").strip()
+
+    def takes(self) -> tuple[str, ...]:
+        return tuple(self.params.model_fields)
+
+    def _checked(self, params: GoalParams) -> None:
+        if not isinstance(params, self.params):
+            raise GoalParamError(f"{self.name} takes {self.params.__name__}, "
+                                 f"not {type(params).__name__}")
+
+
 @dataclass(frozen=True, slots=True)
-class CheckSpec(Generic[P]):
-    """One check: its name in lab files, its parameters model and its function."""
+class CheckSpec(_Described, Generic[P]):
+    """One check of the state now: its name in lab files, its parameters model and its
+    function."""
 
     name: str
     params: type[P]
     run: Callable[[Datacenter, Report, P], Verdict]
 
-    def __call__(self, dc: Datacenter, report: Report, params: GoalParams) -> Verdict:
-        if not isinstance(params, self.params):
-            raise GoalParamError(f"{self.name} takes {self.params.__name__}, "
-                                 f"not {type(params).__name__}")
-        return self.run(dc, report, params)
+    def _fn(self) -> Callable[..., Verdict]:
+        return self.run
 
-    @property
-    def doc(self) -> str:
-        """What the check asks (its function's docstring)."""
-        return (self.run.__doc__ or "").strip()
-
-    def takes(self) -> tuple[str, ...]:
-        return tuple(self.params.model_fields)
+    def __call__(self, dc: Datacenter, report: Report, params: GoalParams,
+                 history: History | None = None) -> Verdict:
+        self._checked(params)
+        return self.run(dc, report, params)  # type: ignore[arg-type]
 
 
-def build_registry(*groups: Iterable[CheckSpec[Any]]) -> Mapping[str, CheckSpec[Any]]:
+@dataclass(frozen=True, slots=True)
+class HistorySpec(_Described, Generic[P]):
+    """One check of what was done and when: its function also reads the :class:`History`
+    (without one, the state now is taken as the start with nothing done)."""
+
+    name: str
+    params: type[P]
+    run: Callable[[History, Datacenter, Report, P], Verdict]
+
+    def _fn(self) -> Callable[..., Verdict]:
+        return self.run
+
+    def __call__(self, dc: Datacenter, report: Report, params: GoalParams,
+                 history: History | None = None) -> Verdict:
+        self._checked(params)
+        return self.run(history or History(dc), dc, report, params)  # type: ignore[arg-type]
+
+
+AnySpec = CheckSpec[Any] | HistorySpec[Any]
+
+
+def build_registry(*groups: Iterable[AnySpec]) -> Mapping[str, AnySpec]:
     """Name → spec from the domains' tuples; a name given twice is a programming error."""
-    out: dict[str, CheckSpec[Any]] = {}
+    out: dict[str, AnySpec] = {}
     for group in groups:
         for spec in group:
             if spec.name in out:
@@ -192,7 +258,7 @@ def build_registry(*groups: Iterable[CheckSpec[Any]]) -> Mapping[str, CheckSpec[
     return out
 
 
-def param_problem(spec: CheckSpec[Any], err: ErrorDetails) -> str:
+def param_problem(spec: AnySpec, err: ErrorDetails) -> str:
     """One validation error of ``spec``'s parameters, in ``virtlab check``'s words."""
     if err["type"] == "missing":
         return f"missing (required by {spec.name})"

@@ -1,5 +1,6 @@
 """Reading lab files: a starting scenario, goals with hints, allowed actions, quiz questions,
-misconception fixtures and a reference solution — all data, in TOML.
+misconception and near-miss fixtures and a reference solution — all data, in TOML.
+(:mod:`virtlab.course.plays` plays the solution and the fixtures.)
 
 ```toml
 [lab]
@@ -32,7 +33,14 @@ text = { en = "More vCPUs make a VM faster", ko = "…" }
 fails = "cpu-ready"                   # the goal or question it must fail
 actions = [ { kind = "update", name = "web-1", changes = { vcpus = 16 } } ]   # or answers = {…}
 
-[solution]                            # for tests: reaches every goal
+[[near_miss]]                         # a shortcut a student may try: it must fail its goal
+id = "remove-vms"
+about = "remove VMs instead of right-sizing them"
+fails = "all-run"
+actions = [ { kind = "remove", name = "web-1" } ]
+expect = "fail"                       # or "refused": one of its actions must be refused
+
+[solution]                            # reaches every goal (virtlab check plays it)
 actions = [ … ]
 answers = { q1 = "b" }
 ```
@@ -55,7 +63,15 @@ from virtlab.core.state import Datacenter
 from virtlab.core.units import parse_mib
 from virtlab.course import scenario as sc
 from virtlab.course.goals import CHECKS, param_problem
-from virtlab.course.labs.models import Goal, Lab, LabMeta, Misconception, Question, Solution
+from virtlab.course.labs.models import (
+    Goal,
+    Lab,
+    LabMeta,
+    Misconception,
+    NearMiss,
+    Question,
+    Solution,
+)
 
 _ACTION = TypeAdapter(Action)
 
@@ -123,7 +139,7 @@ def _list(data: dict[str, Any], key: str, model: type[BaseModel], problems: list
     return out
 
 
-LAB_KEYS = {"lab", "scenario", "goal", "question", "misconception", "solution"}
+LAB_KEYS = {"lab", "scenario", "goal", "question", "misconception", "near_miss", "solution"}
 
 
 def lab_from_dict(data: dict[str, Any], path: Path) -> tuple[Lab | None, list[str]]:
@@ -157,6 +173,7 @@ def lab_from_dict(data: dict[str, Any], path: Path) -> tuple[Lab | None, list[st
     goals = _list(data, "goal", Goal, problems, src, context=names)
     questions = _list(data, "question", Question, problems, src)
     miscs = _list(data, "misconception", Misconception, problems, src)
+    near = _list(data, "near_miss", NearMiss, problems, src)
     problems += solution_problems
     # A goal or question already reported as invalid still counts as written (no follow-on
     # "no goal …" problems for it).
@@ -178,16 +195,23 @@ def lab_from_dict(data: dict[str, Any], path: Path) -> tuple[Lab | None, list[st
             target = next(x for x in [*goals, *questions] if x.id == m.fails)
             if not any(h.names == m.id for h in target.hints):
                 problems.append(f"{src}: {where}: goal {m.fails!r} has no hint with names = {m.id!r}")
+    for i, n in enumerate(near):
+        if n.fails not in ids and n.fails not in written:
+            problems.append(f"{src}: near_miss[{i + 1}] ({n.id}).fails: no goal or question {n.fails!r}")
+    for dup in sorted({n.id for n in near if [x.id for x in near].count(n.id) > 1}):
+        problems.append(f"{src}: near_miss {dup}: duplicate id")
     for g in [*goals, *questions]:
         for h in g.hints:
             if h.names and h.names not in known_m:
                 problems.append(f"{src}: {g.id}: hint names unknown misconception {h.names!r}")
-    for kind, acts in [("solution", solution.actions)] + [(f"misconception {m.id}", m.actions) for m in miscs]:
+    plays = [("solution", solution.actions)] + [(f"misconception {m.id}", m.actions) for m in miscs]
+    plays += [(f"near_miss {n.id}", n.actions) for n in near if n.expect == "fail"]
+    for kind, acts in plays:
         problems += [f"{src}: {kind}: {x}" for x in _action_problems(acts, state)]
     if problems:
         return None, problems
     return Lab(meta=meta, path=path, state=state, goals=goals, questions=questions,
-               misconceptions=miscs, solution=solution), []
+               misconceptions=miscs, solution=solution, near_misses=near), []
 
 
 def _ids(data: dict[str, Any], key: str) -> list[str]:

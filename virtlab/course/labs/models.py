@@ -48,7 +48,9 @@ class Goal(_Strict):
     text: Text
     check: str
     params: SerializeAsAny[GoalParams] = Field(default_factory=NoParams, validate_default=True)
-    under: Literal["idle", "normal", "peak"] | None = None
+    #: Judge at this demand: a level, or "start" (what the scenario gives each workload,
+    #: whatever the student set with set_demand).
+    under: Literal["idle", "normal", "peak", "start"] | None = None
     misconception: str | None = None
     hints: list[Hint] = Field(min_length=1, max_length=4)
 
@@ -101,6 +103,20 @@ class Misconception(_Strict):
     answers: dict[str, Any] = {}
 
 
+class NearMiss(_Strict):
+    """A wrong design a student is likely to try: played from the lab's start, it must
+    *fail* goal ``fails`` (or, with ``expect = "refused"``, one of its actions must be
+    refused). ``virtlab check`` plays every one, so a lenient goal is caught before a
+    student finds it."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    about: str = Field(min_length=1)  # what the shortcut is, for ``virtlab check``
+    fails: str
+    expect: Literal["fail", "refused"] = "fail"
+    actions: list[dict[str, Any]] = []
+    answers: dict[str, Any] = {}
+
+
 class Solution(_Strict):
     actions: list[dict[str, Any]] = []
     answers: dict[str, Any] = {}
@@ -134,6 +150,7 @@ class Lab(BaseModel):
     questions: list[Question]
     misconceptions: list[Misconception]
     solution: Solution
+    near_misses: list[NearMiss] = []
 
     @property
     def id(self) -> str:
