@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Literal
 
 from virtlab.core.errors import InputError
 
@@ -70,6 +71,39 @@ def parse_bytes(value: object, base: int) -> float:
 def parse_mib(value: object) -> float:
     """Memory: a number of MiB, or a string with a unit."""
     return parse_bytes(value, MIB)
+
+
+#: How a size was read: a bare number in the field's unit, a decimal unit (MB, or
+#: Kubernetes' M), a binary one (MiB, Mi), or cgroup v2's bare K/M/G/T (powers of 1024).
+SizeRule = Literal["plain", "decimal", "binary", "cgroup"]
+
+_CGROUP_SUFFIX = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+def read_mib(value: object, system: Literal["kubernetes", "cgroup"] = "kubernetes") -> tuple[float, SizeRule]:
+    """Memory in MiB as the system whose field it is reads it, and the rule that applied.
+
+    cgroup v2 reads ``memory.max`` with the kernel's ``memparse``: a bare suffix K, M, G or T
+    is a power of 1024, so ``memory.max=256M`` is 256 MiB (Documentation/admin-guide/
+    cgroup-v2.rst, "memory.max"; lib/cmdline.c ``memparse``). Kubernetes reads a quantity
+    with decimal suffixes k, M, G, T and binary Ki, Mi, Gi, Ti, so ``256M`` is 256×10⁶ bytes
+    (244.1 MiB) and ``256Mi`` is 256 MiB (Kubernetes "Resource Management for Pods and
+    Containers", meaning of memory). A bare number is the field's own unit, MiB.
+    """
+    if isinstance(value, str):
+        number, unit = _split(value)
+        if system == "cgroup" and unit in _CGROUP_SUFFIX:
+            return finite(number * _CGROUP_SUFFIX[unit] / MIB, value), "cgroup"
+        if unit == "":
+            return finite(number, value), "plain"
+        rule: SizeRule = "binary" if unit.endswith(("i", "ib")) else "decimal"
+        return parse_bytes(value, MIB), rule
+    return parse_bytes(value, MIB), "plain"
+
+
+def parse_cgroup_mib(value: object) -> float:
+    """A cgroup v2 memory size in MiB (``"256M"`` = 256 MiB; see :func:`read_mib`)."""
+    return read_mib(value, "cgroup")[0]
 
 
 def parse_gib(value: object) -> float:

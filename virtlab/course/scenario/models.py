@@ -18,6 +18,7 @@ from virtlab.core.hosts import POLICY_PRESETS, Host, Policy
 from virtlab.core.storage.models import Datastore, VirtualDisk
 from virtlab.core.units import parse_fraction, parse_gib
 from virtlab.course.scenario.reading import (
+    CgroupMiB,
     GiB,
     InputModel,
     MiB,
@@ -188,7 +189,7 @@ class ContainerIn(InputModel):
     cpu_request_m: Millicores | None = Field(None, validation_alias="cpu_request")
     cpu_limit_m: Millicores | None = Field(None, validation_alias="cpu_limit")
     mem_request_mib: MiB | None = Field(None, validation_alias="memory_request")
-    mem_limit_mib: MiB | None = Field(None, validation_alias="memory_limit")
+    mem_limit_mib: CgroupMiB | None = Field(None, validation_alias="memory_limit")
     name: Any = None
     host: Any = None
     vm: Any = None

@@ -8,7 +8,7 @@ from typing import Any
 
 from virtlab.core.compute.models import VM, Container
 from virtlab.core.errors import InputError
-from virtlab.core.units import UnitError, parse_mib, parse_millicores
+from virtlab.core.units import UnitError, parse_cgroup_mib, parse_mib, parse_millicores
 from virtlab.course.scenario.reading import InputProblems, Problems
 from virtlab.course.scenario.sections import read_container, read_vm
 
@@ -48,7 +48,7 @@ _UPDATE_UNITS: dict[str, tuple[str, Callable[[Any], float]]] = {
     "mem_limit": ("mem_limit_mib", parse_mib),
     "cpu_reservation": ("cpu_reservation_mhz", float),
     "memory_request": ("mem_request_mib", parse_mib),
-    "memory_limit": ("mem_limit_mib", parse_mib),
+    "memory_limit": ("mem_limit_mib", parse_cgroup_mib),  # memory.max: 256M is 256 MiB
     "cpu_request": ("cpu_request_m", parse_millicores),
 }
 

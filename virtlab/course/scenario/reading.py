@@ -17,10 +17,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from virtlab.core.errors import InputError
-from virtlab.core.units import parse_gib, parse_mib, parse_millicores
+from virtlab.core.units import parse_cgroup_mib, parse_gib, parse_mib, parse_millicores
 
 #: Memory with a unit (``"16 GiB"``), read into MiB.
 MiB = Annotated[float, BeforeValidator(parse_mib)]
+#: A container's memory limit is its cgroup's memory.max: "256M" is 256 MiB, as the kernel
+#: reads it (a request is a Kubernetes quantity: "256M" is 256×10⁶ bytes).
+CgroupMiB = Annotated[float, BeforeValidator(parse_cgroup_mib)]
 #: Disk with a unit (``"2 TB"``), read into GiB.
 GiB = Annotated[float, BeforeValidator(parse_gib)]
 #: Container CPU (``"500m"``, ``"1.5"``), read into millicores.

@@ -6,12 +6,14 @@ limits (Kubernetes). Bad input is named inline under the fields; the dialog dism
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
+from textual.content import Content
+from textual.widgets import Input, Select, Static
 
 from virtlab.core.compute.actions import Update
 from virtlab.core.compute.models import VM, Container
-from virtlab.core.units import fmt_gib, fmt_mib
+from virtlab.core.units import UnitError, fmt_gib, fmt_mib, fmt_qty, parse_cgroup_mib, read_mib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.form_dialog import FormDialog, vcpu_bounds
 
@@ -75,6 +77,31 @@ class EditDialog(FormDialog):
             yield self.row("labp.form.mem_request", Input(_mib(w.mem_request_mib), id="f-mem-request"))
             yield self.row("labp.form.mem_limit", Input(_mib(w.mem_limit_mib), id="f-mem-limit"))
 
+    #: The memory fields of a container, the system that reads each, and its name there.
+    READINGS = (("f-mem-limit", "cgroup", "memory.max"), ("f-mem-request", "kubernetes", "requests.memory"))
+
+    def on_mount(self) -> None:
+        if not isinstance(self.workload, VM):
+            self._show_readings()
+
+    @on(Input.Changed, "#f-mem-limit, #f-mem-request")
+    def _show_readings(self) -> None:
+        """Say how each memory field's text is read, as the system whose field it is reads
+        it: cgroup v2's memory.max takes 256M as 256 MiB, Kubernetes as 256×10⁶ bytes."""
+        lines = []
+        for field_id, system, name in self.READINGS:
+            raw = self.value(field_id)
+            if not raw:
+                continue
+            try:
+                mib, rule = read_mib(raw, system)  # type: ignore[arg-type]
+            except UnitError:
+                continue
+            lines.append(t(f"form.read.{rule}", self.lang, field=name, text=raw,
+                           mib=fmt_qty(mib, "mib"), system=t(f"form.read.system.{system}", self.lang)))
+        # The student's own text: shown as it is, never read as markup.
+        self.query_one("#form-preview", Static).update(Content("\n".join(lines)))
+
     def _share_value(self, field_id: str) -> str | int:
         level = self.query_one(f"#{field_id}-level", Select).value
         if level != "custom":
@@ -106,7 +133,7 @@ class EditDialog(FormDialog):
                 "cpu_request_m": self.opt_millicores("f-cpu-request"),
                 "cpu_limit_m": self.opt_millicores("f-cpu-limit"),
                 "mem_request_mib": self.opt_mib("f-mem-request"),
-                "mem_limit_mib": self.opt_mib("f-mem-limit"),
+                "mem_limit_mib": self._parse("f-mem-limit", parse_cgroup_mib, "size"),
             }
         # A field left as shown keeps its exact value ("4.9 GiB" is shown for 5000 MiB).
         for field_id, key in FIELDS.items():
