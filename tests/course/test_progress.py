@@ -217,13 +217,18 @@ def _catalog(tmp_path: Path) -> Catalog:
     )
 
 
+TEXTS = {"l1": {"fits": "Everything fits on srv-1", "headroom": "Keep 10 % headroom"}}
+
+
 def test_export_markdown_with_catalog(tmp_path: Path) -> None:
     progress = set_state(sample(), "l1", "done")
-    dest = export_progress(progress, _catalog(tmp_path), tmp_path / "out" / "report.md")
+    dest = export_progress(progress, _catalog(tmp_path), tmp_path / "out" / "report.md", goal_texts=TEXTS)
     text = dest.read_text(encoding="utf-8")
     assert "## Foundations" in text and "## Server" in text
     assert "What virtualization is" in text and "Done" in text
-    assert "fits" in text and "headroom ×2" in text
+    assert "Everything fits on srv-1 (2025-01-02 03:04 UTC)" in text and "Keep 10 % headroom ×2" in text
+    # What was achieved, in the lab's words: no internal ids.
+    assert "fits" not in text.replace("Everything fits", "") and "`" not in text
     assert "1 of 2 lessons done" in text
     assert text.index("Foundations") < text.index("Server")
 
@@ -240,9 +245,24 @@ def test_export_json_with_titles_mapping(tmp_path: Path) -> None:
     data = json.loads(dest.read_text(encoding="utf-8"))
     by_id = {item["id"]: item for item in data["lessons"]}
     assert by_id["l1"]["title"] == "Lesson one"
-    assert by_id["l1"]["hints_used"] == {"headroom": 2}
-    assert by_id["orphan"]["goals_met"] == ["g"]
+    assert by_id["l1"]["hints_used"] == [{"id": "headroom", "text": "a goal no longer in this lab", "count": 2}]
+    assert [g["id"] for g in by_id["orphan"]["achieved"]] == ["g"]
     assert data["total"] == 2
+
+
+def test_a_goal_met_once_stays_achieved_with_its_first_time_when_lost_later(tmp_path: Path) -> None:
+    progress = mark_goal(Progress(), "l1", "fits", True, now="2025-01-02T03:04:05+00:00")
+    progress = mark_goal(progress, "l1", "fits", False, now="2025-01-03T00:00:00+00:00")
+    progress = mark_goal(progress, "l1", "fits", True, now="2025-01-04T00:00:00+00:00")
+    assert progress.lesson("l1").achieved == {"fits": "2025-01-02T03:04:05+00:00"}
+    progress = mark_goal(progress, "l1", "fits", False)
+    dest = export_progress(progress, {"l1": "One"}, tmp_path / "r.json", fmt="json", goal_texts=TEXTS)
+    lesson = json.loads(dest.read_text(encoding="utf-8"))["lessons"][0]
+    assert lesson["achieved"] == [{"id": "fits", "text": "Everything fits on srv-1",
+                                   "first_met": "2025-01-02T03:04:05+00:00"}]
+    saved = tmp_path / "p.json"
+    save_progress(saved, progress)
+    assert load_progress(saved)[0] == progress
 
 
 def test_export_rejects_unknown_format(tmp_path: Path) -> None:

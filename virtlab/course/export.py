@@ -1,21 +1,23 @@
-"""The progress export: what a student has done, as Markdown to read or JSON to check.
+"""The progress export: what a student has achieved, as Markdown to read or JSON to check.
 
 The app calls :func:`export_progress` (the export key); it writes atomically into the data
-folder and never includes the lab's internal state.
+folder. It reports each goal the student met, in the words of the lab (``goal_texts``), with
+the time it was *first* met and the hints used — not the live state of a lab reopened
+later, and never the lab's internal state. The Markdown shows no internal ids; the JSON
+keeps them beside the texts, for a checker.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict
 from pathlib import Path
 from typing import Literal
 
 from virtlab.course.atomic import write_text_atomic
 from virtlab.course.i18n import t
 from virtlab.course.lessons import Catalog
-from virtlab.course.progress import Progress, now_iso
+from virtlab.course.progress import LessonProgress, Progress, now_iso
 
 ExportFormat = Literal["md", "json"]
 
@@ -35,15 +37,36 @@ def _rows(
     return rows
 
 
-def _hints_text(hints: Mapping[str, int]) -> str:
-    return ", ".join(f"{goal} ×{count}" for goal, count in hints.items() if count)
+GoalTexts = Mapping[str, Mapping[str, str]]
+"""Lesson id → goal (or question) id → its text in the report's language."""
+
+
+def _text(goal_texts: GoalTexts, lesson_id: str, goal: str, lang: str) -> str:
+    return goal_texts.get(lesson_id, {}).get(goal) or t("export.unknown_goal", lang)
+
+
+def _when(iso: str) -> str:
+    """``2026-12-01T11:30:05+00:00`` → ``2026-12-01 11:30 UTC`` (empty stays empty)."""
+    return f"{iso[:10]} {iso[11:16]} UTC" if len(iso) >= 16 else iso
+
+
+def _goals_text(record: LessonProgress, lesson_id: str, goal_texts: GoalTexts, lang: str) -> str:
+    return "; ".join(f"{_text(goal_texts, lesson_id, goal, lang)} ({_when(when)})" if when
+                     else _text(goal_texts, lesson_id, goal, lang)
+                     for goal, when in sorted(record.achieved.items(), key=lambda kv: kv[1]))
+
+
+def _hints_text(record: LessonProgress, lesson_id: str, goal_texts: GoalTexts, lang: str) -> str:
+    return "; ".join(f"{_text(goal_texts, lesson_id, goal, lang)} ×{count}"
+                     for goal, count in record.hints_used.items() if count)
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _markdown(progress: Progress, rows: list[tuple[str | None, str, str]], lang: str) -> str:
+def _markdown(progress: Progress, rows: list[tuple[str | None, str, str]], lang: str,
+              goal_texts: GoalTexts) -> str:
     done = sum(1 for _, lid, _ in rows if progress.state(lid) == "done")
     lines = [
         f"# {t('export.title', lang)}",
@@ -67,22 +90,25 @@ def _markdown(progress: Progress, rows: list[tuple[str | None, str, str]], lang:
             lines.append("|---|---|---|---|")
         record = progress.lesson(lesson_id)
         none = t("export.none", lang)
-        goals = ", ".join(record.goals_met) or none
-        hints = _hints_text(record.hints_used) or none
+        goals = _goals_text(record, lesson_id, goal_texts, lang) or none
+        hints = _hints_text(record, lesson_id, goal_texts, lang) or none
         state = t(f"state.{record.state}", lang)
-        lines.append(
-            f"| {_cell(title)} (`{lesson_id}`) | {state} | {_cell(goals)} | {_cell(hints)} |"
-        )
+        lines.append(f"| {_cell(title)} | {state} | {_cell(goals)} | {_cell(hints)} |")
     return "\n".join(lines) + "\n"
 
 
-def _json(progress: Progress, rows: list[tuple[str | None, str, str]]) -> str:
+def _json(progress: Progress, rows: list[tuple[str | None, str, str]], lang: str,
+          goal_texts: GoalTexts) -> str:
     lessons = []
     for group, lesson_id, title in rows:
         record = progress.lesson(lesson_id)
-        lessons.append(
-            {"id": lesson_id, "title": title, "track": group or None, **asdict(record)}
-        )
+        achieved = [{"id": goal, "text": _text(goal_texts, lesson_id, goal, lang), "first_met": when}
+                    for goal, when in sorted(record.achieved.items(), key=lambda kv: kv[1])]
+        hints = [{"id": goal, "text": _text(goal_texts, lesson_id, goal, lang), "count": count}
+                 for goal, count in record.hints_used.items() if count]
+        lessons.append({"id": lesson_id, "title": title, "track": group or None,
+                        "state": record.state, "achieved": achieved, "hints_used": hints,
+                        "updated": record.updated})
     payload = {
         "exported": now_iso(),
         "done": sum(1 for item in lessons if item["state"] == "done"),
@@ -100,17 +126,20 @@ def export_progress(
     fmt: ExportFormat = "md",
     *,
     lang: str = "en",
+    goal_texts: GoalTexts | None = None,
 ) -> Path:
     """Write a report of ``progress`` to ``dest`` as Markdown or JSON; return ``dest``.
 
     ``catalog_or_titles`` is a ``Catalog`` (lessons grouped by track, titles in ``lang``)
     or a plain lesson id → title mapping. Lessons in the progress but in neither are
-    listed at the end under their ids.
+    listed at the end under their ids. ``goal_texts`` gives each goal's words (a goal not
+    in it, e.g. one a later version of the lab dropped, is reported as such, not by id).
     """
     if fmt not in ("md", "json"):
         raise ValueError(f"unknown export format {fmt!r} (use 'md' or 'json')")
     rows = _rows(progress, catalog_or_titles, lang)
-    text = _markdown(progress, rows, lang) if fmt == "md" else _json(progress, rows)
+    texts = goal_texts or {}
+    text = _markdown(progress, rows, lang, texts) if fmt == "md" else _json(progress, rows, lang, texts)
     dest = Path(dest)
     write_text_atomic(dest, text)
     return dest

@@ -50,6 +50,9 @@ class LessonProgress:
     """Index of the last lesson step shown (0 or more)."""
     updated: str = ""
     """ISO time of the last change."""
+    achieved: dict[str, str] = field(default_factory=dict)
+    """Goal id → ISO time it was first met. Kept when the goal is later lost (the export
+    reports what was achieved, not the live state of a lab reopened later)."""
 
 
 @dataclass(frozen=True)
@@ -107,13 +110,19 @@ def _touch(progress: Progress, lesson_id: str, now: str | None, **changes: Any) 
 def mark_goal(
     progress: Progress, lesson: str, goal: str, met: bool, *, now: str | None = None
 ) -> Progress:
-    """Record that ``goal`` of ``lesson`` is met (or no longer met)."""
-    existing = progress.lesson(lesson).goals_met
+    """Record that ``goal`` of ``lesson`` is met (or no longer met); the first time it is
+    met is kept in ``achieved``."""
+    record = progress.lesson(lesson)
+    existing = record.goals_met
+    now = now or now_iso()
+    achieved = record.achieved
     if met:
         goals = list(existing) if goal in existing else [*existing, goal]
+        if goal not in achieved:
+            achieved = {**achieved, goal: now}
     else:
         goals = [g for g in existing if g != goal]
-    return _touch(progress, lesson, now, goals_met=goals)
+    return _touch(progress, lesson, now, goals_met=goals, achieved=achieved)
 
 
 def use_hint(
@@ -216,7 +225,15 @@ def _lesson_from_data(data: object, where: str) -> LessonProgress:
         raise SchemaError(f"{where}.section", "must be 0 or more")
     updated = data.get("updated", "")
     _expect(updated, str, f"{where}.updated", "a string")
-    return LessonProgress(state, list(goals), dict(hints), section, updated)
+    achieved = data.get("achieved", {})
+    _expect(achieved, dict, f"{where}.achieved", "an object")
+    for goal, when in achieved.items():
+        _expect(when, str, f"{where}.achieved.{goal}", "a time (a string)")
+    # Files written before "achieved" existed: a goal met then counts as achieved then.
+    achieved = dict(achieved)
+    for goal in goals:
+        achieved.setdefault(goal, updated)
+    return LessonProgress(state, list(goals), dict(hints), section, updated, dict(achieved))
 
 
 def progress_from_data(data: object) -> Progress:

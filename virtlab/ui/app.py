@@ -92,6 +92,8 @@ class VirtlabApp(App[None]):
         self._labs_lock = threading.Lock()
         self.warmed = threading.Event()
         """Set once ``warm_up`` has run."""
+        self._work_blocked: set[str] = set()
+        """Labs whose saved work could not be used nor moved aside: not overwritten."""
         self.sessions: dict[str, LabSession] = {}
         """Lab id → LabSession, kept while the app runs so a reopened lab keeps its state."""
         self.progress = Progress()
@@ -140,10 +142,30 @@ class VirtlabApp(App[None]):
         if lab_id is None or lab_id not in self.labs:
             return None
         if lab_id not in self.sessions:
-            from virtlab.course.session import LabSession
+            from virtlab.course.work import restore_work, work_path
 
-            self.sessions[lab_id] = LabSession(self.labs[lab_id])
+            path = work_path(self.data_dir, lab_id)
+            session, notice = restore_work(path, self.labs[lab_id], lang=self.lang)
+            if notice:
+                if path.exists():  # could not be moved aside: never overwrite it
+                    self._work_blocked.add(lab_id)
+                self.notify(notice, severity="warning", timeout=12, markup=False)
+            self.sessions[lab_id] = session
         return self.sessions[lab_id]
+
+    def save_work(self, lab_id: str | None) -> None:
+        """Keep the lab's work (its action log) beside the progress; a failure is shown
+        once, never raised."""
+        session = self.sessions.get(lab_id or "")
+        if session is None or lab_id in self._work_blocked:
+            return
+        from virtlab.course.work import save_work, work_path
+
+        path = work_path(self.data_dir, session.lab.id if session.lab else str(lab_id))
+        try:
+            save_work(path, session)
+        except OSError as exc:
+            self._save_failed(t("progress.save_failed", self.lang, path=path, error=exc))
 
     def glossary(self) -> list[Term]:
         """The terms of ``lessons/glossary.toml``; a problem with the file is notified once."""
@@ -165,24 +187,39 @@ class VirtlabApp(App[None]):
         try:
             save_progress(self.progress_path, self.progress)
         except OSError as exc:
-            message = t("progress.save_failed", self.lang, path=self.progress_path, error=exc)
-            if message != self.save_error:
-                self.save_error = message
-                if self.is_running:
-                    self.notify(message, severity="error", timeout=8, markup=False)
+            self._save_failed(t("progress.save_failed", self.lang, path=self.progress_path, error=exc))
             return False
         self.save_error = None
         return True
+
+    def _save_failed(self, message: str) -> None:
+        """Show a failed save once (the same failure again stays quiet)."""
+        if message != self.save_error:
+            self.save_error = message
+            if self.is_running:
+                self.notify(message, severity="error", timeout=8, markup=False)
+
+    def goal_texts(self) -> dict[str, dict[str, str]]:
+        """Lesson id → goal or question id → its words in the current language (the export
+        names goals by what they ask, never by id)."""
+        out: dict[str, dict[str, str]] = {}
+        for lesson in self.catalog.lessons.get(self.lang, {}).values():
+            lab = self.labs.get(lesson.lab or "")
+            if lab is not None:
+                out[lesson.id] = {g.id: g.text.get(self.lang) for g in lab.goals}
+                out[lesson.id].update({q.id: q.prompt.get(self.lang) for q in lab.questions})
+        return out
 
     def export(self, fmt: ExportFormat = "md") -> Path | None:
         """Export progress into the data folder (or the working folder); notify the path."""
         from virtlab.course.export import export_progress
 
         name = f"virtlab-progress.{fmt}"
+        texts = self.goal_texts()
         for folder in (self.data_dir, Path.cwd()):
             dest = folder / name
             try:
-                export_progress(self.progress, self.catalog, dest, fmt, lang=self.lang)
+                export_progress(self.progress, self.catalog, dest, fmt, lang=self.lang, goal_texts=texts)
             except OSError as exc:
                 error = exc
                 continue

@@ -234,9 +234,11 @@ class LessonScreen(VirtlabScreen[None]):
 
     def on_lab_panel_changed(self, _event: LabPanel.Changed) -> None:
         self._goals_changed()
+        self.virtlab_app.save_work(self.lesson.lab)
 
     def on_quiz_panel_changed(self, _event: QuizPanel.Changed) -> None:
         self._goals_changed()
+        self.virtlab_app.save_work(self.lesson.lab)
 
     def _goals_changed(self, initial: bool = False) -> None:
         if not self.query("#goals"):

@@ -1,0 +1,81 @@
+"""Quit → reopen brings the lab back exactly as the student left it (the action log is
+saved beside the progress and replayed); a log that no longer applies is kept aside,
+reported, and the lab starts fresh."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from virtlab.course.work import work_path
+from virtlab.ui.app import make_app
+from virtlab.ui.screens.lesson import LessonScreen
+from virtlab.ui.widgets.goals_panel import GoalsPanel
+
+LESSONS = Path(__file__).resolve().parents[2] / "lessons"
+LESSON, LAB = "l6-vm-lifecycle", "l6-patch-night"
+
+
+def _app(data_dir: Path, lang: str = "en"):
+    return make_app(lang=lang, data_dir=data_dir, lessons_root=LESSONS, open_lesson=LESSON)
+
+
+async def _work(data_dir: Path, keys: tuple[str, ...]) -> tuple[list[str], object, dict[str, bool]]:
+    app = _app(data_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press(*keys)
+        await pilot.pause()
+        session = app.sessions[LAB]
+        goals = {r.id: r.met for r in app.screen.query_one(GoalsPanel).results}
+        return [a.describe() for a in session.actions() if a], session.state, goals
+
+
+async def test_quit_and_reopen_restores_the_lab_exactly(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    done, state, goals = await _work(data, ("o", "s", "w", "r", "w"))
+    assert done == ["consolidate app-1's snapshots", "snapshot app-1", "write 5 GiB on app-1",
+                    "revert app-1 to its snapshot", "write 5 GiB on app-1"]
+    assert work_path(data, LAB).exists()
+    again, state2, goals2 = await _work(data, ())
+    assert (again, goals2) == (done, goals)
+    assert state2 == state
+    # Undo still works on the replayed log.
+    app = _app(data)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(app.sessions[LAB].actions()) == 4
+
+
+async def test_a_log_that_no_longer_applies_is_kept_aside_and_reported(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    await _work(data, ("o", "s"))
+    path = work_path(data, LAB)
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    saved["steps"].append({"kind": "remove", "name": "app-1"})  # not allowed in this lab
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    app = _app(data)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.sessions[LAB].actions() == []
+        notes = [str(n.message) for n in app._notifications]
+        assert any("no longer applies (steps[3]: remove app-1: not allowed in this lab)" in n for n in notes), notes
+    kept = list(path.parent.glob(f"{LAB}.stale-*.json"))
+    assert len(kept) == 1 and json.loads(kept[0].read_text(encoding="utf-8")) == saved
+    assert not path.exists()
+
+
+async def test_a_damaged_work_file_is_kept_aside_too(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    path = work_path(data, LAB)
+    path.parent.mkdir(parents=True)
+    path.write_text("{ not json", encoding="utf-8")
+    app = _app(data, "ko")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.sessions[LAB].actions() == []
+        assert any("처음부터" in str(n.message) for n in app._notifications)
+    assert len(list(path.parent.glob(f"{LAB}.stale-*.json"))) == 1

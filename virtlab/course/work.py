@@ -1,0 +1,134 @@
+"""A student's lab work, kept across restarts: the session's action log, saved beside the
+progress file and replayed when the lab is opened again.
+
+One file per lab, ``work/<lab id>.json`` in the data folder, written atomically after every
+change: the steps in effect (each action as the core's JSON, ``{"kind": "reset"}`` for a
+reset) and the quiz answers. Opening the lab replays the steps on the lab's start through a
+:class:`~virtlab.course.session.LabSession`, so the state is exactly the one left — the
+engine computes it again. A log that no longer applies (the lab file changed, an action is
+refused, the file is damaged) is never lost: it is moved aside to
+``work/<lab id>.stale-<time>.json``, the lab starts fresh, and the student is told where
+the old log is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from virtlab.core.actions import Action
+from virtlab.core.base import ActionBase
+from virtlab.core.errors import InputError
+from virtlab.course.atomic import write_text_atomic
+from virtlab.course.files import parse_json, read_text
+from virtlab.course.i18n import t
+from virtlab.course.labs import Lab
+from virtlab.course.progress import now_iso
+from virtlab.course.session import LabSession
+
+__all__ = ["WORK_VERSION", "restore_work", "save_work", "work_path", "work_to_data"]
+
+WORK_VERSION = 1
+_ACTION: TypeAdapter[ActionBase] = TypeAdapter(Action)
+
+
+def work_path(data_dir: Path, lab_id: str) -> Path:
+    """Where ``lab_id``'s work is kept (lab ids are ``[a-z0-9-]``, so this stays inside)."""
+    return Path(data_dir) / "work" / f"{lab_id}.json"
+
+
+def fingerprint(lab: Lab) -> str:
+    """A short hash of the lab file, to say in a report whether the lab changed."""
+    try:
+        return hashlib.sha256(lab.path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return ""
+
+
+def work_to_data(session: LabSession) -> dict[str, Any]:
+    """The session's steps in effect and its answers, as JSON-ready data."""
+    assert session.lab is not None
+    steps = [{"kind": "reset"} if s.action is None else s.action.model_dump(mode="json")
+             for s in session.history()]
+    return {"version": WORK_VERSION, "lab": session.lab.id, "lab_file": fingerprint(session.lab),
+            "saved": now_iso(), "steps": steps, "answers": dict(session.answers)}
+
+
+def save_work(path: Path, session: LabSession) -> None:
+    """Write the session's work atomically (nothing to keep: the file is removed)."""
+    if not session.history() and not session.answers:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, json.dumps(work_to_data(session), ensure_ascii=False, indent=1) + "\n")
+
+
+def _replay(lab: Lab, data: object) -> LabSession:
+    """A session with ``data``'s steps and answers; :class:`InputError` names what does not apply."""
+    if not isinstance(data, dict):
+        raise InputError("expected an object", "(top level)")
+    if data.get("version") != WORK_VERSION:
+        raise InputError(f"expected {WORK_VERSION}, got {data.get('version')!r}", "version")
+    if data.get("lab") != lab.id:
+        raise InputError(f"is for lab {data.get('lab')!r}, not {lab.id!r}", "lab")
+    steps, answers = data.get("steps", []), data.get("answers", {})
+    if not isinstance(steps, list):
+        raise InputError("expected a list", "steps")
+    if not isinstance(answers, dict):
+        raise InputError("expected an object", "answers")
+    session = LabSession(lab)
+    for i, raw in enumerate(steps, 1):
+        if raw == {"kind": "reset"}:
+            session.reset()
+            continue
+        try:
+            action = _ACTION.validate_python(raw)
+        except ValidationError as e:
+            raise InputError(f"not an action this version knows ({e.errors()[0]['msg']})", f"steps[{i}]") from None
+        outcome = session.apply(action)
+        if not outcome.ok:
+            why = "not allowed in this lab" if outcome.not_allowed else "; ".join(
+                v.message for v in outcome.violations)
+            raise InputError(f"{outcome.description}: {why}", f"steps[{i}]")
+    known = {q.id for q in lab.questions}
+    for qid, value in answers.items():
+        if qid not in known:
+            raise InputError(f"no question {qid!r} in the lab", f"answers.{qid}")
+        session.answers[qid] = value
+    return session
+
+
+def _aside(path: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.stale-{stamp}.json")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.stem}.stale-{stamp}-{n}.json")
+        n += 1
+    shutil.move(str(path), target)
+    return target
+
+
+def restore_work(path: Path, lab: Lab, *, lang: str = "en") -> tuple[LabSession, str | None]:
+    """The lab's session with the saved work replayed, and a notice for the student when
+    the saved log could not be used (it is then kept aside and the lab starts fresh)."""
+    if not path.exists():
+        return LabSession(lab), None
+    try:
+        data = parse_json(read_text(path), str(path))
+        return _replay(lab, data), None
+    except InputError as e:
+        problem = f"{e.where}: {e.message}" if e.where else e.message
+    except OSError as e:
+        problem = str(e)
+    try:
+        kept = _aside(path)
+    except OSError as e:
+        return LabSession(lab), t("work.unreadable", lang, path=path, problem=problem, error=e)
+    return LabSession(lab), t("work.stale", lang, path=path, problem=problem, kept=kept)
