@@ -1,0 +1,231 @@
+"""A Ceph-like cluster: MON quorum, OSDs on hosts and racks, replicated and erasure-coded
+pools, a deterministic CRUSH-like placement of placement groups (PGs), the state of every PG
+after faults, usable capacity, full ratios, health, and the PG-count rule.
+
+Sources: Ceph docs — ``mon-config-ref`` (quorum: a strict majority of MONs), pool defaults
+(replicated size 3, min_size 2; a PG below min_size stops I/O), ``erasure-code`` (k+m
+chunks, survives m failures, needs k+m failure domains; min_size k+1 by default, I/O stops
+below k chunks), full ratios (nearfull 0.85 warns, backfillfull 0.90, full 0.95 stops client
+writes), the PG calculator and Red Hat's placement-group guide (≈ 100 PGs per OSD × OSDs ÷
+size, rounded to the nearest power of two — the next one up if the nearest is more than
+25 % below; 200 OSDs, size 3 → 6,667 → 8,192; PGs per OSD count replicas: 8,192 × 3 ÷ 200 ≈
+123). Placement is rendezvous (highest-random-weight) hashing with a seed, standing in for
+CRUSH: the same state always gives the same map, no two shards of a PG share a failure
+domain, and a domain going out moves only the PGs that used it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from virtlab.core.base import Frozen, Name, PositiveFloat, Refused, Violation
+
+__all__ = ["FULL", "NEARFULL", "BACKFILLFULL", "CephCluster", "Health", "Osd", "PgState", "Pool",
+           "cluster_report", "pg_count", "place", "quorum"]
+
+NEARFULL, BACKFILLFULL, FULL = 0.85, 0.90, 0.95
+TARGET_PGS_PER_OSD = 100
+MON_MAX_PG_PER_OSD = 250
+
+FailureDomain = Literal["osd", "host", "rack"]
+
+
+class Osd(Frozen):
+    name: Name
+    host: Name
+    rack: Name = "default"
+    size_tb: PositiveFloat
+    up: bool = True
+    marked_in: bool = True  # "in": holds data; "out": its PGs move elsewhere
+    used_tb: float = Field(0.0, ge=0)
+
+    def domain(self, level: FailureDomain) -> str:
+        return {"osd": self.name, "host": self.host, "rack": self.rack}[level]
+
+
+class Pool(Frozen):
+    name: Name
+    kind: Literal["replicated", "erasure"] = "replicated"
+    size: int = Field(3, ge=1, le=10)  # replicated: copies
+    min_size: int | None = None  # default: size − size // 2 (2 of 3); EC: k + 1
+    k: int = Field(2, ge=1, le=16)  # erasure: data chunks
+    m: int = Field(1, ge=1, le=8)  # erasure: coding chunks
+    failure_domain: FailureDomain = "host"
+    pgs: int = Field(32, ge=1, le=65536)
+    seed: int = 0
+
+    @property
+    def width(self) -> int:
+        """Shards per PG: copies, or k + m chunks."""
+        return self.size if self.kind == "replicated" else self.k + self.m
+
+    @property
+    def min_active(self) -> int:
+        """Shards up below which a PG stops client I/O."""
+        if self.min_size is not None:
+            return self.min_size
+        return self.size - self.size // 2 if self.kind == "replicated" else self.k + 1
+
+    @property
+    def efficiency(self) -> float:
+        """Usable ÷ raw: 1/size, or k/(k+m)."""
+        return 1 / self.size if self.kind == "replicated" else self.k / (self.k + self.m)
+
+    @model_validator(mode="after")
+    def _sane(self) -> Pool:
+        if self.min_size is not None and not 1 <= self.min_size <= self.width:
+            raise ValueError(f"min_size must be from 1 to {self.width}")
+        return self
+
+
+class CephCluster(Frozen):
+    name: Name = "ceph"
+    mons: tuple[bool, ...] = (True, True, True)  # up or down, one per MON
+    osds: tuple[Osd, ...] = ()
+    pools: tuple[Pool, ...] = ()
+
+
+def quorum(mons: Sequence[bool]) -> bool:
+    """MONs keep a quorum while a strict majority is up (2 of 3, 3 of 5)."""
+    return sum(mons) > len(mons) / 2
+
+
+def pg_count(osds: int, size: int, share: float = 1.0) -> int:
+    """The calculator's PG count for a pool holding ``share`` of the data."""
+    raw = max(TARGET_PGS_PER_OSD * osds * share / size, osds / size)
+    low = 2 ** math.floor(math.log2(raw))
+    high = low * 2
+    nearest = low if raw - low <= high - raw else high
+    if nearest < raw * 0.75:
+        nearest = high
+    return int(nearest)
+
+
+def _score(seed: int, pool: str, pg: int, key: str) -> int:
+    digest = hashlib.blake2b(f"{seed}/{pool}/{pg}/{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def check_pool(cluster: CephCluster, pool: Pool) -> None:
+    """Refuse a pool the cluster cannot place: fewer failure domains than shards."""
+    domains = {o.domain(pool.failure_domain) for o in cluster.osds if o.marked_in}
+    if len(domains) < pool.width:
+        what = f"EC {pool.k}+{pool.m}" if pool.kind == "erasure" else f"size {pool.size}"
+        raise Refused([Violation("ceph_domains", pool.name, f"{what} needs {pool.width} failure "
+                                 f"domains ({pool.failure_domain}); this cluster has {len(domains)}",
+                                 float(pool.width - len(domains)),
+                                 {"need": pool.width, "have": len(domains), "level": pool.failure_domain})])
+
+
+def place(cluster: CephCluster, pool: Pool, pg: int) -> tuple[str, ...]:
+    """The OSDs a PG maps to, one per failure domain: the domains ranked by a seeded hash,
+    and within a domain the OSD with the best hash. Only OSDs marked in are candidates (a
+    down-but-in OSD keeps its PGs: they are degraded, not moved)."""
+    by_domain: dict[str, list[Osd]] = {}
+    for o in cluster.osds:
+        if o.marked_in:
+            by_domain.setdefault(o.domain(pool.failure_domain), []).append(o)
+    ranked = sorted(by_domain, key=lambda d: _score(pool.seed, pool.name, pg, "d:" + d), reverse=True)
+    out = []
+    for d in ranked[:pool.width]:
+        best = max(by_domain[d], key=lambda o: _score(pool.seed, pool.name, pg, "o:" + o.name))
+        out.append(best.name)
+    return tuple(out)
+
+
+class PgState(StrEnum):
+    CLEAN = "active+clean"
+    DEGRADED = "active+degraded"  # a shard down, I/O goes on
+    UNDERSIZED = "active+undersized"  # fewer domains than shards to map to
+    INACTIVE = "inactive"  # below min_size (or below k chunks): I/O stops
+
+
+class Health(StrEnum):
+    OK = "HEALTH_OK"
+    WARN = "HEALTH_WARN"
+    ERR = "HEALTH_ERR"
+
+
+@dataclass(frozen=True, slots=True)
+class PoolReport:
+    name: str
+    usable_tb: float
+    pgs: dict[str, int]  # state → count
+    inactive_pgs: tuple[int, ...]
+    writes_blocked: bool  # an OSD it maps to is full
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterReport:
+    raw_tb: float
+    quorum: bool
+    pools: dict[str, PoolReport]
+    pgs_per_osd: dict[str, int]  # shard count per OSD (replicas, not PGs)
+    health: Health
+    reasons: tuple[str, ...]
+
+
+def pg_state(cluster: CephCluster, pool: Pool, acting: Sequence[str]) -> PgState:
+    up = {o.name for o in cluster.osds if o.up}
+    alive = sum(1 for o in acting if o in up)
+    floor = max(pool.min_active, pool.k if pool.kind == "erasure" else 1)
+    if alive < floor:
+        return PgState.INACTIVE
+    if len(acting) < pool.width:
+        return PgState.UNDERSIZED
+    return PgState.CLEAN if alive == pool.width else PgState.DEGRADED
+
+
+def cluster_report(cluster: CephCluster) -> ClusterReport:
+    """Every pool's PG states and usable capacity, shards per OSD, and health with its reasons
+    (worded as ``ceph health`` words them)."""
+    raw = sum(o.size_tb for o in cluster.osds if o.marked_in)
+    full = {o.name for o in cluster.osds if o.used_tb >= FULL * o.size_tb}
+    nearfull = {o.name for o in cluster.osds if NEARFULL * o.size_tb <= o.used_tb < FULL * o.size_tb}
+    per_osd: Counter[str] = Counter()
+    pools: dict[str, PoolReport] = {}
+    reasons: list[str] = []
+    health = Health.OK
+    for pool in cluster.pools:
+        states: Counter[str] = Counter()
+        inactive: list[int] = []
+        blocked = False
+        for pg in range(pool.pgs):
+            acting = place(cluster, pool, pg)
+            per_osd.update(acting)
+            state = pg_state(cluster, pool, acting)
+            states[state.value] += 1
+            if state is PgState.INACTIVE:
+                inactive.append(pg)
+            blocked = blocked or any(o in full for o in acting)
+        pools[pool.name] = PoolReport(pool.name, raw * pool.efficiency, dict(states),
+                                      tuple(inactive), blocked)
+        if inactive:
+            health = Health.ERR
+            reasons.append(f"{pool.name}: {len(inactive)} pgs inactive")
+        bad = states[PgState.DEGRADED.value] + states[PgState.UNDERSIZED.value]
+        if bad:
+            health = max(health, Health.WARN, key=list(Health).index)
+            reasons.append(f"{pool.name}: {bad} pgs degraded or undersized")
+    if not quorum(cluster.mons):
+        health = Health.ERR
+        reasons.insert(0, f"no monitor quorum ({sum(cluster.mons)} of {len(cluster.mons)} up)")
+    if full:
+        health = Health.ERR
+        reasons.append(f"{len(full)} full osd(s)")
+    elif nearfull:
+        health = max(health, Health.WARN, key=list(Health).index)
+        reasons.append(f"{len(nearfull)} nearfull osd(s)")
+    down = [o.name for o in cluster.osds if not o.up]
+    if down:
+        health = max(health, Health.WARN, key=list(Health).index)
+        reasons.append(f"{len(down)} osds down")
+    return ClusterReport(raw, quorum(cluster.mons), pools, dict(per_osd), health, tuple(reasons))
