@@ -138,8 +138,8 @@ def _session(stem: str) -> LabSession:
 
 def test_particles_agree_with_the_name() -> None:
     session = _session("l1-carve-a-host")
-    for name, ko in [("db-9", "db-9가 없습니다"), ("hog", "hog가 없습니다"), ("ghost-1", "ghost-1이 없습니다"),
-                     ("web-10", "web-10이 없습니다")]:
+    for name, ko in [("db-9", "db-9가 없어요"), ("hog", "hog가 없어요"), ("ghost-1", "ghost-1이 없어요"),
+                     ("web-10", "web-10이 없어요")]:
         params = parse_params("survives_disk_loss", {"vm": name})  # no scenario given: not resolved
         verdict = CHECKS["survives_disk_loss"](session.state, session.report, params)
         assert (verdict.met, verdict.en, verdict.ko) == (False, f"{name} does not exist", ko)
@@ -152,5 +152,5 @@ def test_losing_the_disk_says_the_same_reason_in_korean() -> None:
     assert not result.met
     reason_en = result.verdict.en.partition(": ")[2]
     assert reason_en == "app-1 has no backup: a snapshot is not a backup, it lives on the same disk chain"
-    assert result.verdict.ko == ("기본 디스크를 잃으면 app-1도 잃습니다: app-1의 백업이 없습니다: "
-                                 "스냅샷은 백업이 아닙니다. 같은 디스크 체인 위에 있습니다")
+    assert result.verdict.ko == ("기본 디스크를 잃으면 app-1도 잃어요: app-1의 백업이 없어요. "
+                                 "스냅샷은 같은 디스크 체인 위에 있어서 백업이 되지 못해요")

@@ -15,6 +15,12 @@ from virtlab.course.josa import attach
         ("db-1", "이/가", "db-1이"), ("web-2", "을/를", "web-2를"), ("ds-500", "으로/로", "ds-500으로"),
         ("app-7", "으로/로", "app-7로"), ("VM", "은/는", "VM은"), ("hog", "과/와", "hog와"),
         ("linux", "이/가", "linux가"), ("disk-lost", "이/가", "disk-lost가"),
+        # a short vowel closed by p/b, t or ck keeps its consonant (웹, 앱, 백업, 랙, 넷) ...
+        ("web", "을/를", "web을"), ("web", "으로/로", "web으로"), ("app", "이/가", "app이"),
+        ("backup", "은/는", "backup은"), ("rack", "과/와", "rack과"), ("net", "이/가", "net이"),
+        # ... but not after a long vowel or another consonant (루트, 호스트, 디비, 테스트)
+        ("root", "이/가", "root가"), ("host", "을/를", "host를"), ("db", "을/를", "db를"),
+        ("test", "은/는", "test는"), ("shell", "으로/로", "shell로"), ("(web)", "이/가", "(web)이"),
     ],
 )
 def test_particles_follow_the_last_sound(word: str, pair: str, expected: str) -> None:
@@ -22,8 +28,8 @@ def test_particles_follow_the_last_sound(word: str, pair: str, expected: str) ->
 
 
 def test_templates_choose_the_particle() -> None:
-    assert t("viol.code.host_down", "ko", host="esx-1") == "esx-1이 동작하지 않습니다"
-    assert t("viol.code.host_down", "ko", host="호스트") == "호스트가 동작하지 않습니다"
+    assert t("viol.code.host_down", "ko", host="esx-1") == "esx-1이 동작하지 않아요"
+    assert t("viol.code.host_down", "ko", host="호스트") == "호스트가 동작하지 않아요"
 
 
 def test_no_template_writes_both_particles() -> None:
