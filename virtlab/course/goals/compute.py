@@ -34,6 +34,7 @@ from virtlab.course.goals.registry import (
     Msg,
     NoParams,
     Qty,
+    Refusal,
     Verdict,
     fail,
     msg,
@@ -234,7 +235,7 @@ def count_min(dc: Datacenter, report: Report, p: CountMin) -> Verdict:
 def no_violations(dc: Datacenter, report: Report, p: NoParams) -> Verdict:
     """No placement or admission rule is broken."""
     if report.violations:
-        return fail("goal.no_violations.broken", rule=report.violations[0].message)
+        return fail("goal.no_violations.broken", rule=Refusal((report.violations[0],)))
     return ok("goal.no_violations.none")
 
 
@@ -249,7 +250,8 @@ def running(dc: Datacenter, report: Report, p: Running) -> Verdict:
         if w is None:
             return fail("goal.missing", name=name)
         if w.status != "running":
-            return fail("goal.running.not", name=name, status=w.status)
+            return fail("goal.running.not", name=name,
+                        status=msg(f"goal.workloads_run.status.{w.status.name.lower()}"))
     return ok("goal.running.all")
 
 
