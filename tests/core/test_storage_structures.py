@@ -173,3 +173,44 @@ def test_placement_never_puts_two_shards_in_one_domain_and_is_deterministic(
         assert acting == ceph.place(c, pool, pg)
         domains = [by_name[o].domain(pool.failure_domain) for o in acting]
         assert len(set(domains)) == len(domains) == min(pool.width, len({o.domain(level) for o in c.osds}))
+
+
+# --------------------------------------------------------------------------- the stack
+
+def test_lesson8_stack_numbers() -> None:
+    from virtlab.core.storage.stack import (
+        LogicalVolume,
+        PhysicalVolume,
+        StorageStack,
+        ThinPool,
+        ThinVolume,
+        VolumeGroup,
+        stack_report,
+    )
+
+    gib = 1024.0
+    pvs = tuple(PhysicalVolume(name=f"pv{i}", size_mib=10 * gib) for i in range(4))
+    stack = StorageStack(pvs=pvs, vgs=(VolumeGroup(name="vg0", pvs=("pv0", "pv1", "pv2")),),
+                         lvs=(LogicalVolume(name="lv-data", vg="vg0", size_mib=10 * gib),))
+    vg = stack_report(stack).vgs["vg0"]
+    assert (vg.extents, vg.free_extents) == (7677, 7677 - 2560)
+    grown = stack.model_copy(update={"vgs": (VolumeGroup(name="vg0", pvs=("pv0", "pv1", "pv2", "pv3")),)})
+    assert stack_report(grown).vgs["vg0"].extents == 4 * 2559
+    thin = grown.model_copy(update={
+        "thin_pools": (ThinPool(name="pool", vg="vg0", size_mib=20 * gib, autoextend_threshold=80),),
+        "thin_volumes": tuple(ThinVolume(name=f"tv{i}", pool="pool", virtual_mib=10 * gib, written_mib=6 * gib)
+                              for i in range(3))})
+    pool = stack_report(thin).thin_pools["pool"]
+    assert pool.use.overcommit == pytest.approx(1.5) and pool.use.data_pct == pytest.approx(90)
+    assert pool.size_after_autoextend_mib == pytest.approx(24 * gib)  # +20 % once: 18/24 = 75 % < 80 %
+
+
+def test_a_failed_raid_group_gives_its_pv_nothing() -> None:
+    from virtlab.core.storage.stack import PhysicalVolume, StorageStack, VolumeGroup, stack_report
+
+    disks = tuple(raid.PhysicalDisk(name=f"d{i}", size_tb=1, state=raid.DiskState.FAILED if i < 2 else raid.DiskState.OK)
+                  for i in range(4))
+    stack = StorageStack(disks=disks, raid_groups=(raid.RaidGroup(name="md0", level=L.RAID5, disks=tuple(d.name for d in disks)),),
+                         pvs=(PhysicalVolume(name="pv0", on="md0"),), vgs=(VolumeGroup(name="vg0", pvs=("pv0",)),))
+    r = stack_report(stack)
+    assert r.raid["md0"].state is raid.RaidState.FAILED and r.vgs["vg0"].extents == 0

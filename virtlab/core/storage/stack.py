@@ -1,0 +1,159 @@
+"""The storage stack below the datastores: physical disks, RAID groups, LVM (physical
+volumes, volume groups, linear and thin logical volumes) and a Ceph-like cluster, as one
+frozen model, and its report — for every structure raw, usable, promised and written
+capacity, the overcommit ratio, the failures it survives and its state.
+
+The arithmetic and its sources are in :mod:`.raid`, :mod:`.lvm` and :mod:`.ceph`; this
+module only ties the structures together (a PV sits on a disk or a RAID group, a VG on PVs,
+an LV or thin pool in a VG, thin volumes in a pool).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from pydantic import Field
+
+from virtlab.core.base import Frozen, Name, NonNegFloat, PositiveFloat
+from virtlab.core.storage import lvm, raid
+from virtlab.core.storage.ceph import CephCluster, ClusterReport, cluster_report
+
+__all__ = ["LogicalVolume", "PhysicalVolume", "StackReport", "StorageStack", "ThinPool",
+           "ThinVolume", "VolumeGroup", "stack_report"]
+
+#: 1 TB (10¹² bytes) in MiB.
+TB_MIB = 1e12 / 2**20
+
+
+class PhysicalVolume(Frozen):
+    """An LVM PV on a disk or a RAID group (``on`` names either), or on a partition or LUN
+    of ``size_mib``."""
+
+    name: Name
+    on: Name | None = None
+    size_mib: PositiveFloat | None = None
+
+
+class VolumeGroup(Frozen):
+    name: Name
+    pvs: tuple[Name, ...] = Field(min_length=1)
+    extent_mib: PositiveFloat = lvm.DEFAULT_EXTENT_MIB
+
+
+class LogicalVolume(Frozen):
+    """A linear LV (its file system grows with it when it is extended online)."""
+
+    name: Name
+    vg: Name
+    size_mib: PositiveFloat
+    used_mib: NonNegFloat = 0.0
+
+
+class ThinPool(Frozen):
+    name: Name
+    vg: Name
+    size_mib: PositiveFloat
+    autoextend_threshold: float = Field(100.0, ge=50, le=100)  # lvm.conf default: off
+    autoextend_percent: float = Field(20.0, ge=0, le=100)
+    error_when_full: bool = False
+
+
+class ThinVolume(Frozen):
+    name: Name
+    pool: Name
+    virtual_mib: PositiveFloat
+    written_mib: NonNegFloat = 0.0
+
+
+class StorageStack(Frozen):
+    disks: tuple[raid.PhysicalDisk, ...] = ()
+    raid_groups: tuple[raid.RaidGroup, ...] = ()
+    pvs: tuple[PhysicalVolume, ...] = ()
+    vgs: tuple[VolumeGroup, ...] = ()
+    lvs: tuple[LogicalVolume, ...] = ()
+    thin_pools: tuple[ThinPool, ...] = ()
+    thin_volumes: tuple[ThinVolume, ...] = ()
+    ceph: CephCluster | None = None
+
+    @cached_property
+    def disk_index(self) -> dict[str, raid.PhysicalDisk]:
+        return {d.name: d for d in self.disks}
+
+    @cached_property
+    def raid_index(self) -> dict[str, raid.RaidGroup]:
+        return {g.name: g for g in self.raid_groups}
+
+
+@dataclass(frozen=True, slots=True)
+class RaidReport:
+    name: str
+    level: str
+    raw_tb: float
+    usable_tb: float
+    survives: int
+    state: raid.RaidState
+
+
+@dataclass(frozen=True, slots=True)
+class VgReport:
+    name: str
+    extents: int
+    free_extents: int
+    extent_mib: float
+
+
+@dataclass(frozen=True, slots=True)
+class PoolReport:
+    name: str
+    vg: str
+    use: lvm.ThinPoolUse
+    size_after_autoextend_mib: float
+
+
+@dataclass(frozen=True, slots=True)
+class StackReport:
+    raid: dict[str, RaidReport]
+    vgs: dict[str, VgReport]
+    thin_pools: dict[str, PoolReport]
+    ceph: ClusterReport | None
+
+
+def _device_mib(stack: StorageStack, name: str) -> float:
+    """The size a PV sees: a disk's, or a RAID group's usable capacity (0 if it failed)."""
+    if name in stack.raid_index:
+        g = stack.raid_index[name]
+        if raid.raid_state(g, stack.disk_index) is raid.RaidState.FAILED:
+            return 0.0
+        return raid.usable_tb(g.level, [stack.disk_index[d].size_tb for d in g.disks if d in stack.disk_index]
+                              or [0.0]) * TB_MIB
+    disk = stack.disk_index.get(name)
+    return disk.size_tb * TB_MIB if disk is not None and disk.state is raid.DiskState.OK else 0.0
+
+
+def stack_report(stack: StorageStack) -> StackReport:
+    raids = {}
+    for g in stack.raid_groups:
+        sizes = [stack.disk_index[d].size_tb for d in g.disks if d in stack.disk_index]
+        raids[g.name] = RaidReport(g.name, g.level.value, sum(sizes),
+                                   raid.usable_tb(g.level, sizes) if sizes else 0.0,
+                                   raid.survives(g.level, len(g.disks)),
+                                   raid.raid_state(g, stack.disk_index))
+    pv_mib = {p.name: p.size_mib if p.size_mib is not None else _device_mib(stack, p.on or "")
+              for p in stack.pvs}
+    vgs = {}
+    for vg in stack.vgs:
+        total = lvm.vg_extents([pv_mib.get(p, 0.0) for p in vg.pvs], vg.extent_mib)
+        used = sum(lvm.lv_extents(lv.size_mib, vg.extent_mib) for lv in stack.lvs if lv.vg == vg.name)
+        used += sum(lvm.lv_extents(tp.size_mib, vg.extent_mib) for tp in stack.thin_pools if tp.vg == vg.name)
+        vgs[vg.name] = VgReport(vg.name, total, total - used, vg.extent_mib)
+    pools = {}
+    for tp in stack.thin_pools:
+        vols = [(v.virtual_mib, v.written_mib) for v in stack.thin_volumes if v.pool == tp.name]
+        use = lvm.thin_pool_use(tp.size_mib, vols, error_when_full=tp.error_when_full)
+        home = vgs.get(tp.vg)
+        free = home.free_extents * home.extent_mib if home else 0.0
+        grown, _ = lvm.autoextend(tp.size_mib, use.data_used_mib, free,
+                                  threshold_pct=tp.autoextend_threshold, percent=tp.autoextend_percent)
+        pools[tp.name] = PoolReport(tp.name, tp.vg, use, grown)
+    return StackReport(raids, vgs, pools, cluster_report(stack.ceph) if stack.ceph else None)
