@@ -194,7 +194,7 @@ def test_policy_change_that_breaks_capacity_is_refused() -> None:
 
 
 def test_update_validation(esx) -> None:
-    assert _refused(esx, Update(name="web", changes={"host": "x"}))[0].code == "bad_field"
+    assert _refused(esx, Update(name="web", changes={"host": "x"}))[0].code == "not_updatable"
     assert _refused(esx, Update(name="web", changes={"colour": "red"}))[0].code == "bad_field"
     v = _refused(esx, Update(name="web", changes={"vcpus": 0}))[0]
     assert v.code == "invalid" and "vcpus" in v.message

@@ -111,15 +111,17 @@ def test_growing_a_thick_disk_beyond_the_datastore_is_refused() -> None:
 
 
 def test_update_to_an_unknown_datastore_is_refused() -> None:
-    """Update checks disk placement like AddVM and Move do (regression test)."""
+    """Update only resizes a disk: moving it to another datastore is refused (regression test)."""
     state = dc(host(), datastore("ds1", 100), vm("a", disks=(disk(10),)))
-    with pytest.raises(Refused):
+    with pytest.raises(Refused) as info:
         apply(state, Update(name="a", changes={"disks": [{"size_gib": 10, "datastore": "nope"}]}))
+    assert info.value.violations[0].code == "not_updatable"
 
 
 def test_update_to_another_hosts_local_datastore_is_refused() -> None:
     """A VM can only use storage its host sees (regression test)."""
     state = dc(host("h1"), host("h2"), datastore("h2-local", 100, hosts=("h2",)),
                datastore("ds1", 100), vm("a", disks=(disk(10),)))
-    with pytest.raises(Refused):
+    with pytest.raises(Refused) as info:
         apply(state, Update(name="a", changes={"disks": [{"size_gib": 10, "datastore": "h2-local"}]}))
+    assert info.value.violations[0].code == "not_updatable"
