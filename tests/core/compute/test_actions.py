@@ -288,8 +288,8 @@ def test_set_demand_levels() -> None:
     assert peak.compute.vm_index["v"].cpu_demand == pytest.approx(3.6)
     assert peak.compute.vm_index["v"].mem_active_mib == pytest.approx(0.9 * 8 * GIB)
     custom = apply(state, SetDemand(name="v", cpu=100, memory_mib=10**9))
-    assert custom.compute.vm_index["v"].cpu_demand == 4  # capped at vCPUs
-    assert custom.compute.vm_index["v"].mem_active_mib == 8 * GIB
+    assert custom.compute.vm_index["v"].cpu_demand == 100  # the work, not cut to the vCPUs
+    assert custom.compute.vm_index["v"].mem_active_mib == 10**9
     leak = apply(state, SetDemand(name="c", level="leak"))
     assert leak.compute.container_index["c"].mem_demand_mib == pytest.approx(768)  # 150 % of the limit
 

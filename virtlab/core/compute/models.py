@@ -34,9 +34,10 @@ Shares = ShareLevel | Annotated[int, Field(ge=1, le=1_000_000)]
 class VM(Frozen):
     """A virtual machine placed on a host.
 
-    Demand is absolute: ``cpu_demand`` is the work the guest wants, in cores (capped at its
-    vCPUs), ``mem_active_mib`` the memory it actively uses. Giving a VM more vCPUs does not
-    give it more work to do — that is the point of right-sizing.
+    Demand is absolute: ``cpu_demand`` is the work the guest wants, in cores, ``mem_active_mib``
+    the memory it actively uses (its working set). Giving a VM more vCPUs does not give it more
+    work to do — that is the point of right-sizing — and giving it fewer does not take work
+    away: what its size cannot hold is its shortfall (:mod:`virtlab.core.compute.shortfall`).
     """
 
     #: What ``update`` may change: the size and resource controls of vSphere's "Edit Settings"

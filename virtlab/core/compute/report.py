@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from virtlab.core.base import Violation
 from virtlab.core.compute.capacity import FLAVORS, ResourceLine, flavor_fits, host_lines
@@ -20,6 +20,7 @@ from virtlab.core.compute.contention import CpuShare, container_running, host_cp
 from virtlab.core.compute.memory import HostMemory, VmMemory, host_memory
 from virtlab.core.compute.models import VM, Container
 from virtlab.core.compute.rules import host_violations, node_violations
+from virtlab.core.compute.shortfall import Cause, Shortfall
 from virtlab.core.hosts import Host, HostStatus
 from virtlab.core.hypervisors import PROFILES, HypervisorKind
 
@@ -69,6 +70,30 @@ class WorkloadReport:
     container: ContainerMemory | None = None
     cgroup: dict[str, str] = field(default_factory=dict)
     neighbours: dict[str, int] = field(default_factory=dict)  # isolation level name → count
+
+    #: Properties carried into the report's JSON after the fields.
+    JSON_PROPERTIES: ClassVar[tuple[str, ...]] = ("shortfall",)
+
+    @property
+    def shortfalls(self) -> tuple[Shortfall, ...]:
+        """Each resource it gets less of than it needs, with the cause."""
+        out = []
+        if self.cpu is not None and self.cpu.cause is not Cause.NONE:
+            out.append(Shortfall("cpu", self.cpu.cause, self.cpu.need, self.cpu.entitlement_mhz))
+        m = self.vm_memory
+        if m is not None and m.cause is not Cause.NONE:
+            out.append(Shortfall("memory", m.cause, m.need_mib, m.active_mib))
+        return tuple(out)
+
+    @property
+    def shortfall(self) -> Shortfall | None:
+        """The worst of :attr:`shortfalls` (by share of the need), if any."""
+        return max(self.shortfalls, key=lambda s: s.pct, default=None)
+
+    @property
+    def starved(self) -> Shortfall | None:
+        """The worst shortfall its own size or limits cause, if it is a problem."""
+        return max((s for s in self.shortfalls if s.starves), key=lambda s: s.pct, default=None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,11 @@ change it — a workload's status (fail / repair), its demand (set_demand), its 
 its snapshots and data (the lifecycle actions) — so a lab's allowed actions cannot be bypassed
 through ``update``. A virtual disk can only grow, and not while it has snapshots (vSphere:
 "Increase the size of a virtual disk"; the size field is locked while snapshots exist).
+
+Demand is what the application needs, in its own units (a VM: cores of work and active MiB; a
+container: millicores and MiB), so neither action cuts it to the workload's size: a VM shrunk
+below its work keeps its work, and the report shows what it cannot get and why
+(:mod:`virtlab.core.compute.shortfall`).
 """
 
 from __future__ import annotations
@@ -134,8 +139,6 @@ class Update(ActionBase):
                 problems = _disk_problems(old, new) if "disks" in self.changes else []
                 if problems:
                     raise Refused(problems)
-                new = new.model_copy(update={"cpu_demand": min(new.cpu_demand, new.vcpus),
-                                             "mem_active_mib": min(new.mem_active_mib, new.memory_mib)})
                 return dc.with_vms(replace_named(dc.compute.vms, self.name, new))
             assert isinstance(new, Container)
             return dc.with_containers(replace_named(dc.compute.containers, self.name, new))
@@ -164,7 +167,7 @@ class SetDemand(ActionBase):
             cpu, mem = preset_demand(vm, self.level) if self.level else (vm.cpu_demand, vm.mem_active_mib)
             cpu = self.cpu if self.cpu is not None else cpu
             mem = self.memory_mib if self.memory_mib is not None else mem
-            new = vm.model_copy(update={"cpu_demand": min(cpu, vm.vcpus), "mem_active_mib": min(mem, vm.memory_mib)})
+            new = vm.model_copy(update={"cpu_demand": cpu, "mem_active_mib": mem})
             return dc.with_vms(replace_named(dc.compute.vms, vm.name, new))
         c = dc.compute.container_index.get(self.name)
         if c is not None:
