@@ -37,6 +37,7 @@ class MemState(StrEnum):
     SOFT = "soft"
     HARD = "hard"
     LOW = "low"
+    DOWN = "down"  # the host is down or panicked: no memory to give, no state of minFree
 
 
 #: (state, free memory must be at least this share of minFree), from best to worst.
@@ -138,7 +139,8 @@ def vm_need_mib(vm: VM, inner_usage_mib: float) -> float:
 def host_memory(
     dc: Datacenter, host: Host, inner_usage: dict[str, float], host_ctr_usage_mib: float
 ) -> HostMemory:
-    """Memory state and reclamation on ``host``.
+    """Memory state and reclamation on ``host`` (a host that is not up: state ``down``, no
+    free memory — a failed host offers nothing, whatever its RAM).
 
     ``inner_usage`` gives, per VM, the memory its containers use; ``host_ctr_usage_mib`` is what
     containers directly on the host OS use.
@@ -146,7 +148,9 @@ def host_memory(
     total = host.memory_mib
     reserved = host.reserved_memory(dc.policy)
     mf = min_free_mib(total)
-    vms = [v for v in dc.compute.vms_by_host.get(host.name, [])] if host.status is HostStatus.UP else []
+    if host.status is not HostStatus.UP:  # a failed host has nothing free: state "down"
+        return HostMemory(host.name, total, reserved, mf, 0.0, 0.0, MemState.DOWN, 0.0, MemState.DOWN, ())
+    vms = list(dc.compute.vms_by_host.get(host.name, []))
     rows: dict[str, VmMemory] = {}
     for v in vms:
         if v.status is not WorkloadStatus.RUNNING:

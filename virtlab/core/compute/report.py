@@ -41,6 +41,11 @@ class RowStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class HostReport:
+    """One host. A host that is not up has no CPU capacity (``cpu_capacity_mhz`` 0) and its
+    memory state is ``down``; its Placement lines keep the allocations of what is placed on it
+    (Placement keeps them until the instances are evacuated; nova's ComputeFilter stops
+    scheduling there)."""
+
     name: str
     hypervisor: str
     hypervisor_type: str
@@ -137,7 +142,7 @@ def host_part(dc: Datacenter, h: Host) -> HostPart:
         h.name, h.hypervisor.value, PROFILES[h.hypervisor].type.value, h.status,
         h.logical_cpus, h.physical_cores, h.mhz, lines, mem,
         sum(s.demand_mhz for s in top), sum(s.entitlement_mhz for s in top),
-        max(0.0, h.physical_cores - h.reserved_cpu(dc.policy)) * h.mhz,
+        max(0.0, h.physical_cores - h.reserved_cpu(dc.policy)) * h.mhz if h.is_up else 0.0,
         {f.name: flavor_fits(lines, f, h.logical_cpus) for f in FLAVORS}
         if h.hypervisor is not HypervisorKind.NONE and h.is_up else {},
     )
