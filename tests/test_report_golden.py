@@ -29,7 +29,9 @@ def _is_quiz(path: Path) -> bool:
 def _hosts(path: Path) -> list[str]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     scenario = data.get("scenario", data)
-    return [h["name"] for h in scenario.get("hosts", []) if isinstance(h, dict) and "name" in h]
+    # A lab writes [[scenario.host]]; a scenario file [[host]] beside its [scenario] name.
+    hosts = scenario.get("host") or data.get("host") or []
+    return [h["name"] for h in hosts if isinstance(h, dict) and "name" in h]
 
 
 def _cases() -> list[tuple[str, list[str]]]:

@@ -90,3 +90,22 @@ def test_json_is_plain_and_finite(lab) -> None:
     host0 = back["hosts"][0]
     assert {"schedulable", "free", "overcommit"} <= set(host0["lines"]["cpu"])
     assert back["datastores"][0]["alarm"] == "ok"
+
+
+@pytest.mark.parametrize("fault", [None, "host-panic"])
+def test_a_down_host_has_no_capacity_and_says_so(lab, fault) -> None:
+    """A failed host offered its full CPU, all memory free and state "high" (issue #8): now
+    no CPU capacity, nothing free, memory state "down" — in the report and its JSON."""
+    before = build_report(lab).host("esx-1")
+    assert before.cpu_capacity_mhz > 0 and before.memory.state_before.value != "down"
+    down = build_report(apply(lab, Fail(name="esx-1", fault=fault))).host("esx-1")
+    assert down.cpu_capacity_mhz == 0 and down.cpu_entitled_mhz == 0
+    m = down.memory
+    assert (m.state_before.value, m.state_after.value) == ("down", "down")
+    assert m.free_before_mib == m.free_after_mib == 0 and m.techniques == ()
+    assert down.fits == {}
+    data = to_jsonable(build_report(apply(lab, Fail(name="esx-1", fault=fault))))
+    esx = next(h for h in data["hosts"] if h["name"] == "esx-1")
+    assert esx["cpu_capacity_mhz"] == 0
+    assert esx["memory"]["state_before"] == esx["memory"]["state_after"] == "down"
+    assert esx["memory"]["free_before_mib"] == 0

@@ -41,7 +41,17 @@ def test_every_core_violation_code_has_a_korean_template() -> None:
     import re
 
     codes = set()
-    for path in pathlib.Path("virtlab/core").glob("*.py"):
-        codes |= set(re.findall(r'(?:_refuse\(|Violation\()\s*"([a-z_]+)"', path.read_text()))
+    for path in pathlib.Path("virtlab/core").rglob("*.py"):
+        codes |= set(re.findall(r'(?:refuse\(|Violation\()\s*"([a-z_]+)"', path.read_text()))
+    assert {"not_updatable", "ram_capacity", "unknown_host"} <= codes
     missing = {c for c in codes if f"viol.code.{c}" not in catalog("ko")} - {"bad_field", "invalid"}
     assert missing == set()
+
+
+def test_korean_particles_agree_with_the_names_in_a_refusal() -> None:
+    """A template with a particle spec ({subject:이라고/라고}) is filled, not dropped for the
+    English message (regression: every such template used to fall back to English)."""
+    from virtlab.core.base import Violation
+
+    v = Violation("unknown_host", "zz", "no host named 'zz'", 0.0, {"host": "zz"})
+    assert violation_text(v, "ko") == "호스트 zz가 없어요"

@@ -20,7 +20,7 @@ def datastore_rules(dc: Datacenter, name: str) -> list[Violation]:
     if ds is None:
         return []
     disks = [disk for _, disk in dc.compute.disks_by_datastore.get(name, [])]
-    return datastore_violations(ds, disks, dc.policy.disk_allocation_ratio)
+    return datastore_violations(ds, disks)
 
 
 def whole(dc: Datacenter) -> Scope:

@@ -11,11 +11,13 @@ from __future__ import annotations
 from virtlab.core.base import Violation
 from virtlab.core.units import fmt_qty
 from virtlab.course.i18n import catalog, t
+from virtlab.course.josa import Word
 
 #: The unit of each code's numbers.
 _UNITS: dict[str, str] = {
     "vcpu_cap": "count", "cpu_capacity": "vcpu", "ram_capacity": "mib", "disk_capacity": "gib",
     "cpu_reservation": "mhz", "mem_reservation": "mib", "thick_over_datastore": "gib",
+    "disk_shrink": "gib",
 }
 
 
@@ -30,6 +32,17 @@ def fmt_amount(value: float | str, unit: str) -> str:
     return value if isinstance(value, str) else fmt_qty(value, unit)
 
 
+def _words(key: str, value: str, lang: str) -> str:
+    """A parameter that names a model field or action kinds, in the student's words: the
+    field as the edit dialog labels it, the actions as the lab's action menu names them."""
+    if key == "field":
+        label = t(f"labp.field.{value}", lang)
+        return value if label.startswith("labp.") else label
+    if key == "actions":
+        return " / ".join(t(f"labp.kind_name.{kind}", lang) for kind in value.split(","))
+    return value
+
+
 def violation_text(v: Violation, lang: str) -> str:
     """One refusal reason in ``lang``."""
     code = v.code
@@ -40,11 +53,12 @@ def violation_text(v: Violation, lang: str) -> str:
         return v.message
     unit = _unit(v)
     plain = unit in ("vcpu", "count")  # the template names the unit itself
-    params = {k: f"{val:g}" if not isinstance(val, str) and (plain or k == "ratio") else fmt_amount(val, unit)
+    params = {k: _words(k, val, lang) if isinstance(val, str)
+              else f"{val:g}" if plain or k == "ratio" else fmt_amount(val, unit)
               for k, val in v.params.items()}
     params.setdefault("subject", v.subject)
     try:
-        return template.format(**params)
+        return template.format(**{k: Word(val) for k, val in params.items()})
     except (KeyError, IndexError, ValueError):
         return v.message
 

@@ -16,6 +16,7 @@ Severity = Literal["ok", "warn", "bad", "critical"]
 
 MEMORY_STATE_SEVERITY: dict[str, Severity] = {
     "high": "ok", "clear": "ok", "soft": "warn", "hard": "bad", "low": "critical",
+    "down": "critical",
 }
 """A host memory state (``HostMemory.state_before.value``) → its severity."""
 

@@ -87,11 +87,9 @@ def test_full_datastore_stops_every_thin_disks_vm() -> None:
 
 
 def test_thin_disks_can_overcommit_but_thick_cannot() -> None:
-    """Thin provisioning may promise more than the datastore holds (with a disk ratio above
-    1); thick disks take their space at creation and are refused beyond the datastore."""
-    from virtlab.core.hosts import Policy
-
-    state = dc(host(), datastore("ds1", 100), policy=Policy(disk_allocation_ratio=3.0))
+    """Thin provisioning may promise more than the datastore holds; thick disks take their
+    space at creation and are refused beyond the datastore."""
+    state = dc(host(), datastore("ds1", 100))
     thin = apply(state, AddVM(vm=vm("thin", disks=(disk(250),))))
     assert datastores_of(thin)["ds1"].thin_overcommit == pytest.approx(2.5)
     with pytest.raises(Refused) as info:
@@ -111,15 +109,51 @@ def test_growing_a_thick_disk_beyond_the_datastore_is_refused() -> None:
 
 
 def test_update_to_an_unknown_datastore_is_refused() -> None:
-    """Update checks disk placement like AddVM and Move do (regression test)."""
+    """Update only resizes a disk: moving it to another datastore is refused (regression test)."""
     state = dc(host(), datastore("ds1", 100), vm("a", disks=(disk(10),)))
-    with pytest.raises(Refused):
+    with pytest.raises(Refused) as info:
         apply(state, Update(name="a", changes={"disks": [{"size_gib": 10, "datastore": "nope"}]}))
+    assert info.value.violations[0].code == "not_updatable"
 
 
 def test_update_to_another_hosts_local_datastore_is_refused() -> None:
     """A VM can only use storage its host sees (regression test)."""
     state = dc(host("h1"), host("h2"), datastore("h2-local", 100, hosts=("h2",)),
                datastore("ds1", 100), vm("a", disks=(disk(10),)))
-    with pytest.raises(Refused):
+    with pytest.raises(Refused) as info:
         apply(state, Update(name="a", changes={"disks": [{"size_gib": 10, "datastore": "h2-local"}]}))
+    assert info.value.violations[0].code == "not_updatable"
+
+
+GB = 1e9 / 2**30  # one GB (10^9 bytes) in GiB
+
+
+def test_ten_50_gb_thin_disks_on_a_100_gb_datastore_are_allowed_and_fill_when_written() -> None:
+    """vSphere Storage guide (thin provisioning over-allocates a datastore; a full datastore
+    stops every thin disk's writes): 10 × 50 GB thin on 100 GB is allowed, whatever nova's
+    disk ratio (1.0 by default), and fills when 100 GB are written (issue #8)."""
+    from virtlab.core.compute.lifecycle import Write
+    from virtlab.core.rules import all_violations
+
+    state = dc(host(), datastore("ds1", 100 * GB))
+    for i in range(10):
+        state = apply(state, AddVM(vm=vm(f"v{i}", disks=(disk(50 * GB),))))
+    assert all_violations(state) == []
+    u = datastores_of(state)["ds1"]
+    assert u.thin_overcommit == pytest.approx(5.0) and not u.full
+    for i in range(10):
+        state = apply(state, Write(name=f"v{i}", gib=10 * GB))
+    u = datastores_of(state)["ds1"]
+    assert u.written_gib == pytest.approx(100 * GB)
+    assert u.full and u.alarm == "full"
+    assert u.stopped_vms == [f"v{i}" for i in range(10)]
+
+
+def test_a_kvm_compute_nodes_local_disk_keeps_novas_ratio() -> None:
+    """Placement's DISK_GB on a compute node: provisioned ≤ local disk × disk_allocation_ratio."""
+    state = dc(host("k", "kvm"), datastore("k-local", 100, hosts=("k",)))
+    with pytest.raises(Refused) as info:
+        apply(state, AddVM(vm=vm("big", "k", disks=(disk(150, "k-local"),))))
+    assert [v.code for v in info.value.violations] == ["disk_capacity"]
+    esx = dc(host("e", "esxi"), datastore("e-local", 100, hosts=("e",)))
+    assert apply(esx, AddVM(vm=vm("big", "e", disks=(disk(150, "e-local"),))))  # VMFS: thin overcommit

@@ -11,36 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
 from virtlab.core.base import ActionBase, refuse, remove_named, replace_named
 from virtlab.core.compute.models import VM, Container, WorkloadStatus
+from virtlab.core.compute.resize import CPU_LEVELS, DemandLevel, SetDemand, Update, preset_demand
 from virtlab.core.hosts import Host, HostStatus, Policy
 from virtlab.core.hypervisors import PROFILES, supports_vms
 
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
 
-
-# Demand presets, as shares of what the workload is sized for.
-CPU_LEVELS = {"idle": 0.05, "normal": 0.40, "peak": 0.90, "leak": 0.90}
-MEM_LEVELS = {"idle": 0.10, "normal": 0.50, "peak": 0.90, "leak": 1.50}
-DemandLevel = Literal["idle", "normal", "peak", "leak"]
-
-
-def preset_demand(workload: VM | Container, level: str) -> tuple[float, float]:
-    """(CPU, memory) demand of a preset level: shares of what the workload is sized for.
-
-    A VM: cores of work (of its vCPUs) and active MiB (never above its memory). A container:
-    millicores and MiB of its limit, else its request, else 1 core / 512 MiB — "leak" asks for
-    150 % of that memory, which is what gets a container OOM-killed.
-    """
-    if isinstance(workload, VM):
-        return CPU_LEVELS[level] * workload.vcpus, min(1.0, MEM_LEVELS[level]) * workload.memory_mib
-    cpu_base = workload.cpu_limit_m or workload.cpu_request_m or 1000.0
-    mem_base = workload.mem_limit_mib or workload.mem_request_mib or 512.0
-    return CPU_LEVELS[level] * cpu_base, MEM_LEVELS[level] * mem_base
-
+__all__ = ["ACTIONS", "CPU_LEVELS", "AddContainer", "AddHost", "AddVM", "DemandLevel", "Fail",
+           "FaultKind", "Move", "Remove", "Repair", "SetDemand", "SetPolicy", "Update",
+           "check_container_home", "check_vm_home", "preset_demand"]
 
 
 def _name_taken(dc: Datacenter, name: str) -> bool:
@@ -160,80 +144,6 @@ class Remove(ActionBase):
 
     def describe(self) -> str:
         return f"remove {self.name}"
-
-    def names(self) -> tuple[str, ...]:
-        return (self.name,)
-
-
-class Update(ActionBase):
-    """Change fields of a VM or container: resize, shares, reservation, limit, requests."""
-
-    kind: Literal["update"] = "update"
-    name: str
-    changes: dict[str, Any]
-
-    def apply(self, dc: Datacenter) -> Datacenter:
-        vm_or_container: tuple[type[VM] | type[Container], ...] = (VM, Container)
-        for model in vm_or_container:
-            index: dict[str, Any] = dc.compute.vm_index if model is VM else dc.compute.container_index
-            old = index.get(self.name)
-            if old is None:
-                continue
-            bad = set(self.changes) - set(model.model_fields) | ({"name", "host", "vm"} & set(self.changes))
-            if bad:
-                raise refuse("bad_field", self.name, f"cannot change {', '.join(sorted(bad))} with update")
-            try:
-                new = model.model_validate({**old.model_dump(), **self.changes})
-            except ValidationError as e:
-                first = e.errors()[0]
-                where = ".".join(str(p) for p in first["loc"]) or "value"
-                raise refuse("invalid", self.name, f"{self.name}: {where}: {first['msg']}") from None
-            if isinstance(new, VM):
-                new = new.model_copy(update={"cpu_demand": min(new.cpu_demand, new.vcpus),
-                                             "mem_active_mib": min(new.mem_active_mib, new.memory_mib)})
-                if "disks" in self.changes:
-                    check_vm_home(dc, new)
-                return dc.with_vms(replace_named(dc.compute.vms, self.name, new))
-            assert isinstance(new, Container)
-            return dc.with_containers(replace_named(dc.compute.containers, self.name, new))
-        raise refuse("unknown_name", self.name, f"no VM or container named {self.name!r}", name=self.name)
-
-    def describe(self) -> str:
-        return f"set {', '.join(f'{k}={v}' for k, v in self.changes.items())} on {self.name}"
-
-    def names(self) -> tuple[str, ...]:
-        return (self.name,)
-
-
-class SetDemand(ActionBase):
-    """Set how busy a workload is: a level, or explicit figures."""
-
-    kind: Literal["set_demand"] = "set_demand"
-    refusable: ClassVar[bool] = False
-    name: str
-    level: DemandLevel | None = None
-    cpu: float | None = Field(None, ge=0)  # VM: cores of work; container: millicores
-    memory_mib: float | None = Field(None, ge=0)
-
-    def apply(self, dc: Datacenter) -> Datacenter:
-        vm = dc.compute.vm_index.get(self.name)
-        if vm is not None:
-            cpu, mem = preset_demand(vm, self.level) if self.level else (vm.cpu_demand, vm.mem_active_mib)
-            cpu = self.cpu if self.cpu is not None else cpu
-            mem = self.memory_mib if self.memory_mib is not None else mem
-            new = vm.model_copy(update={"cpu_demand": min(cpu, vm.vcpus), "mem_active_mib": min(mem, vm.memory_mib)})
-            return dc.with_vms(replace_named(dc.compute.vms, vm.name, new))
-        c = dc.compute.container_index.get(self.name)
-        if c is not None:
-            cpu, mem = preset_demand(c, self.level) if self.level else (c.cpu_demand_m, c.mem_demand_mib)
-            cpu = self.cpu if self.cpu is not None else cpu
-            mem = self.memory_mib if self.memory_mib is not None else mem
-            new_c = c.model_copy(update={"cpu_demand_m": cpu, "mem_demand_mib": mem})
-            return dc.with_containers(replace_named(dc.compute.containers, c.name, new_c))
-        raise refuse("unknown_name", self.name, f"no VM or container named {self.name!r}", name=self.name)
-
-    def describe(self) -> str:
-        return f"set demand of {self.name} to {self.level or 'custom'}"
 
     def names(self) -> tuple[str, ...]:
         return (self.name,)

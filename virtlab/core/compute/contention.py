@@ -9,8 +9,9 @@ divided by the vCPU count; < 5 % healthy, ≥ 10 % per vCPU a problem) is *estim
 measured: the share of time a vCPU is runnable but not running. Ready has two parts, and
 co-stop is a third kind of waiting:
 
-1. unmet demand — work the VM wanted but was not entitled to: ``(demand − entitlement) /
-   (vCPUs × MHz)``;
+1. unmet demand — work the VM could run (its need, cut at its vCPUs: the rest saturates the
+   guest and is not ready time, :mod:`virtlab.core.compute.shortfall`) but was not entitled
+   to: ``(demand − entitlement) / (vCPUs × MHz)``;
 2. queueing — even when it gets its share, a runnable vCPU may wait for a free core. We model
    the host's cores as an M/M/c queue (Erlang C) whose load is the *others'* entitled load as
    a proportional-share scheduler ranks it: each other workload counts only up to this VM's
@@ -39,6 +40,8 @@ from typing import TYPE_CHECKING
 
 from virtlab.core.compute.fairshare import fair_share
 from virtlab.core.compute.models import VM, Container, WorkloadStatus
+from virtlab.core.compute.shortfall import Cause, cpu_cause
+from virtlab.core.compute.shortfall import short_pct as _short_pct
 from virtlab.core.hosts import Host
 
 if TYPE_CHECKING:
@@ -71,22 +74,45 @@ def container_running(dc: Datacenter, c: Container) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class CpuShare:
-    """What one workload wanted and got."""
+    """What one workload needed, could use, and got (:mod:`virtlab.core.compute.shortfall`).
+
+    ``need_mhz`` is what its work needs; ``demand_mhz`` what it can use of that — the need
+    bounded by its vCPUs (a VM) or its ``cpu.max`` quota (a container), what the scheduler
+    sees; ``entitlement_mhz`` what it gets. ``cause`` names what takes the shortfall.
+    """
 
     name: str
     demand_mhz: float
     entitlement_mhz: float
     ready_pct: float = 0.0  # per vCPU for VMs; for containers the share of demand unmet
     costop_pct: float = 0.0  # per vCPU: waiting for sibling vCPUs (VMware's %CSTP)
+    need_mhz: float | None = None  # None: the demand
+    cause: Cause = Cause.NONE
+
+    @property
+    def need(self) -> float:
+        """What the work needs, in MHz."""
+        return self.demand_mhz if self.need_mhz is None else self.need_mhz
 
     @property
     def unmet_mhz(self) -> float:
+        """What it could use but was not given (contention or a limit: ready time)."""
         return max(0.0, self.demand_mhz - self.entitlement_mhz)
 
-    def as_json(self) -> dict[str, float]:
+    @property
+    def shortfall_mhz(self) -> float:
+        """What its work needs but does not get, for any cause."""
+        return max(0.0, self.need - self.entitlement_mhz)
+
+    @property
+    def short_pct(self) -> float:
+        return _short_pct(self.need, self.entitlement_mhz)
+
+    def as_json(self) -> dict[str, float | str]:
         return {"demand_mhz": self.demand_mhz, "entitlement_mhz": self.entitlement_mhz,
                 "unmet_mhz": self.unmet_mhz, "ready_pct": round(self.ready_pct, 4),
-                "costop_pct": round(self.costop_pct, 4)}
+                "costop_pct": round(self.costop_pct, 4), "need_mhz": self.need,
+                "shortfall_mhz": self.shortfall_mhz, "cause": self.cause.value}
 
     @property
     def wait_pct(self) -> float:
@@ -118,13 +144,20 @@ def container_cpu_demand_m(c: Container) -> float:
     return min(c.cpu_demand_m, c.cpu_limit_m) if c.cpu_limit_m is not None else c.cpu_demand_m
 
 
-def _vm_cpu_demand_cores(dc: Datacenter, vm: VM) -> float:
+def _vm_cpu_need_cores(dc: Datacenter, vm: VM) -> float:
+    """The guest's own work plus what its containers can use (each cut at its quota)."""
     inner = sum(
         container_cpu_demand_m(c) / 1000
         for c in dc.compute.containers_by_parent.get(("vm", vm.name), [])
         if c.status is WorkloadStatus.RUNNING
     )
-    return min(float(vm.vcpus), vm.cpu_demand + inner)
+    return vm.cpu_demand + inner
+
+
+def _cause(need: float, demand: float, ent: float, limit: float | None = None, *,
+           container: bool = False) -> Cause:
+    """``demand`` is the need cut at the workload's size (vCPUs or quota)."""
+    return cpu_cause(need, demand, limit, ent, container=container)
 
 
 def host_cpu(dc: Datacenter, host: Host) -> dict[str, CpuShare]:
@@ -138,7 +171,11 @@ def host_cpu(dc: Datacenter, host: Host) -> dict[str, CpuShare]:
         c for c in dc.compute.containers_by_parent.get(("host", host.name), [])
         if c.status is WorkloadStatus.RUNNING
     ]
-    demands = [_vm_cpu_demand_cores(dc, v) * mhz for v in vms]
+    needs = [_vm_cpu_need_cores(dc, v) * mhz for v in vms]
+    needs += [c.cpu_demand_m / 1000 * mhz for c in ctrs]
+    # What each can use: a VM at most its vCPUs (the rest saturates the guest), a container
+    # at most its cpu.max quota (the rest is throttled).
+    demands = [min(n, v.vcpus * mhz) for n, v in zip(needs, vms, strict=False)]
     demands += [container_cpu_demand_m(c) / 1000 * mhz for c in ctrs]
     caps = [
         min(d, v.cpu_limit_mhz) if v.cpu_limit_mhz is not None else d
@@ -169,13 +206,16 @@ def host_cpu(dc: Datacenter, host: Host) -> dict[str, CpuShare]:
             costop = b * _prob_more_than(cores - vm.vcpus, mean, var)
         ready = min(1.0 - b, unmet + b * wait) if b > 0 or unmet > 0 else 0.0
         costop = min(max(0.0, 1.0 - b - ready), costop)
-        out[vm.name] = CpuShare(vm.name, demands[i], ents[i], 100.0 * max(0.0, ready), 100.0 * costop)
+        cause = _cause(needs[i], demands[i], ents[i], vm.cpu_limit_mhz)
+        out[vm.name] = CpuShare(vm.name, demands[i], ents[i], 100.0 * max(0.0, ready), 100.0 * costop,
+                                needs[i], cause)
         out.update(_inner_cpu(dc, vm, ents[i], mhz))
     for j, c in enumerate(ctrs):
         k = len(vms) + j
         unmet = demands[k] - ents[k]
         pct = 100.0 * unmet / demands[k] if demands[k] > 0 else 0.0
-        out[c.name] = CpuShare(c.name, demands[k], ents[k], max(0.0, pct))
+        out[c.name] = CpuShare(c.name, demands[k], ents[k], max(0.0, pct), 0.0, needs[k],
+                               _cause(needs[k], demands[k], ents[k], container=True))
     return out
 
 
@@ -220,10 +260,12 @@ def _inner_cpu(dc: Datacenter, vm: VM, vm_ent: float, mhz: float) -> dict[str, C
         return {}
     demands = [min(vm.cpu_demand, vm.vcpus) * mhz]
     demands += [container_cpu_demand_m(c) / 1000 * mhz for c in ctrs]
+    needs = [c.cpu_demand_m / 1000 * mhz for c in ctrs]
     weights = [1024.0] + [float(cgroup_cpu_shares(c.eff_cpu_request_m)) for c in ctrs]
     ents = fair_share(vm_ent, weights, [0.0] * len(demands), demands)
     out = {}
     for j, c in enumerate(ctrs, start=1):
         pct = 100.0 * (demands[j] - ents[j]) / demands[j] if demands[j] > 0 else 0.0
-        out[c.name] = CpuShare(c.name, demands[j], ents[j], max(0.0, pct))
+        out[c.name] = CpuShare(c.name, demands[j], ents[j], max(0.0, pct), 0.0, needs[j - 1],
+                               _cause(needs[j - 1], demands[j], ents[j], container=True))
     return out

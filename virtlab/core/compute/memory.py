@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from virtlab.core.compute.fairshare import fair_share
 from virtlab.core.compute.models import VM, WorkloadStatus
+from virtlab.core.compute.shortfall import Cause, mem_cause
+from virtlab.core.compute.shortfall import short_pct as _short_pct
 from virtlab.core.hosts import Host, HostStatus
 from virtlab.core.hypervisors import vm_memory_overhead_mib
 
@@ -35,6 +37,7 @@ class MemState(StrEnum):
     SOFT = "soft"
     HARD = "hard"
     LOW = "low"
+    DOWN = "down"  # the host is down or panicked: no memory to give, no state of minFree
 
 
 #: (state, free memory must be at least this share of minFree), from best to worst.
@@ -68,6 +71,11 @@ def mem_state(free_mib: float, min_free: float) -> MemState:
 
 @dataclass(frozen=True, slots=True)
 class VmMemory:
+    """One running VM's memory on its host. ``need_mib`` is its working set (the guest's own
+    active memory and what its containers use); ``active_mib`` what of it the VM can hold —
+    at most its memory and its limit; the rest is its shortfall (``cause``: the guest swaps,
+    or the hypervisor reclaims down to the limit; :mod:`virtlab.core.compute.shortfall`)."""
+
     name: str
     configured_mib: float
     consumed_mib: float
@@ -76,9 +84,20 @@ class VmMemory:
     balloon_mib: float = 0.0
     compressed_mib: float = 0.0
     swapped_mib: float = 0.0
+    need_mib: float = 0.0
+    cause: Cause = Cause.NONE
 
     #: Properties carried into the report's JSON after the fields, unrounded.
-    JSON_EXACT: ClassVar[tuple[str, ...]] = ("resident_mib",)
+    JSON_EXACT: ClassVar[tuple[str, ...]] = ("resident_mib", "shortfall_mib")
+
+    @property
+    def shortfall_mib(self) -> float:
+        """Working set the VM cannot hold in its memory (or under its limit)."""
+        return max(0.0, self.need_mib - self.active_mib)
+
+    @property
+    def short_pct(self) -> float:
+        return _short_pct(self.need_mib, self.active_mib)
 
     @property
     def resident_mib(self) -> float:
@@ -112,10 +131,16 @@ def vm_active_mib(dc: Datacenter, vm: VM, inner_usage_mib: float) -> float:
     return min(vm.memory_mib, vm.mem_active_mib + inner_usage_mib)
 
 
+def vm_need_mib(vm: VM, inner_usage_mib: float) -> float:
+    """The VM's working set: the guest's own active memory plus what its containers use."""
+    return vm.mem_active_mib + inner_usage_mib
+
+
 def host_memory(
     dc: Datacenter, host: Host, inner_usage: dict[str, float], host_ctr_usage_mib: float
 ) -> HostMemory:
-    """Memory state and reclamation on ``host``.
+    """Memory state and reclamation on ``host`` (a host that is not up: state ``down``, no
+    free memory — a failed host offers nothing, whatever its RAM).
 
     ``inner_usage`` gives, per VM, the memory its containers use; ``host_ctr_usage_mib`` is what
     containers directly on the host OS use.
@@ -123,15 +148,20 @@ def host_memory(
     total = host.memory_mib
     reserved = host.reserved_memory(dc.policy)
     mf = min_free_mib(total)
-    vms = [v for v in dc.compute.vms_by_host.get(host.name, [])] if host.status is HostStatus.UP else []
+    if host.status is not HostStatus.UP:  # a failed host has nothing free: state "down"
+        return HostMemory(host.name, total, reserved, mf, 0.0, 0.0, MemState.DOWN, 0.0, MemState.DOWN, ())
+    vms = list(dc.compute.vms_by_host.get(host.name, []))
     rows: dict[str, VmMemory] = {}
     for v in vms:
         if v.status is not WorkloadStatus.RUNNING:
             continue
         cap = min(v.memory_mib, v.mem_limit_mib) if v.mem_limit_mib is not None else v.memory_mib
-        active = min(cap, vm_active_mib(dc, v, inner_usage.get(v.name, 0.0)))
+        inner = inner_usage.get(v.name, 0.0)
+        active = min(cap, vm_active_mib(dc, v, inner))
+        need = vm_need_mib(v, inner)
         rows[v.name] = VmMemory(
-            v.name, v.memory_mib, cap, active, vm_memory_overhead_mib(host.hypervisor, v.vcpus, v.memory_mib)
+            v.name, v.memory_mib, cap, active, vm_memory_overhead_mib(host.hypervisor, v.vcpus, v.memory_mib),
+            need_mib=need, cause=mem_cause(need, v.memory_mib, v.mem_limit_mib),
         )
     consumed = sum(r.consumed_mib + r.overhead_mib for r in rows.values()) + host_ctr_usage_mib
     free = total - reserved - consumed

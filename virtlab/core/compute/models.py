@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -34,10 +34,19 @@ Shares = ShareLevel | Annotated[int, Field(ge=1, le=1_000_000)]
 class VM(Frozen):
     """A virtual machine placed on a host.
 
-    Demand is absolute: ``cpu_demand`` is the work the guest wants, in cores (capped at its
-    vCPUs), ``mem_active_mib`` the memory it actively uses. Giving a VM more vCPUs does not
-    give it more work to do — that is the point of right-sizing.
+    Demand is absolute: ``cpu_demand`` is the work the guest wants, in cores, ``mem_active_mib``
+    the memory it actively uses (its working set). Giving a VM more vCPUs does not give it more
+    work to do — that is the point of right-sizing — and giving it fewer does not take work
+    away: what its size cannot hold is its shortfall (:mod:`virtlab.core.compute.shortfall`).
     """
+
+    #: What ``update`` may change: the size and resource controls of vSphere's "Edit Settings"
+    #: (vCPUs, memory, shares, reservations, limits, and a disk's size, grown only). Status,
+    #: demand, backups, snapshots and placement change through their own actions.
+    UPDATABLE: ClassVar[frozenset[str]] = frozenset({
+        "vcpus", "memory_mib", "cpu_shares", "mem_shares", "cpu_reservation_mhz",
+        "cpu_limit_mhz", "mem_reservation_mib", "mem_limit_mib", "disks",
+    })
 
     name: Name
     host: Name
@@ -90,6 +99,13 @@ class Container(Frozen):
     Requests and limits follow Kubernetes: a limit without a request sets the request to the
     limit. Demand is what the process wants: ``cpu_demand_m`` millicores and ``mem_demand_mib``.
     """
+
+    #: What ``update`` may change: the pod spec's ``resources`` (requests and limits, from which
+    #: the kubelet derives cgroup shares, quota and ``memory.max``). Status, demand and
+    #: placement change through their own actions.
+    UPDATABLE: ClassVar[frozenset[str]] = frozenset({
+        "cpu_request_m", "cpu_limit_m", "mem_request_mib", "mem_limit_mib",
+    })
 
     name: Name
     host: Name | None = None

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from virtlab.core.base import Violation
 from virtlab.core.compute.capacity import FLAVORS, ResourceLine, flavor_fits, host_lines
@@ -20,6 +20,7 @@ from virtlab.core.compute.contention import CpuShare, container_running, host_cp
 from virtlab.core.compute.memory import HostMemory, VmMemory, host_memory
 from virtlab.core.compute.models import VM, Container
 from virtlab.core.compute.rules import host_violations, node_violations
+from virtlab.core.compute.shortfall import Cause, Shortfall
 from virtlab.core.hosts import Host, HostStatus
 from virtlab.core.hypervisors import PROFILES, HypervisorKind
 
@@ -40,6 +41,11 @@ class RowStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class HostReport:
+    """One host. A host that is not up has no CPU capacity (``cpu_capacity_mhz`` 0) and its
+    memory state is ``down``; its Placement lines keep the allocations of what is placed on it
+    (Placement keeps them until the instances are evacuated; nova's ComputeFilter stops
+    scheduling there)."""
+
     name: str
     hypervisor: str
     hypervisor_type: str
@@ -69,6 +75,30 @@ class WorkloadReport:
     container: ContainerMemory | None = None
     cgroup: dict[str, str] = field(default_factory=dict)
     neighbours: dict[str, int] = field(default_factory=dict)  # isolation level name → count
+
+    #: Properties carried into the report's JSON after the fields.
+    JSON_PROPERTIES: ClassVar[tuple[str, ...]] = ("shortfall",)
+
+    @property
+    def shortfalls(self) -> tuple[Shortfall, ...]:
+        """Each resource it gets less of than it needs, with the cause."""
+        out = []
+        if self.cpu is not None and self.cpu.cause is not Cause.NONE:
+            out.append(Shortfall("cpu", self.cpu.cause, self.cpu.need, self.cpu.entitlement_mhz))
+        m = self.vm_memory
+        if m is not None and m.cause is not Cause.NONE:
+            out.append(Shortfall("memory", m.cause, m.need_mib, m.active_mib))
+        return tuple(out)
+
+    @property
+    def shortfall(self) -> Shortfall | None:
+        """The worst of :attr:`shortfalls` (by share of the need), if any."""
+        return max(self.shortfalls, key=lambda s: s.pct, default=None)
+
+    @property
+    def starved(self) -> Shortfall | None:
+        """The worst shortfall its own size or limits cause, if it is a problem."""
+        return max((s for s in self.shortfalls if s.starves), key=lambda s: s.pct, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +142,7 @@ def host_part(dc: Datacenter, h: Host) -> HostPart:
         h.name, h.hypervisor.value, PROFILES[h.hypervisor].type.value, h.status,
         h.logical_cpus, h.physical_cores, h.mhz, lines, mem,
         sum(s.demand_mhz for s in top), sum(s.entitlement_mhz for s in top),
-        max(0.0, h.physical_cores - h.reserved_cpu(dc.policy)) * h.mhz,
+        max(0.0, h.physical_cores - h.reserved_cpu(dc.policy)) * h.mhz if h.is_up else 0.0,
         {f.name: flavor_fits(lines, f, h.logical_cpus) for f in FLAVORS}
         if h.hypervisor is not HypervisorKind.NONE and h.is_up else {},
     )

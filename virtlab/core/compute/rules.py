@@ -2,7 +2,9 @@
 
 - ``vcpu_cap``: a VM's vCPUs ≤ the host's logical CPUs (Placement ``max_unit = total``).
 - ``cpu_capacity`` / ``ram_capacity`` / ``disk_capacity`` (a host's local disk): Placement
-  ``used + requested ≤ (total − reserved) × allocation_ratio``.
+  ``used + requested ≤ (total − reserved) × allocation_ratio``. The disk rule is nova's, for a
+  compute node's local instance storage; an ESXi host's local disk is a VMFS datastore, where
+  thin disks may promise more than it holds (:mod:`virtlab.core.storage.rules`).
 - ``cpu_reservation`` / ``mem_reservation``: vSphere power-on admission — reservations (plus
   memory overhead) must fit in unreserved capacity.
 - ``container_requests``: the kube-scheduler places pods by requests against allocatable.
@@ -62,7 +64,7 @@ def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
             {"host": host_name, "allocated": ram.allocated, "schedulable": ram.schedulable,
              "ratio": ram.ratio, "physical": ram.physical, "reserved": ram.reserved},
         ))
-    if "disk" in lines and lines["disk"].over_capacity:
+    if "disk" in lines and lines["disk"].over_capacity and host.hypervisor is not HypervisorKind.ESXI:
         d = lines["disk"]
         out.append(Violation(
             "disk_capacity", host_name,

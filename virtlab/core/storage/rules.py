@@ -1,7 +1,14 @@
 """The storage constraints a real system enforces, as violations with their numbers.
 
 - ``thick_over_datastore``: thick disks take their full size at creation (vSphere Storage).
-- ``disk_capacity``: provisioned ≤ capacity × the disk allocation ratio (Placement).
+
+Thin disks are not limited by what they promise: a datastore may hold thin disks whose sizes
+add up to more than its capacity (vSphere Storage guide, "About virtual disk provisioning
+policies": thin provisioning lets a datastore be over-allocated); it fills when what they
+*write* reaches its capacity (:mod:`virtlab.core.storage.usage`), and then every thin disk on
+it stops writing. Nova's ``disk_allocation_ratio`` is a rule for a compute node's own local
+disk (Placement's ``DISK_GB`` inventory), checked with the host
+(:func:`virtlab.core.compute.rules.host_violations`), not a datastore's.
 """
 
 from __future__ import annotations
@@ -13,15 +20,10 @@ from virtlab.core.storage.models import Datastore, VirtualDisk
 from virtlab.core.units import fmt_gib
 
 
-def datastore_violations(ds: Datastore, disks: Iterable[VirtualDisk], disk_allocation_ratio: float
-                         ) -> list[Violation]:
+def datastore_violations(ds: Datastore, disks: Iterable[VirtualDisk]) -> list[Violation]:
     """The rules one datastore breaks, given every virtual disk on it."""
     ds_name = ds.name
-    thick = provisioned = 0.0
-    for disk in disks:
-        provisioned += disk.size_gib
-        if disk.provisioning != "thin":
-            thick += disk.size_gib
+    thick = sum(disk.size_gib for disk in disks if disk.provisioning != "thin")
     out = []
     if thick > ds.capacity_gib + 1e-9:
         out.append(Violation(
@@ -29,15 +31,5 @@ def datastore_violations(ds: Datastore, disks: Iterable[VirtualDisk], disk_alloc
             f"{ds_name}: thick disks {fmt_gib(thick)} > {fmt_gib(ds.capacity_gib)} capacity "
             "(thick disks take their whole size at creation)",
             thick - ds.capacity_gib, {"datastore": ds_name, "thick": thick, "capacity": ds.capacity_gib},
-        ))
-    limit = ds.capacity_gib * disk_allocation_ratio
-    if provisioned > limit + 1e-9:
-        out.append(Violation(
-            "disk_capacity", ds_name,
-            f"{ds_name}: provisioned {fmt_gib(provisioned)} > {fmt_gib(limit)} "
-            f"({fmt_gib(ds.capacity_gib)} × {disk_allocation_ratio:g} disk ratio)",
-            provisioned - limit,
-            {"datastore": ds_name, "provisioned": provisioned, "schedulable": limit,
-             "ratio": disk_allocation_ratio},
         ))
     return out

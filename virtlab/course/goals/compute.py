@@ -12,7 +12,8 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator
 
 from virtlab.core.compute.memory import MemState
-from virtlab.core.compute.report import HostReport, RowStatus
+from virtlab.core.compute.report import HostReport, RowStatus, WorkloadReport
+from virtlab.core.compute.shortfall import Cause, Shortfall
 from virtlab.core.hosts import HostStatus
 from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
@@ -50,6 +51,13 @@ def _hosts(report: Report, name: str | None) -> list[HostReport]:
 
 def _res(resource: Resource) -> Msg:
     return msg(f"goal.resource.{resource}")
+
+
+def short_msg(w: WorkloadReport, s: Shortfall) -> Msg:
+    """``web-1 gets 2,600 MHz of the 3,900 MHz of CPU its work needs (33 % short): …``."""
+    unit = "mhz" if s.resource == "cpu" else "mib"
+    return msg(f"goal.short.{s.resource}", name=w.name, got=Qty(s.got, unit), need=Qty(s.need, unit),
+               pct=s.pct, why=msg(f"goal.cause.{s.cause.value}"))
 
 
 # --------------------------------------------------------------------------- budgets
@@ -133,16 +141,28 @@ class VmMinimums(GoalParams):
 
 def vm_minimums(dc: Datacenter, report: Report, p: VmMinimums) -> Verdict:
     """Every listed VM exists with at least its vCPUs and memory:
-    ``minimums = { web-1 = { vcpus = 2, memory = "8 GiB" }, … }``."""
+    ``minimums = { web-1 = { vcpus = 2, memory = "8 GiB" }, … }``. What counts is what the VM
+    can use: a CPU limit of L MHz lets it use L ÷ the host's clock vCPUs (vSphere limits are
+    MHz for the whole VM), a memory limit caps its memory."""
     short: list[Msg] = []
     for name, need in p.minimums.items():
         vm = dc.compute.vm_index.get(name)
         if vm is None:
             short.append(msg("goal.vm_minimums.missing", vm=name))
-        elif vm.vcpus < need.vcpus or vm.memory_mib < need.memory:
-            short.append(msg("goal.vm_minimums.short", vm=name, vcpus=vm.vcpus,
-                             memory=Qty(vm.memory_mib, "mib"), want_vcpus=need.vcpus,
-                             want_memory=Qty(need.memory, "mib")))
+            continue
+        args: dict[str, Any] = {"vm": name, "vcpus": vm.vcpus, "memory": Qty(vm.memory_mib, "mib"),
+                                "want_vcpus": need.vcpus, "want_memory": Qty(need.memory, "mib")}
+        if vm.vcpus < need.vcpus or vm.memory_mib < need.memory:
+            short.append(msg("goal.vm_minimums.short", **args))
+            continue
+        host = dc.host_index.get(vm.host)
+        vcpus = float(vm.vcpus)
+        if vm.cpu_limit_mhz is not None and host is not None:
+            vcpus = min(vcpus, vm.cpu_limit_mhz / host.mhz)
+        memory = min(vm.memory_mib, vm.mem_limit_mib or vm.memory_mib)
+        if vcpus < need.vcpus - 1e-9 or memory < need.memory - 1e-9:
+            short.append(msg("goal.vm_minimums.limited", **args, got_vcpus=round(vcpus, 2),
+                             got_memory=Qty(memory, "mib")))
     if short:
         n = len(short) - 1
         more = msg("goal.vm_minimums.more_one" if n == 1 else "goal.vm_minimums.more_many", n=n) if n else ""
@@ -162,10 +182,18 @@ class ReadyMax(GoalParams):
 
 def ready_max(dc: Datacenter, report: Report, p: ReadyMax) -> Verdict:
     """Every running VM's estimated CPU ready % (per vCPU) below ``max``; with
-    ``with_costop = true``, ready plus co-stop (all the time a vCPU waits)."""
+    ``with_costop = true``, ready plus co-stop (all the time a vCPU waits). A VM with fewer
+    vCPUs than its work shows little ready — its guest CPUs run saturated instead — so a VM
+    short of ``max`` % or more of its work for want of vCPUs fails too."""
     label = msg("goal.ready_max.wait" if p.with_costop else "goal.ready_max.ready")
     hosts = {h.name for h in _hosts(report, p.host)}
     worst: tuple[str, float] | None = None
+    for w in report.workloads:
+        if w.kind != "vm" or w.host not in hosts:
+            continue
+        for s in w.shortfalls:
+            if s.cause is Cause.VCPUS and s.pct >= p.max:
+                return Verdict(False, short_msg(w, s))
     for w in report.workloads:
         if w.kind == "vm" and w.cpu is not None and w.host in hosts:
             value = w.cpu.wait_pct if p.with_costop else w.cpu.ready_pct
@@ -204,7 +232,14 @@ class ActiveMemoryMax(GoalParams):
 
 
 def active_memory_max(dc: Datacenter, report: Report, p: ActiveMemoryMax) -> Verdict:
-    """Active VM memory at most ``max_pct`` % of each host's physical RAM."""
+    """Active VM memory at most ``max_pct`` % of each host's physical RAM — and no VM starved
+    of memory by its own size or limit (a working set that does not fit swaps instead of
+    counting as active host memory)."""
+    hosts = {h.name for h in _hosts(report, p.host)}
+    for w in report.workloads:
+        s = w.starved
+        if w.kind == "vm" and w.host in hosts and s is not None and s.resource == "memory":
+            return Verdict(False, short_msg(w, s))
     for h in _hosts(report, p.host):
         active = sum(m.active_mib for m in h.memory.vms.values())
         pct = 100 * active / h.memory.total_mib
@@ -223,9 +258,10 @@ class CountMin(GoalParams):
 
 
 def count_min(dc: Datacenter, report: Report, p: CountMin) -> Verdict:
-    """At least ``min`` running workloads of ``kind`` ("vm" or "container")."""
+    """At least ``min`` running workloads of ``kind`` ("vm" or "container"); one starved by its
+    own size or limits (:attr:`WorkloadReport.starved`) does not count."""
     n = sum(1 for w in report.workloads if w.kind == p.kind and w.status is RowStatus.RUNNING
-            and (p.host is None or w.host == p.host))
+            and w.starved is None and (p.host is None or w.host == p.host))
     kinds = msg(f"goal.kinds.{p.kind}")
     if n < p.min:
         return fail("goal.count_min.short", n=n, kinds=kinds, want=p.min)
@@ -244,7 +280,8 @@ class Running(GoalParams):
 
 
 def running(dc: Datacenter, report: Report, p: Running) -> Verdict:
-    """Each of ``workloads`` is running (not crashed, off, OOM-killed or on a failed host)."""
+    """Each of ``workloads`` is running (not crashed, off, OOM-killed or on a failed host) and
+    not starved by its own size or limits (short of 10 % or more of what its work needs)."""
     for name in p.workloads:
         w = report.workload(name)
         if w is None:
@@ -252,6 +289,8 @@ def running(dc: Datacenter, report: Report, p: Running) -> Verdict:
         if w.status != "running":
             return fail("goal.running.not", name=name,
                         status=msg(f"goal.workloads_run.status.{w.status.name.lower()}"))
+        if w.starved is not None:
+            return Verdict(False, short_msg(w, w.starved))
     return ok("goal.running.all")
 
 

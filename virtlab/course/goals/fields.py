@@ -71,9 +71,12 @@ def _mem_state(value: Any) -> MemState:
     if isinstance(value, MemState):
         return value
     try:
-        return MemState(value)
+        state = MemState(value)
     except ValueError:
+        state = MemState.DOWN
+    if state is MemState.DOWN:  # not a level a goal can ask for
         raise problem(f"unknown memory state {value!r} (high, clear, soft, hard, low)") from None
+    return state
 
 
 def _level(value: Any) -> Level:

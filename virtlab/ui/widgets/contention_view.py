@@ -13,7 +13,7 @@ from virtlab.core.compute.report import HostReport, RowStatus, WorkloadReport
 from virtlab.core.units import fmt_mib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.host_bars import MANY_HOSTS
-from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, ready_mark, status_text
+from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, ready_mark, shortfall_text, status_text
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 
 MAX_ROWS = 40
@@ -90,10 +90,14 @@ def workload_row(out: Lines, w: WorkloadReport, ctx: ViewContext, indent: str) -
     row = Lines()
     _first_line(row, w, lang, indent, killed)
     out.block(row.content(), wrap_at, "", " " * (W_NAME + 4))
+    pad = " " * len(indent)
+    for s in w.shortfalls:  # what its own size or limits keep from it (contention is ready)
+        if s.own and not killed:
+            out.wrapped(f"  {pad}  ✗ ", shortfall_text(s, lang), wrap_at,
+                        "bold $error" if s.starves else "$warning")
     if w.kind == "vm" or c is None:
         return
     cg = w.cgroup
-    pad = " " * len(indent)
     out.wrapped(f"  {pad}  ", f"cpu.max {cg.get('cpu.max', '—')} · cpu.weight {cg.get('cpu.weight', '—')}"
                 f" · memory.max {_mem_max(cg.get('memory.max', 'max'))}", wrap_at, "$foreground-muted")
     if c.killed is not None:

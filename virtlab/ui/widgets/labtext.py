@@ -35,6 +35,7 @@ from virtlab.core.compute.lifecycle import (
 )
 from virtlab.core.compute.models import VM
 from virtlab.core.compute.report import RowStatus
+from virtlab.core.compute.shortfall import Shortfall
 from virtlab.core.state import Datacenter
 from virtlab.core.units import RESOURCE_UNIT, fmt_mib, fmt_qty
 from virtlab.course.i18n import t
@@ -43,6 +44,14 @@ from virtlab.ui.severity import SEVERITY_TOKEN, memory_state_styles
 DEMAND_CYCLE: tuple[DemandLevel, ...] = ("idle", "normal", "peak", "leak")
 STATE_STYLE = memory_state_styles(SEVERITY_TOKEN)
 """Theme styles for the host memory states of the ESXi minFree model (by severity)."""
+
+
+def shortfall_text(s: Shortfall, lang: str) -> str:
+    """``short 1,300 MHz of the 3,900 MHz its work needs: too few vCPUs — …`` (the cause in
+    the goals' words, so the view and a failed goal say the same)."""
+    unit = "mhz" if s.resource == "cpu" else "mib"
+    return t(f"labp.cont.short_{s.resource}", lang, short=fmt_qty(s.short, unit),
+             need=fmt_qty(s.need, unit), pct=f"{s.pct:.0f}", why=t(f"goal.cause.{s.cause.value}", lang))
 
 
 def fit(text: str, width: int) -> str:

@@ -213,17 +213,23 @@ class WorkloadTable(DataTable):
             if w.kind == "vm":
                 mark, _style, band = ready_mark(w.cpu.wait_pct)
                 token = {"healthy": "success", "warning": "warning", "problem": "error"}[band]
+                got = Text(f"{w.cpu.entitlement_mhz:.0f}/{w.cpu.need:.0f} ",
+                           style=self._style("error") if w.starved else "")
                 cpu = Text.assemble(
-                    f"{w.cpu.entitlement_mhz:.0f}/{w.cpu.demand_mhz:.0f} ",
+                    got,
                     (f"{mark} {w.cpu.wait_pct:.1f}%", self._style(token)),
                 )
             else:
-                cpu = f"{w.cpu.entitlement_mhz:.0f}/{w.cpu.demand_mhz:.0f} {w.cpu.ready_pct:.0f}%"
+                cpu = Text(f"{w.cpu.entitlement_mhz:.0f}/{w.cpu.need:.0f} {w.cpu.ready_pct:.0f}%",
+                           style=self._style("error") if w.starved else "")
         memory: Text | str = "—"
         if w.kind == "vm" and w.vm_memory is not None:
             m = w.vm_memory
             taken = m.balloon_mib + m.compressed_mib + m.swapped_mib
             memory = mib(m.consumed_mib) + (f" −{mib(taken)}" if taken > 0.5 else "")
+            if m.shortfall_mib > 0.5:  # a working set that does not fit: the guest swaps
+                memory = Text(t("labp.table.mem_short", lang, used=memory, short=mib(m.shortfall_mib)),
+                              style=self._style("error"))
         elif w.container is not None:
             if w.container.killed is not None:
                 memory = Text(t(f"labp.table.oom_{w.container.killed.value}", lang),
