@@ -24,7 +24,15 @@ misconception = "more-vcpus-faster"   # optional: the misconception this goal ca
 hints = [ { en = "…", ko = "…" }, { en = "…", ko = "…", names = "more-vcpus-faster" } ]
 
 [[question]]                          # quiz items: choice | order | classify
-…
+id = "types"
+type = "classify"
+…                                     # prompt, items, categories, answer, hints
+max_wrong = 2                         # optional: more wrong answers lock it until reset
+reread = { en = "the step “Type is not technique”", ko = "…" }   # named when locked
+feedback = [                          # order/classify: explain specific wrong answers
+  { when = { kvm = "type2" }, text = { en = "…", ko = "…" }, misconception = "kvm-is-type2" },
+]                                     # order: when = { item = position from 1 }
+# a choice option explains itself: { id = "a", …, why = {…}, misconception = "…" }
 
 [[misconception]]
 id = "more-vcpus-faster"
