@@ -185,6 +185,51 @@ async def test_feedback_says_the_label_once(session: LabSession) -> None:
         assert "✓ 맞습니다. ESXi는" in text and "정답입니다. 맞습니다" not in text
 
 
+def _limited(tmp_path: Path) -> LabSession:
+    text = QUIZ.replace('answer = { esxi = "t1", vbox = "t2" }\n',
+                        'answer = { esxi = "t1", vbox = "t2" }\nmax_wrong = 1\n'
+                        'reread = { en = "the step “Type 1”", ko = "“타입 1” 단계" }\n'
+                        'feedback = [ { when = { esxi = "t2" }, text = { en = "ESXi has no host OS under it.", '
+                        'ko = "ESXi 아래에는 호스트 OS가 없습니다." } } ]\n')
+    path = tmp_path / "limited.toml"
+    path.write_text(text, encoding="utf-8")
+    lab, problems = load_lab(path)
+    assert lab is not None, problems
+    return LabSession(lab)
+
+
+async def test_wrong_tries_the_lock_and_reset_show_in_the_panel(tmp_path: Path) -> None:
+    session = _limited(tmp_path)
+    app = QuizApp(session)
+    async with app.run_test(size=(100, 40)) as pilot:
+        panel = app.query_one(QuizPanel)
+        assert "Wrong answers: 0 of 1 allowed" in panel.as_text()
+        panel.choose("pick", "a")
+        assert "Wrong answers so far: 1" in panel.as_text()  # no limit: only counted
+        for _ in range(2):
+            panel.assign("kinds", "esxi", "t2")
+            panel.assign("kinds", "vbox", "t2")
+            panel.submit("kinds")
+        text = panel.as_text()
+        assert "ESXi has no host OS under it." in text  # the targeted explanation
+        assert "Locked after 2 wrong answers (1 allowed). Re-read the step “Type 1”" in text
+        panel.assign("kinds", "esxi", "t1")
+        panel.submit("kinds")
+        assert not met(session, "kinds")  # the right answer no longer counts
+        panel.set_lang("ko")
+        await pilot.pause()
+        assert "2번 틀려서 잠겼습니다(최대 1번). “타입 1” 단계를 다시 읽은 뒤" in panel.as_text()
+        panel.set_lang("en")
+        panel.q, panel.row = 2, 0
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("enter")  # the dialog's first choice: reset
+        await pilot.pause()
+        assert session.wrong == {} and session.answers == {}
+        assert "Wrong answers: 0 of 1 allowed" in panel.as_text()
+        assert "Locked" not in panel.as_text()
+
+
 async def test_wrapped_feedback_keeps_its_indent(session: LabSession) -> None:
     app = QuizApp(session)
     async with app.run_test(size=(50, 40)) as pilot:

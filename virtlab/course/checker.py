@@ -12,7 +12,7 @@ from pathlib import Path
 
 from virtlab.core.errors import InputError
 from virtlab.course.files import read_text
-from virtlab.course.labs import is_lab, lab_from_dict, load_labs
+from virtlab.course.labs import Lab, is_lab, lab_from_dict, load_labs
 from virtlab.course.lessons import load_catalog
 from virtlab.course.links import link_problems
 from virtlab.course.plays import play_problems
@@ -122,7 +122,27 @@ def check_lessons_folder(root: Path) -> tuple[list[str], int]:
             for lesson in lessons:
                 if lesson.lab and lesson.lab not in labs:
                     problems.append(f"{lesson.path}: front matter.lab: no lab {lesson.lab!r} in {root / 'labs'}")
+        steps = {s.title for lessons in catalog.tracks(lang).values() for x in lessons for s in x.sections}
+        for lab in labs.values():
+            problems += reread_problems(lab, lang, steps)
     return problems, count
+
+
+def reread_problems(lab: Lab, lang: str, steps: set[str]) -> list[str]:
+    """A question's ``reread`` quotes lesson steps (“…”) that exist, so a locked question
+    never sends a student to a step that was renamed."""
+    out = []
+    for i, q in enumerate(lab.questions, start=1):
+        text = q.reread.get(lang) if q.reread is not None else ""
+        quoted = re.findall(r"“([^”]+)”", text)
+        if text and not quoted:
+            out.append(f"{lab.path}: question[{i}] ({q.id}).reread.{lang}: quote the step to "
+                       f"re-read as “step title”")
+        for title in quoted:
+            if title not in steps:
+                out.append(f"{lab.path}: question[{i}] ({q.id}).reread.{lang}: no lesson step "
+                           f"“{title}”")
+    return out
 
 
 def check_paths(paths: list[Path]) -> tuple[list[str], int]:

@@ -19,7 +19,7 @@ from virtlab.core.report import PartCache, Report, build_report
 from virtlab.core.state import Datacenter
 from virtlab.course.goals import CHECKS, History, Verdict, Worded, msg
 from virtlab.course.labs import Hint, Lab, Question
-from virtlab.course.quiz import feedback, grade
+from virtlab.course.quiz import feedback, grade, locked, tries_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,8 @@ class Step:
     state: Datacenter
     #: For a reset: the quiz answers it cleared (undoing the reset brings them back).
     answers: tuple[tuple[str, Any], ...] = ()
+    #: For a reset: the wrong tries per question it cleared (brought back with the answers).
+    wrong: tuple[tuple[str, int], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -85,6 +87,8 @@ class LabSession:
         #: How many steps of the log are in effect (the rest can be redone).
         self.position = 0
         self.answers: dict[str, Any] = {}
+        #: Wrong answers submitted per question (a question's ``max_wrong`` judges them).
+        self.wrong: dict[str, int] = {}
         self._reports: dict[tuple[int, str | None], tuple[Datacenter, Report]] = {}
         self._parts = PartCache()
 
@@ -129,6 +133,7 @@ class LabSession:
         undone = self.log[self.position]
         if undone.action is None:
             self.answers = dict(undone.answers)
+            self.wrong = dict(undone.wrong)
         return True
 
     def redo(self) -> bool:
@@ -138,13 +143,16 @@ class LabSession:
         self.position += 1
         if redone.action is None:
             self.answers = {}
+            self.wrong = {}
         return True
 
     def reset(self) -> None:
-        """Back to the lab's start, quiz answers cleared (undoable: both come back)."""
-        if self.state is not self.start or self.answers:
-            self._push(Step(None, self.start, tuple(self.answers.items())))
+        """Back to the lab's start, quiz answers and wrong tries cleared (undoable: all come
+        back)."""
+        if self.state is not self.start or self.answers or self.wrong:
+            self._push(Step(None, self.start, tuple(self.answers.items()), tuple(self.wrong.items())))
         self.answers = {}
+        self.wrong = {}
 
     @property
     def can_undo(self) -> bool:
@@ -175,7 +183,14 @@ class LabSession:
     # ------------------------------------------------------------------ goals
 
     def answer(self, question_id: str, value: Any) -> Result:
-        self.answers[question_id] = value
+        """Record an answer and count it if wrong; a locked question (its ``max_wrong`` used
+        up) takes no more answers until the lab is reset."""
+        q = next((q for q in self.lab.questions if q.id == question_id), None) if self.lab else None
+        wrong = self.wrong.get(question_id, 0)
+        if q is None or not locked(q, wrong):
+            self.answers[question_id] = value
+            if q is not None and not grade(q, value)[0]:
+                self.wrong[question_id] = wrong + 1
         return next(r for r in self.results() if r.id == question_id)
 
     def history_of_work(self) -> History:
@@ -185,7 +200,8 @@ class LabSession:
     def results(self) -> list[Result]:
         if self.lab is None:
             return []
-        return evaluate(self.lab, self.state, self.answers, self.report_for, self.history_of_work())
+        return evaluate(self.lab, self.state, self.answers, self.report_for, self.history_of_work(),
+                        self.wrong)
 
     def all_met(self) -> bool:
         results = self.results()
@@ -223,9 +239,11 @@ ReportFor = Callable[[Datacenter, str | None], Report]
 
 
 def evaluate(lab: Lab, state: Datacenter, answers: dict[str, Any],
-             report_for: ReportFor | None = None, history: History | None = None) -> list[Result]:
+             report_for: ReportFor | None = None, history: History | None = None,
+             wrong: dict[str, int] | None = None) -> list[Result]:
     """Check every goal on ``state`` (and over ``history``, for the goals that judge what
-    was done) and every question against ``answers``."""
+    was done) and every question against ``answers`` (and the wrong tries per question,
+    for questions with ``max_wrong``)."""
     start = history.start if history is not None else (lab.state or state)
     history = history or History(start)
 
@@ -240,12 +258,15 @@ def evaluate(lab: Lab, state: Datacenter, answers: dict[str, Any],
         verdict = CHECKS[g.check](dc, report, g.params, history)
         out.append(Result(g.id, "goal", verdict.met, verdict, tuple(g.hints), g.misconception))
     for q in lab.questions:
-        out.append(_question_result(q, answers.get(q.id)))
+        out.append(_question_result(q, answers.get(q.id), (wrong or {}).get(q.id, 0)))
     return out
 
 
-def _question_result(q: Question, answer: Any) -> Result:
+def _question_result(q: Question, answer: Any, wrong: int = 0) -> Result:
     ok, _wrong = grade(q, answer)
+    if locked(q, wrong):
+        v = Verdict(False, Worded(tries_line(q, wrong, "en"), tries_line(q, wrong, "ko")))
+        return Result(q.id, "question", False, v, tuple(q.hints), q.misconception)
     if answer is None:
         v = Verdict(False, msg("goal.not_answered"))
     else:

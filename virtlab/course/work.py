@@ -3,7 +3,8 @@ progress file and replayed when the lab is opened again.
 
 One file per lab, ``work/<lab id>.json`` in the data folder, written atomically after every
 change: the steps in effect (each action as the core's JSON, ``{"kind": "reset"}`` for a
-reset) and the quiz answers. Opening the lab replays the steps on the lab's start through a
+reset) the quiz answers and the wrong tries per question (so a
+question locked after too many wrong tries stays locked). Opening the lab replays the steps on the lab's start through a
 :class:`~virtlab.course.session.LabSession`, so the state is exactly the one left — the
 engine computes it again. A log that no longer applies (the lab file changed, an action is
 refused, the file is damaged) is never lost: it is moved aside to
@@ -57,12 +58,13 @@ def work_to_data(session: LabSession) -> dict[str, Any]:
     steps = [{"kind": "reset"} if s.action is None else s.action.model_dump(mode="json")
              for s in session.history()]
     return {"version": WORK_VERSION, "lab": session.lab.id, "lab_file": fingerprint(session.lab),
-            "saved": now_iso(), "steps": steps, "answers": dict(session.answers)}
+            "saved": now_iso(), "steps": steps, "answers": dict(session.answers),
+            "wrong": dict(session.wrong)}
 
 
 def save_work(path: Path, session: LabSession) -> None:
     """Write the session's work atomically (nothing to keep: the file is removed)."""
-    if not session.history() and not session.answers:
+    if not session.history() and not session.answers and not session.wrong:
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,11 +79,14 @@ def _replay(lab: Lab, data: object) -> LabSession:
         raise InputError(f"expected {WORK_VERSION}, got {data.get('version')!r}", "version")
     if data.get("lab") != lab.id:
         raise InputError(f"is for lab {data.get('lab')!r}, not {lab.id!r}", "lab")
-    steps, answers = data.get("steps", []), data.get("answers", {})
+    steps, answers, wrong = data.get("steps", []), data.get("answers", {}), data.get("wrong", {})
     if not isinstance(steps, list):
         raise InputError("expected a list", "steps")
     if not isinstance(answers, dict):
         raise InputError("expected an object", "answers")
+    if not isinstance(wrong, dict) or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0
+                                              for n in wrong.values()):
+        raise InputError("expected an object of whole numbers", "wrong")
     session = LabSession(lab)
     for i, raw in enumerate(steps, 1):
         if raw == {"kind": "reset"}:
@@ -101,6 +106,7 @@ def _replay(lab: Lab, data: object) -> LabSession:
         if qid not in known:
             raise InputError(f"no question {qid!r} in the lab", f"answers.{qid}")
         session.answers[qid] = value
+    session.wrong = {qid: n for qid, n in wrong.items() if qid in known}
     return session
 
 

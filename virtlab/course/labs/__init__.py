@@ -14,6 +14,7 @@ from virtlab.course.labs.loader import (
     parse_action,
 )
 from virtlab.course.labs.models import (
+    Feedback,
     Goal,
     Hint,
     Item,
@@ -28,7 +29,8 @@ from virtlab.course.labs.models import (
 )
 
 __all__ = [
-    "LAB_KEYS", "Goal", "Hint", "Item", "Lab", "LabMeta", "Misconception", "NearMiss", "Option", "Question",
+    "LAB_KEYS", "Feedback", "Goal", "Hint", "Item", "Lab", "LabMeta", "Misconception", "NearMiss", "Option",
+    "Question",
     "Solution", "Text", "is_lab", "lab_file_problems", "lab_from_dict", "load_any", "load_lab", "load_labs",
     "parse_action",
 ]

@@ -25,7 +25,15 @@ misconception = "more-vcpus-faster"   # optional: the misconception this goal ca
 hints = [ { en = "…", ko = "…" }, { en = "…", ko = "…", names = "more-vcpus-faster" } ]
 
 [[question]]                          # quiz items: choice | order | classify
-…
+id = "types"
+type = "classify"
+…                                     # prompt, items, categories, answer, hints
+max_wrong = 2                         # optional: more wrong answers lock it until reset
+reread = { en = "the step “Type is not technique”", ko = "…" }   # named when locked
+feedback = [                          # order/classify: explain specific wrong answers
+  { when = { kvm = "type2" }, text = { en = "…", ko = "…" }, misconception = "kvm-is-type2" },
+]                                     # order: when = { item = position from 1 }
+# a choice option explains itself: { id = "a", …, why = {…}, misconception = "…" }
 
 [[misconception]]
 id = "more-vcpus-faster"
@@ -63,6 +71,7 @@ from virtlab.core.state import Datacenter
 from virtlab.core.units import parse_mib
 from virtlab.course import scenario as sc
 from virtlab.course.goals import CHECKS, param_problem
+from virtlab.course.labs.answers import grade, misconceptions_shown, placements
 from virtlab.course.labs.models import (
     Goal,
     Lab,
@@ -186,6 +195,8 @@ def lab_from_dict(data: dict[str, Any], path: Path) -> tuple[Lab | None, list[st
     for i, q in enumerate(questions):
         problems += [f"{src}: question[{i + 1}] ({q.id}): {x}" for x in _question_problems(q)]
     known_m = {m.id for m in miscs}
+    for i, q in enumerate(questions):
+        problems += [f"{src}: question[{i + 1}] ({q.id}).{x}" for x in _explained_problems(q, known_m)]
     for i, m in enumerate(miscs):
         where = f"misconception[{i + 1}] ({m.id})"
         if m.fails not in ids:
@@ -195,6 +206,7 @@ def lab_from_dict(data: dict[str, Any], path: Path) -> tuple[Lab | None, list[st
             target = next(x for x in [*goals, *questions] if x.id == m.fails)
             if not any(h.names == m.id for h in target.hints):
                 problems.append(f"{src}: {where}: goal {m.fails!r} has no hint with names = {m.id!r}")
+        problems += [f"{src}: {where}.{x}" for x in _fixture_problems(m, questions)]
     for i, n in enumerate(near):
         if n.fails not in ids and n.fails not in written:
             problems.append(f"{src}: near_miss[{i + 1}] ({n.id}).fails: no goal or question {n.fails!r}")
@@ -270,6 +282,63 @@ def _question_problems(q: Question) -> list[str]:
             out.append("answer: must map every item id to a category")
         elif any(v not in cats for v in q.answer.values()):
             out.append("answer: names a category that does not exist")
+    return out + _feedback_problems(q)
+
+
+def _feedback_problems(q: Question) -> list[str]:
+    """A question's ``[[question.feedback]]``: it names real items, categories or positions,
+    and each describes a wrong answer."""
+    if not q.feedback:
+        return []
+    if q.type == "choice":
+        return ["feedback: a choice explains each option with its own why (and misconception)"]
+    out = []
+    items = {i.id for i in q.items}
+    cats = {c.id for c in q.categories}
+    right = placements(q, q.answer)
+    for j, f in enumerate(q.feedback, start=1):
+        where = f"feedback[{j}].when"
+        for item, value in f.when.items():
+            if item not in items:
+                out.append(f"{where}.{item}: no item {item!r} (items: {', '.join(sorted(items))})")
+            elif q.type == "classify" and value not in cats:
+                out.append(f"{where}.{item}: no category {value!r} (categories: {', '.join(sorted(cats))})")
+            elif q.type == "order" and (isinstance(value, str) or not 1 <= value <= len(items)):
+                out.append(f"{where}.{item}: a position from 1 to {len(items)}, not {value!r}")
+        if right and all(right.get(k) == v for k, v in f.when.items()):
+            out.append(f"{where}: fits the right answer; it must name a wrong placement")
+    return out
+
+
+def _explained_problems(q: Question, known: set[str]) -> list[str]:
+    """Misconceptions named by a question's options and feedback exist; ``reread`` needs
+    ``max_wrong``."""
+    out = []
+    for o in q.options:
+        if o.misconception and o.correct:
+            out.append(f"options.{o.id}.misconception: the right answer is no misconception")
+        elif o.misconception and o.misconception not in known:
+            out.append(f"options.{o.id}.misconception: no [[misconception]] {o.misconception!r}")
+    for j, f in enumerate(q.feedback, start=1):
+        if f.misconception and f.misconception not in known:
+            out.append(f"feedback[{j}].misconception: no [[misconception]] {f.misconception!r}")
+    if q.reread is not None and q.max_wrong is None:
+        out.append("reread: shown only when the question is locked; set max_wrong too")
+    return out
+
+
+def _fixture_problems(m: Misconception, questions: list[Question]) -> list[str]:
+    """Each wrong answer a misconception fixture gives gets its own explanation naming it."""
+    out = []
+    for qid, value in m.answers.items():
+        q = next((q for q in questions if q.id == qid), None)
+        if q is None:
+            out.append(f"answers.{qid}: no question {qid!r}")
+        elif not grade(q, value)[0] and m.id not in misconceptions_shown(q, value):
+            how = ("misconception = " f"{m.id!r} on the option" if q.type == "choice"
+                   else f"a [[question.feedback]] for this answer with misconception = {m.id!r}")
+            out.append(f"answers.{qid}: this wrong answer gets no explanation naming the "
+                       f"misconception (add {how})")
     return out
 
 

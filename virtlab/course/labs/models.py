@@ -81,6 +81,19 @@ class Item(_Strict):
 class Option(Item):
     correct: bool = False
     why: Text | None = None  # why this answer is right or wrong
+    misconception: str | None = None  # the misconception this (wrong) option is
+
+
+class Feedback(_Strict):
+    """A targeted explanation for one kind of wrong answer to an order or classify question.
+
+    ``when`` names the placements that make it apply: item id → category id (classify) or item
+    id → position counted from 1 (order). It applies when the answer has all of them.
+    """
+
+    when: dict[str, str | int] = Field(min_length=1)
+    text: Text
+    misconception: str | None = None  # the [[misconception]] this wrong answer is
 
 
 class Question(_Strict):
@@ -93,6 +106,11 @@ class Question(_Strict):
     answer: list[str] | dict[str, str] | None = None  # order: ids in order; classify: item → category
     misconception: str | None = None
     hints: list[Hint] = Field(min_length=1, max_length=4)
+    feedback: list[Feedback] = []  # order, classify: explanations of specific wrong answers
+    #: Answered right with at most this many wrong tries, or the question stays failed until
+    #: the lab is reset (None: tries are only counted).
+    max_wrong: int | None = Field(default=None, ge=0)
+    reread: Text | None = None  # the lesson step to re-read when max_wrong is used up
 
 
 class Misconception(_Strict):

@@ -2,9 +2,11 @@
 
 Keys: up/down move the cursor (across questions at the edges); enter/space choose an option;
 alt+up/alt+down (or K/J) move an item of an order question; 1–9 put a classify item in a
-category; s submits the current order / classify question. Answers go through
+category; s submits the current order / classify question; R resets the lab (after asking).
+Answers go through
 ``LabSession.answer``; the feedback (:func:`virtlab.course.quiz.feedback`, in the student's
-language, the same words the goals list uses) is shown under the question, and
+language, the same words the goals list uses) is shown under the question with the wrong
+tries so far (and the limit, or the lock, of a question with ``max_wrong``), and
 :class:`QuizPanel.Changed` is posted.
 
 The panel scrolls: it is a scroll container whose body is pre-wrapped to its width (long
@@ -26,8 +28,9 @@ from textual.widgets import Static
 
 from virtlab.course.i18n import t
 from virtlab.course.labs import Question
-from virtlab.course.quiz import feedback, item_text
+from virtlab.course.quiz import feedback, item_text, locked, tries_line
 from virtlab.course.session import LabSession, Result
+from virtlab.ui.widgets.choice_dialog import ChoiceDialog
 from virtlab.ui.widgets.labtext import Lines, needs_layout
 
 DIGITS = "123456789"
@@ -48,6 +51,7 @@ class QuizPanel(VerticalScroll, can_focus=True):
         Binding("alt+up,K", "move_item(-1)", "Move up"),
         Binding("alt+down,J", "move_item(1)", "Move down"),
         Binding("s", "submit", "Submit"),
+        Binding("R", "reset", "Reset"),
         # One entry for the help screen; the digits themselves are read in on_key.
         Binding(",".join(DIGITS), "assign", "Put the item in category 1–9", key_display="1–9",
                 show=False),
@@ -142,6 +146,16 @@ class QuizPanel(VerticalScroll, can_focus=True):
             return self._answer(qid, dict(chosen))
         return None
 
+    def reset(self) -> None:
+        """Clear every answer and wrong try (the session's reset) and the unsent ones here."""
+        self.session.reset()
+        self.orders = {q.id: [i.id for i in q.items] for q in self.questions if q.type == "order"}
+        self.classes_ = {q.id: {} for q in self.questions if q.type == "classify"}
+        self.results = {}
+        self.notice = ""
+        self.refresh_view()
+        self.post_message(self.Changed(self.session))
+
     def _answer(self, qid: str, value: Any) -> Result:
         result = self.session.answer(qid, value)
         self.results[qid] = result
@@ -207,6 +221,11 @@ class QuizPanel(VerticalScroll, can_focus=True):
                 ok, text = said
                 out.wrapped("   ✓ " if ok else "   ✗ ", text, wrap_at, "",
                             "bold $success" if ok else "bold $error")
+            wrong = self.session.wrong.get(q.id, 0)
+            tries = tries_line(q, wrong, lang)
+            if tries:
+                out.wrapped("   ", tries, wrap_at, "bold $warning" if locked(q, wrong)
+                            else "$foreground-muted")
             if current and self.notice:
                 out.wrapped("   ", self.notice, wrap_at, "$warning")
             self._spans.append((start, out.rows))
@@ -281,6 +300,17 @@ class QuizPanel(VerticalScroll, can_focus=True):
         q = self.questions[self.q]
         if q.type == "classify" and 1 <= n <= len(q.categories):
             self.assign(q.id, q.items[self.row].id, q.categories[n - 1].id)
+
+    def action_reset(self) -> None:
+        """Ask before clearing the answers (the lab panel's R does the same for its work)."""
+        if not self.session.answers and not self.session.wrong:
+            return
+        lang = self.lang
+        self.app.push_screen(
+            ChoiceDialog(t("labp.reset_title", lang),
+                         [(t("labp.reset_yes", lang), "reset"), (t("labp.reset_no", lang), "keep")],
+                         note=t("quiz.tries.reset_note", lang)),
+            lambda choice: self.reset() if choice == "reset" else None)
 
     def action_submit(self) -> None:
         if self.questions:
