@@ -157,9 +157,10 @@ class QuizPanel(VerticalScroll, can_focus=True):
         self.post_message(self.Changed(self.session))
 
     def _answer(self, qid: str, value: Any) -> Result:
+        was_locked = locked(self.question(qid), self.session.wrong.get(qid, 0))
         result = self.session.answer(qid, value)
         self.results[qid] = result
-        self.notice = ""
+        self.notice = t("quiz.tries.still_locked", self.lang) if was_locked else ""
         self.refresh_view()
         self.post_message(self.Changed(self.session))
         return result
