@@ -213,17 +213,22 @@ async def test_undo_redo_reset(session: LabSession) -> None:
         assert session.can_redo
 
 
-async def test_not_allowed_action_is_refused(tmp_path: Path) -> None:
+async def test_not_allowed_action_is_neither_offered_nor_run(tmp_path: Path) -> None:
     session = make_session(tmp_path, NO_REMOVE)
     app = PanelApp(session)
     async with app.run_test(size=(120, 36)) as pilot:
         panel = app.query_one(LabPanel)
         await select(pilot, panel, "web-1")
+        actions = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert "remove" not in actions and "add_vm" in actions
         await pilot.press("x")
+        await pilot.pause()
+        assert app.screen is not None and not isinstance(app.screen, RefusedDialog)
+        assert "web-1" in session.state.compute.vm_index
+        panel.action_remove()  # called directly (not by its key): still explained
         await pilot.pause()
         assert isinstance(app.screen, RefusedDialog)
         assert app.screen.not_allowed
-        assert "web-1" in session.state.compute.vm_index
         assert panel.last_outcome is not None and panel.last_outcome.not_allowed
 
 

@@ -25,6 +25,7 @@ from virtlab.course.i18n import t
 from virtlab.course.session import LabSession, Outcome
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
 from virtlab.ui.widgets.edit_dialog import EditDialog
+from virtlab.ui.widgets.lab_keys import LabKeyChecks
 from virtlab.ui.widgets.lab_lifecycle import LifecycleActions
 from virtlab.ui.widgets.lab_resize import cpu_step, memory_step
 from virtlab.ui.widgets.lab_views import LabView, views_for
@@ -41,7 +42,7 @@ from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 from virtlab.ui.widgets.workload_table import WorkloadTable
 
 
-class LabPanel(LifecycleActions, Vertical):
+class LabPanel(LabKeyChecks, LifecycleActions, Vertical):
     """Workload table plus host bars / isolation / contention; handles the lab keys."""
 
     DEFAULT_CSS = """
@@ -50,7 +51,7 @@ class LabPanel(LifecycleActions, Vertical):
     /* Focus cue: a faint tint on the panel (this rule also makes Textual restyle the
        children when focus enters or leaves) and the status line in the accent colour. */
     LabPanel:focus-within { background-tint: $accent 4%; }
-    LabPanel:focus-within #lab-status { background: $accent 35%; text-style: bold; }
+    LabPanel:focus-within #lab-status { background: $accent; color: $text; text-style: bold; }
     LabPanel #lab-status.-refused { background: $error 30%; }
     LabPanel #lab-table-note { height: auto; padding: 0 1; color: $text-muted; display: none; }
     LabPanel #lab-views { height: 1fr; }
