@@ -124,10 +124,13 @@ async def test_every_screen_and_dialog_opens_and_closes(tmp_path: Path) -> None:
             for lesson_id in lessons:
                 app.open_lesson_screen(lesson_id)
                 await pilot.pause()
+                lesson = app.screen
                 for key in ["a", "c", "e", "f", "m", "x", "question_mark", "g", "ctrl+p"]:
                     _key(app, key)
                     await pilot.pause()
                     seen.update(type(s).__name__ for s in app.screen_stack)
+                    if app.screen is lesson:  # a key this lab does not offer does nothing
+                        continue
                     _type(app, "x[k=$]")
                     _key(app, "escape")
                     await pilot.pause()

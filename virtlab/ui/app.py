@@ -305,7 +305,7 @@ class VirtlabApp(App[None]):
         from virtlab.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def action_glossary(self) -> None:
         from virtlab.ui.screens.glossary import GlossaryScreen

@@ -86,7 +86,8 @@ class LabCommands(VirtlabProvider):
         lang = self.virtlab_app.lang
         known = {b.action for b in panel.BINDINGS if isinstance(b, Binding)}
         return [(action, f"{t('lab.title', lang)}: {t(key, lang)}")
-                for action, key in LAB_ACTIONS if not known or action in known]
+                for action, key in LAB_ACTIONS if (not known or action in known)
+                and panel.check_action(action.split("(")[0], ()) is not False]
 
     async def _run(self, action: str) -> None:
         """Run ``action`` on the panel — only while its screen is the one on top (a command

@@ -1,5 +1,5 @@
-"""Pieces every screen shares: the localized key bar, the "terminal too small" banner,
-and the table of key bindings the help screen and the key bar are built from.
+"""Pieces every screen shares: the localized key bar (the keys that act where the focus is),
+the "terminal too small" banner, and the key labels the help screen and the key bar share.
 
 Binding descriptions in virtlab are action names; the text shown comes from ``t()`` under
 ``keys.<action>`` so the key bar and the help screen switch language with the app.
@@ -7,13 +7,15 @@ Binding descriptions in virtlab are action names; the text shown comes from ``t(
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.reactive import var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from virtlab.course.i18n import t
@@ -21,7 +23,8 @@ from virtlab.ui.sizes import MIN_HEIGHT, MIN_WIDTH
 from virtlab.ui.widgets.safe_option_list import SafeOptionList
 
 __all__ = ["KeyBar", "SafeOptionList", "TitleBar", "TooSmall", "bindings_of", "describe",
-           "go_back", "key_label", "mark_settled", "refresh_chrome"]
+           "go_back", "key_label", "live_bindings", "mark_settled", "refresh_chrome",
+           "short_describe"]
 
 
 def key_label(binding: Binding) -> str:
@@ -61,8 +64,34 @@ def bindings_of(*owners: type) -> list[Binding]:
     return found
 
 
-class KeyBar(Static):
-    """One line at the bottom: the keys that matter on this screen, localized."""
+def live_bindings(screen: Screen[Any]) -> list[tuple[DOMNode, Binding]]:
+    """The bindings that act where the focus is, nearest first (the focused widget and its
+    parents, then the screen, then the app): Textual's ``active_bindings`` (which already
+    leaves out the keys ``check_action`` hides and the characters a focused text field takes),
+    without the disabled ones."""
+    return [(node, binding) for node, binding, enabled, _tooltip in screen.active_bindings.values()
+            if enabled]
+
+
+def short_describe(binding: Binding, lang: str) -> str:
+    """The few words the key bar has room for (``keybar.<action>``, else the description up
+    to its first parenthesis)."""
+    action = binding.action.removeprefix("app.").removeprefix("screen.")
+    full = action.replace("(", "_").replace(")", "").replace("-", "m").replace(",", "_")
+    text = t(f"keybar.{full}", lang)
+    if text != f"keybar.{full}":
+        return text
+    return describe(binding, lang).split("(")[0].strip()
+
+
+class KeyBar(Widget):
+    """One line at the bottom: the keys that work where the focus is, localized.
+
+    Read from the screen's ``active_bindings`` whenever Textual says they changed (focus moved,
+    a screen came or went, ``refresh_bindings``), so a key shows only while it acts — the lab's
+    keys while the lab has the focus, none that its lab does not allow. What does not fit the
+    width is left for the help screen, whose key always shows.
+    """
 
     DEFAULT_CSS = """
     KeyBar { dock: bottom; height: 1; width: 1fr; background: $panel; padding: 0 1; }
@@ -71,21 +100,56 @@ class KeyBar(Static):
     lang: var[str] = var("en", init=False)
     """The language the keys are described in."""
 
-    def __init__(self, bindings: Iterable[Binding], lang: str, **kwargs: Any) -> None:
-        self._keys = [b for b in bindings if b.show]
-        super().__init__(self._content(lang), **kwargs)
+    def __init__(self, lang: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.set_reactive(KeyBar.lang, lang)
+        self._keys: list[tuple[str, str]] = []
 
-    def _content(self, lang: str) -> Content:
-        parts = [
-            Content.assemble((key_label(b), "bold $accent"), " ",
-                             describe(b, lang).split("(")[0].strip())
-            for b in self._keys
-        ]
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, _screen: object = None) -> None:
+        seen: set[str] = set()
+        keys = []
+        for _node, binding in live_bindings(self.screen):
+            label = key_label(binding)
+            if binding.show and label not in seen:
+                seen.add(label)
+                keys.append((label, short_describe(binding, self.lang)))
+        if keys != self._keys:
+            self._keys = keys
+            self.refresh()
+
+    @property
+    def shown(self) -> list[str]:
+        """The keys on show, as labelled (``n``, ``+``, ``?``)."""
+        return [key for key, _ in self._fitting(self.size.width or 10_000)]
+
+    def _fitting(self, width: int) -> list[tuple[str, str]]:
+        helps = [k for k in self._keys if k[0] == "?"]
+        rest = [k for k in self._keys if k[0] != "?"]
+        room = width - sum(cell_len(f"{k} {d}") + 2 for k, d in helps)
+        out = []
+        for key, text in rest:
+            cost = cell_len(f"{key} {text}") + 2
+            if cost > room:
+                break
+            out.append((key, text))
+            room -= cost
+        return out + helps
+
+    def render(self) -> Content:
+        parts = [Content.assemble((key, "bold $accent"), " ", text)
+                 for key, text in self._fitting(self.content_region.width or 10_000)]
         return Content("  ").join(parts)
 
-    def watch_lang(self, lang: str) -> None:
-        self.update(self._content(lang))
+    def watch_lang(self) -> None:
+        self._keys = []
+        self._bindings_changed()
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang

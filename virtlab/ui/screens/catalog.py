@@ -22,7 +22,6 @@ from virtlab.ui.screens._chrome import (
     SafeOptionList,
     TitleBar,
     TooSmall,
-    bindings_of,
     refresh_chrome,
 )
 
@@ -50,7 +49,7 @@ class CatalogScreen(VirtlabScreen[None]):
             yield Static("", id="catalog-count", markup=False)
             yield SafeOptionList(id="lesson-list")
             yield Static("", id="lesson-summary", markup=False)
-        yield KeyBar([*bindings_of(CatalogScreen), *bindings_of(type(self.app))], self.lang)
+        yield KeyBar(self.lang)
 
     def on_mount(self) -> None:
         self.set_lang(self.lang, lessons=False)  # the list is filled on screen resume

@@ -19,7 +19,6 @@ from virtlab.ui.screens._chrome import (
     SafeOptionList,
     TitleBar,
     TooSmall,
-    bindings_of,
     refresh_chrome,
 )
 
@@ -49,7 +48,7 @@ class GlossaryScreen(VirtlabScreen[None]):
             yield Input(id="glossary-filter")
             yield Static("", id="glossary-count", markup=False)
             yield SafeOptionList(id="glossary-list")
-        yield KeyBar(bindings_of(GlossaryScreen), self.lang)
+        yield KeyBar(self.lang)
 
     def on_mount(self) -> None:
         self.set_lang(self.lang)

@@ -1,59 +1,84 @@
-"""The help screen: every key binding, read from the BINDINGS of the app, the screens and
-the lab widgets, with localized descriptions."""
+"""The help screen: the keys that work where the focus is, read from the screen below's
+``active_bindings`` (so it lists what the key bar would, and the keys the bar has no room
+for), grouped by the area they belong to, with localized descriptions."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
 
 from virtlab.course.i18n import t
 from virtlab.ui.screens._base import VirtlabModalScreen
-from virtlab.ui.screens._chrome import bindings_of, describe, key_label
+from virtlab.ui.screens._chrome import describe, key_label, live_bindings
+
+#: The group title of the keys a node binds, by the node's class name (App: the app's keys).
+GROUP_TITLES = {
+    "LabPanel": "shell.keys_lab",
+    "QuizPanel": "shell.keys_quiz",
+    "GoalsPanel": "shell.keys_goals",
+    "LessonScreen": "shell.keys_lesson",
+    "SandboxScreen": "shell.keys_sandbox",
+    "CatalogScreen": "shell.keys_catalog",
+    "GlossaryScreen": "shell.keys_glossary",
+}
 
 
-def binding_groups(app_class: type) -> list[tuple[str, list[Binding]]]:
-    """(string key of the group title, its bindings) for every place keys are bound;
-    ``app_class`` is the running app's class (its BINDINGS are the app-wide keys)."""
-    from virtlab.ui.screens.catalog import CatalogScreen
-    from virtlab.ui.screens.glossary import GlossaryScreen
-    from virtlab.ui.screens.lesson import LessonScreen, lab_widget_classes
-    from virtlab.ui.widgets.goals_panel import GoalsPanel
-
-    groups: list[tuple[str, list[Binding]]] = [
-        ("shell.keys_app", bindings_of(app_class) + [Binding("ctrl+p", "command_palette", "")]),
-        ("shell.keys_catalog", bindings_of(CatalogScreen)),
-        ("shell.keys_lesson", bindings_of(LessonScreen) + [Binding("tab", "focus_next", "")]),
-        ("shell.keys_goals", bindings_of(GoalsPanel)),
-    ]
-    lab, quiz = lab_widget_classes()
-    groups.append(("shell.keys_lab", bindings_of(lab)))
-    groups.append(("shell.keys_quiz", bindings_of(quiz)))
-    groups.append(("shell.keys_glossary", bindings_of(GlossaryScreen)))
-    return groups
+def _title(node: DOMNode) -> str | None:
+    if node is node.app:
+        return "shell.keys_app"
+    return next((GROUP_TITLES[c.__name__] for c in type(node).__mro__ if c.__name__ in GROUP_TITLES),
+                None)
 
 
-def help_text(lang: str, app_class: type) -> Content:
-    """The help screen's body: every group of keys with localized descriptions."""
-    lines: list[Content] = [Content(t("help.intro", lang)), Content("")]
-    for title, bindings in binding_groups(app_class):
+def _words(binding: Binding, lang: str) -> str | None:
+    """The binding's localized description, or None for one virtlab does not describe (the
+    cursor keys of Textual's own widgets: the "moving around" lines say those)."""
+    text = describe(binding, lang)
+    action = binding.action.removeprefix("app.").removeprefix("screen.").split("(")[0]
+    return None if text in (binding.description, action) else text
+
+
+def binding_groups(screen: Screen[Any], lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(string key of the group title, its (keys, words) lines) for the keys that act on
+    ``screen`` where its focus is now, nearest area first; keys of one action share a line."""
+    moving = [("tab", t("keys.focus_next", lang)), ("shift+tab", t("help.focus_previous", lang))]
+    if isinstance(screen.focused, DataTable):
+        moving.append(("↑ ↓ ← →", t("help.table_keys", lang)))
+    else:
+        moving.append(("↑ ↓ pgup pgdn", t("help.scroll_keys", lang)))
+    groups: dict[str, dict[tuple[str, str], list[str]]] = {}
+    for node, binding in live_bindings(screen):
+        title, words, key = _title(node), _words(binding, lang), key_label(binding)
+        if title is None or words is None or key in ("tab", "shift+tab"):
+            continue
+        groups.setdefault(title, {}).setdefault((binding.action, words), []).append(key)
+    out = [(title, [(", ".join(keys), words) for (_action, words), keys in lines.items()])
+           for title, lines in groups.items()]
+    return [*out, ("help.moving", moving)]
+
+
+def help_text(lang: str, screen: Screen[Any]) -> Content:
+    """The help screen's body: the keys that work on ``screen`` now, by area."""
+    lines: list[Content] = [Content(t("help.intro", lang)), Content(t("help.focus_intro", lang)),
+                            Content("")]
+    for title, keys in binding_groups(screen, lang):
         lines.append(Content.styled(t(title, lang), "bold $accent"))
-        seen: set[tuple[str, str]] = set()
-        for b in bindings:
-            key = key_label(b)
-            if (key, b.action) in seen:
-                continue
-            seen.add((key, b.action))
-            lines.append(Content.assemble((f"  {key:>12}  ", "bold"), describe(b, lang)))
+        lines += [Content.assemble((f"  {key:>13}  ", "bold"), words) for key, words in keys]
         lines.append(Content(""))
     lines.append(Content.styled(t("help.close_hint", lang), "$text-muted"))
     return Content("\n").join(lines)
 
 
 class HelpScreen(VirtlabModalScreen[None]):
-    """Every key binding; Escape (or ?) closes."""
+    """The keys that work where the focus is on ``under`` (the screen help was opened from);
+    Escape (or ?) closes."""
 
     CSS_PATH = "help.tcss"
     BINDINGS = [
@@ -61,16 +86,21 @@ class HelpScreen(VirtlabModalScreen[None]):
         Binding("question_mark", "close", "close", key_display="?", show=False),
     ]
 
+    def __init__(self, under: Screen[Any]) -> None:
+        super().__init__()
+        self.under = under
+        """The screen whose keys are listed."""
+
     def compose(self) -> ComposeResult:
         lang = self.lang
         with Vertical(id="help-box") as box:
             box.border_title = t("help.title", lang)
             with VerticalScroll(id="help-scroll"):
-                yield Static(help_text(lang, type(self.app)), id="help-body")
+                yield Static(help_text(lang, self.under), id="help-body")
 
     def set_lang(self, lang: str) -> None:
         self.query_one("#help-box").border_title = t("help.title", lang)
-        self.query_one("#help-body", Static).update(help_text(lang, type(self.app)))
+        self.query_one("#help-body", Static).update(help_text(lang, self.under))
 
     def action_close(self) -> None:
         self.dismiss()

@@ -28,7 +28,6 @@ from virtlab.ui.screens._chrome import (
     SafeOptionList,
     TitleBar,
     TooSmall,
-    bindings_of,
     go_back,
     mark_settled,
     refresh_chrome,
@@ -93,11 +92,7 @@ class LessonScreen(VirtlabScreen[None]):
                 yield SafeOptionList(id="step-list")
             with Vertical(id="lab-pane"):
                 yield from self._compose_lab()
-        extra = []
-        if self.lab_panel is not None:
-            extra = bindings_of(type(self.lab_panel))
-        yield KeyBar([*bindings_of(LessonScreen), *[b for b in extra if b.show][:3],
-                      *bindings_of(type(self.app))[:2]], self.lang)
+        yield KeyBar(self.lang)
 
     def _compose_lab(self) -> ComposeResult:
         session = self.session

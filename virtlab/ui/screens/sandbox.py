@@ -16,7 +16,6 @@ from virtlab.ui.screens._chrome import (
     KeyBar,
     TitleBar,
     TooSmall,
-    bindings_of,
     go_back,
     mark_settled,
     refresh_chrome,
@@ -59,9 +58,7 @@ class SandboxScreen(VirtlabScreen[None]):
         yield TitleBar()
         yield TooSmall(self.lang)
         yield self.lab_panel
-        shown = [b for b in bindings_of(LabPanel) if b.show][:8]
-        yield KeyBar([*bindings_of(SandboxScreen), *shown, *bindings_of(type(self.app))[:2]],
-                     self.lang)
+        yield KeyBar(self.lang)
 
     def on_mount(self) -> None:
         mark_settled(self)

@@ -31,6 +31,7 @@ class GoalsPanel(VerticalScroll, can_focus=True):
     BINDINGS = [
         Binding("up", "select(-1)", "select_previous_goal", show=False),
         Binding("down", "select(1)", "select_next_goal", show=False),
+        Binding("enter", "toggle_hints", "toggle_hints", id="toggle-hints"),
     ]
     DEFAULT_CSS = """
     GoalsPanel { height: auto; max-height: 45%; padding: 0 1; }
@@ -64,8 +65,11 @@ class GoalsPanel(VerticalScroll, can_focus=True):
         self.hints_used: dict[str, int] = dict(hints_used or {})
         self.results: list[Result] = []
         self._body = Static("", id="goals-body")
+        self.folded: set[str] = set()
+        """Goals whose earlier hints are folded away (only the newest one shows)."""
         self._plain: str | None = None
-        self._target_line = 0
+        self._target_lines = (0, 0)
+        self._reveal = False
         self.refresh_results()
 
     def compose(self) -> ComposeResult:
@@ -115,9 +119,24 @@ class GoalsPanel(VerticalScroll, can_focus=True):
             self.notify(t(key, self.lang), timeout=3)
             return None
         self.hints_used[result.id] = shown + 1
+        self._reveal = True  # bring the new hint into view once it is laid out
         self._redraw()
         self.post_message(self.HintRevealed(self, result.id, shown + 1))
         return result.hints[shown]
+
+    def toggle_hints(self, goal_id: str | None = None) -> bool:
+        """Fold (or unfold) the earlier hints of ``goal_id`` (default: ``target()``); returns
+        whether they are folded now."""
+        result = self.target() if goal_id is None else next(
+            (r for r in self.results if r.id == goal_id), None)
+        if result is None:
+            return False
+        self.folded ^= {result.id}
+        self._redraw()
+        return result.id in self.folded
+
+    def action_toggle_hints(self) -> None:
+        self.toggle_hints()
 
     def as_text(self) -> str:
         """Plain-text twin: one line per goal, hints indented."""
@@ -142,7 +161,7 @@ class GoalsPanel(VerticalScroll, can_focus=True):
             self.border_title = title
 
     def render_content(self) -> Content:
-        self._target_line = 0
+        self._target_lines = (0, 0)
         lab = getattr(self.session, "lab", None)
         if lab is None or not self.results:
             return Content(t("lesson.no_lab", self.lang))
@@ -152,17 +171,23 @@ class GoalsPanel(VerticalScroll, can_focus=True):
             mark, style = ("✓", "bold $success") if result.met else ("✗", "bold $error")
             pointer = "›" if result is target else " "
             text = result.text(lab, self.lang).strip().split("\n")[0]  # a prompt's first line
-            if result is target:
-                self._target_line = len(lines)
+            start = len(lines)
             lines.append(Content.assemble(pointer, (f"{mark} ", style), text))
             detail = result.verdict.text(self.lang)
             if detail:
                 lines.append(Content.assemble("    ", (detail, "$text-muted")))
             shown = min(self.hints_used.get(result.id, 0), len(result.hints))
-            for n, hint in enumerate(result.hints[:shown], start=1):
+            first = 1
+            if result.id in self.folded and shown > 1:
+                first = shown
+                lines.append(Content.styled("    " + t("lesson.hints_folded", self.lang, n=shown - 1),
+                                            "$text-muted"))
+            for n in range(first, shown + 1):
                 label = t("lesson.hint_n", self.lang, n=n, total=len(result.hints))
                 lines.append(Content.assemble("    ", (f"{label}: ", "bold $warning"),
-                                              hint.get(self.lang)))
+                                              result.hints[n - 1].get(self.lang)))
+            if result is target:
+                self._target_lines = (start, len(lines))
         if self.all_met:
             lines.append(Content.styled(t("lesson.all_goals_met", self.lang), "bold $success"))
         return Content("\n").join(lines)
@@ -177,17 +202,22 @@ class GoalsPanel(VerticalScroll, can_focus=True):
         width = self._body.size.width
         self._body.update(content, layout=needs_layout(self._plain, plain, width))
         self._plain = plain
-        if self.max_scroll_y:  # only a panel that scrolls can lose its target from view
+        if self.max_scroll_y or self._reveal:  # only a panel that scrolls can lose its target
+            self._reveal = False
             self.call_after_refresh(self._scroll_to_target, content)
 
     def _scroll_to_target(self, content: Content) -> None:
-        """Keep the goal that h would help with in view (its hints below it too)."""
+        """Keep the goal that h would help with in view, down to its newest hint (a hint just
+        revealed scrolls into view; the goal's first line too when both fit)."""
         width = self._body.size.width
         if width <= 0 or not self.max_scroll_y:
             return
         lines = content.split("\n")
-        row = sum(len(line.wrap(width)) for line in lines[: self._target_line])
-        end = row + sum(len(line.wrap(width)) for line in lines[self._target_line:self._target_line + 1])
+        first, last = self._target_lines
+        row = sum(len(line.wrap(width)) for line in lines[:first])
+        end = row + sum(len(line.wrap(width)) for line in lines[first:last])
         visible = self.scrollable_content_region.height
-        if row < self.scroll_y or end > self.scroll_y + visible:
+        if end > self.scroll_y + visible:
+            self.scroll_to(y=end - visible, animate=False)
+        elif row < self.scroll_y:
             self.scroll_to(y=row, animate=False)

@@ -10,7 +10,6 @@ each change the panel re-renders from ``session.report`` (built once per state) 
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,6 +25,7 @@ from virtlab.course.i18n import t
 from virtlab.course.session import LabSession, Outcome
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
 from virtlab.ui.widgets.edit_dialog import EditDialog
+from virtlab.ui.widgets.lab_keys import LabKeyChecks
 from virtlab.ui.widgets.lab_lifecycle import LifecycleActions
 from virtlab.ui.widgets.lab_resize import cpu_step, memory_step
 from virtlab.ui.widgets.lab_views import LabView, views_for
@@ -42,7 +42,7 @@ from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 from virtlab.ui.widgets.workload_table import WorkloadTable
 
 
-class LabPanel(LifecycleActions, Vertical):
+class LabPanel(LabKeyChecks, LifecycleActions, Vertical):
     """Workload table plus host bars / isolation / contention; handles the lab keys."""
 
     DEFAULT_CSS = """
@@ -51,8 +51,9 @@ class LabPanel(LifecycleActions, Vertical):
     /* Focus cue: a faint tint on the panel (this rule also makes Textual restyle the
        children when focus enters or leaves) and the status line in the accent colour. */
     LabPanel:focus-within { background-tint: $accent 4%; }
-    LabPanel:focus-within #lab-status { background: $accent 35%; text-style: bold; }
+    LabPanel:focus-within #lab-status { background: $accent; color: $text; text-style: bold; }
     LabPanel #lab-status.-refused { background: $error 30%; }
+    LabPanel #lab-table-note { height: auto; padding: 0 1; color: $text-muted; display: none; }
     LabPanel #lab-views { height: 1fr; }
     LabPanel #lab-views > VerticalScroll { height: 1fr; padding: 0 1; }
     """
@@ -107,11 +108,13 @@ class LabPanel(LifecycleActions, Vertical):
         self.last_outcome: Outcome | None = None
         self._stale: set[str] = {v.id for v in self.views}
         self._status_plain: str | None = None
+        self._note_text = ""
         self._last_action: tuple[Action, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="lab-status")
-        yield WorkloadTable(id="lab-table")
+        yield WorkloadTable(id="lab-table", faults=self.session.allows("fail"))
+        yield Static("", id="lab-table-note", markup=False)
         initial = f"view-{self.view}" if self.views else None
         with ContentSwitcher(initial=initial, id="lab-views"):
             # Not focusable: Tab never lands here, so the lab keys always act on the table's
@@ -122,6 +125,10 @@ class LabPanel(LifecycleActions, Vertical):
 
     def on_mount(self) -> None:
         self.refresh_view()
+        self.watch(self.table, "scroll_x", self._render_note, init=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._render_note)
 
     # ------------------------------------------------------------------ public API
 
@@ -154,7 +161,8 @@ class LabPanel(LifecycleActions, Vertical):
     def refresh_view(self) -> None:
         """Re-render the table and the visible view from the session's (cached) report."""
         report = self.session.report
-        self.table.sync(report, self.session.state, self.lang)
+        if self.table.sync(report, self.session.state, self.lang):
+            self.call_after_refresh(self._render_note)
         self._stale = {v.id for v in self.views}
         self._render_view()
         self._render_status()
@@ -211,7 +219,7 @@ class LabPanel(LifecycleActions, Vertical):
 
     def as_text(self) -> str:
         """The plain-text twin: status, workload table and the visible view."""
-        parts = [self._status_text(), self._table_text()]
+        parts = [self._status_text(), self.table.as_text(), *([self._note_text] if self._note_text else [])]
         widget = self._view_widget()
         if widget is not None:
             parts.append(widget.as_text())
@@ -250,13 +258,14 @@ class LabPanel(LifecycleActions, Vertical):
                                                          status.size.width - 2))
         self._status_plain = text
 
-    def _table_text(self) -> str:
-        table = self.table
-        rows = [[str(c.label) for c in table.columns.values()]]
-        rows += [[str(v) for v in table.get_row(key)] for key in table.rows]
-        widths = [max(cell_len(r[i]) for r in rows) for i in range(len(rows[0]))] if rows[0] else []
-        return "\n".join("  ".join(v + " " * (w - cell_len(v)) for v, w in zip(r, widths, strict=True))
-                         .rstrip() for r in rows)
+    def _render_note(self, _value: object = None) -> None:
+        """The line under the table (container sizes, columns off to the side); hidden when empty."""
+        text = self.table.note(self.lang)
+        if text != self._note_text:
+            self._note_text = text
+            note = self.query_one("#lab-table-note", Static)
+            note.update(text)
+            note.display = bool(text)
 
     def _set_message(self, message: str, *, refused: bool = False) -> None:
         self.message = message

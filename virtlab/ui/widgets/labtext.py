@@ -182,18 +182,16 @@ def demand_text(level: str, lang: str) -> str:
 
 
 def demand_label(dc: Datacenter, name: str, lang: str) -> str:
-    """The demand column: the preset's name, or (after a resize, or set by numbers) the
-    absolute demand — "1.6 cores", "200m" — never a bare "custom" for a size change."""
-    level = demand_level(dc, name)
-    if level != "custom":
-        return demand_text(level, lang)
+    """The demand column: the work itself — "1.5 cores" for a VM (to read beside its vCPUs),
+    "200m" for a container — whichever preset ``d`` last chose (a bare "normal" says nothing
+    about whether a VM is oversized)."""
     vm = dc.compute.vm_index.get(name)
     if vm is not None:
         return t("labp.demand.cores", lang, cores=f"{round(vm.cpu_demand, 2):g}")
     c = dc.compute.container_index.get(name)
     if c is not None:
         return t("labp.demand.millicores", lang, m=f"{c.cpu_demand_m:.0f}")
-    return demand_text(level, lang)
+    return demand_text("custom", lang)
 
 
 def fault_text(fault: str, lang: str) -> str:

@@ -19,8 +19,35 @@ from virtlab.core.state import Datacenter
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import demand_label, ready_mark, status_text
 
-#: What matters most comes first and fits ~70 columns: name, status, size, CPU, memory.
+#: Every column the table can show (a row holds a value for each, in this order).
 COLUMNS = ("name", "status", "size", "cpu", "memory", "kind", "on", "demand", "qos")
+
+
+def columns_for(dc: Datacenter, *, faults: bool = False) -> tuple[str, ...]:
+    """The columns this state needs, most important first, so what a lesson talks about fits
+    the lab pane (72 cells at 120×36) and the rest is a sideways scroll away.
+
+    Kind only when VMs and containers are mixed; On only with several hosts or containers
+    inside VMs; Shares / QoS only with containers or VMs whose shares were changed. Size and
+    demand sit side by side (a lesson compares them); the status comes early when something
+    can stop (containers, or a lab that allows faults), else after the numbers.
+    """
+    compute = dc.compute
+    has_vms, has_ctrs = bool(compute.vms), bool(compute.containers)
+    early = has_ctrs or faults
+    cols = ["name"]
+    if has_vms and has_ctrs:
+        cols.append("kind")
+    if early:
+        cols.append("status")
+    cols += ["size", "demand", "cpu", "memory"]
+    if not early:
+        cols.append("status")
+    if len(dc.hosts) > 1 or any(c.vm for c in compute.containers):
+        cols.append("on")
+    if has_ctrs or any(v.cpu_shares != "normal" for v in compute.vms):
+        cols.append("qos")
+    return tuple(cols)
 
 
 def changed_hosts(old: Datacenter, new: Datacenter) -> set[str] | None:
@@ -51,22 +78,19 @@ def changed_hosts(old: Datacenter, new: Datacenter) -> set[str] | None:
     return out
 
 
-def mib(value: float) -> str:
-    """Memory for a table cell: 27 GiB, 4.5 GiB, 626 MiB (no ".0")."""
+def mib(value: float, *, short: bool = False) -> str:
+    """Memory for a table cell: 27 GiB, 4.5 GiB, 626 MiB (no ".0"); ``short``: two digits
+    (13 GiB, 1.9 GiB), so a reclaimed amount keeps the column narrow."""
     if value < 1024:
         return f"{value:.0f} MiB"
+    if short:
+        return f"{value / 1024:.2g} GiB" if value < 10 * 1024 else f"{value / 1024:.0f} GiB"
     return f"{value / 1024:.3g} GiB"
 
 
 def _unit_pair(req: float | None, lim: float | None, fmt) -> str:
-    """A request/limit pair with the unit said once when they share it: 250/500m, 256/512Mi."""
+    """A request/limit pair, each with its unit: 250m/500m, 2Gi/2Gi, —/128Mi (— not set)."""
     a, b = (fmt(v) if v is not None else None for v in (req, lim))
-    if a and b:
-        num_a, unit_a = a
-        num_b, unit_b = b
-        if unit_a == unit_b:
-            return f"{num_a}/{num_b}{unit_b}"
-        return f"{num_a}{unit_a}/{num_b}{unit_b}"
     return f"{''.join(a) if a else '—'}/{''.join(b) if b else '—'}"
 
 
@@ -79,7 +103,7 @@ def _mi(v: float) -> tuple[str, str]:
 
 
 def container_size(c) -> str:
-    """``250/500m 256/512Mi``: CPU then memory, each request/limit (— when not set)."""
+    """``250m/500m 256Mi/512Mi``: CPU then memory, each request/limit (— when not set)."""
     return (f"{_unit_pair(c.cpu_request_m, c.cpu_limit_m, _m)} "
             f"{_unit_pair(c.mem_request_mib, c.mem_limit_mib, _mi)}")
 
@@ -88,17 +112,22 @@ class WorkloadTable(DataTable):
     """Workloads with their size, demand, CPU entitlement / ready and memory / OOM."""
 
     DEFAULT_CSS = """
-    WorkloadTable { height: auto; max-height: 12; }
+    WorkloadTable { height: auto; max-height: 12; scrollbar-size-vertical: 1; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+    def __init__(self, *, id: str | None = None, faults: bool = False) -> None:
+        # One space between columns (the cells carry it) instead of DataTable's two.
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
+        self.faults = faults
+        """Whether the lab allows faults (then the status column comes early)."""
         self._rows: dict[str, tuple] = {}
         self._order: list[str] = []
         self._dc: Datacenter | None = None
         self._cells: dict = {}
         self._lang = "en"
         self._styles: dict[str, Style] = {}
+        self._cols: tuple[str, ...] = ()
+        self._pick: tuple[int, ...] = ()
 
     # ------------------------------------------------------------------ public
 
@@ -112,16 +141,64 @@ class WorkloadTable(DataTable):
         if name in self._rows:
             self.move_cursor(row=self._order.index(name))
 
-    def sync(self, report: Report, dc: Datacenter, lang: str) -> None:
-        """Show ``report``: update changed cells, or rebuild when rows came or went."""
-        if lang != self._lang or not self.columns:
+    @property
+    def column_keys(self) -> tuple[str, ...]:
+        """The keys of the columns on show, left to right (see :func:`columns_for`)."""
+        return self._cols
+
+    def cell(self, name: str, column: str) -> str:
+        """The plain text of one cell (``""`` for a column not on show)."""
+        if column not in self._cols or name not in self._rows:
+            return ""
+        return str(self._rows[name][self._cols.index(column)]).strip()
+
+    def as_text(self) -> str:
+        """The plain-text twin: the header and every row, in aligned columns."""
+        rows = [[str(c.label).strip() for c in self.columns.values()]]
+        rows += [[str(v).strip() for v in self.get_row(key)] for key in self.rows]
+        widths = [max(cell_len(r[i]) for r in rows) for i in range(len(rows[0]))] if rows[0] else []
+        return "\n".join("  ".join(v + " " * (w - cell_len(v)) for v, w in zip(r, widths, strict=True))
+                         .rstrip() for r in rows)
+
+    def note(self, lang: str) -> str:
+        """The line under the table: how to read a container's size, and which columns are a
+        sideways scroll away (empty when there is nothing to say)."""
+        parts = []
+        if self._dc is not None and self._dc.compute.containers:
+            parts.append(t("labp.note.sizes", lang))
+        hidden = self.hidden_columns()
+        if hidden:
+            names = ", ".join(str(self.columns[ColumnKey(k)].label).strip() for k in hidden)
+            parts.append(t("labp.note.scroll", lang, columns=names))
+        return " · ".join(parts)
+
+    def hidden_columns(self) -> list[str]:
+        """Keys of the columns not wholly in view (a sideways scroll away)."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return []
+        left, right = self.scroll_x, self.scroll_x + width
+        hidden, x = [], 0
+        for key, column in zip(self._cols, self.columns.values(), strict=False):
+            end = x + column.get_render_width(self)
+            if x < left or end > right:
+                hidden.append(key)
+            x = end
+        return hidden
+
+    def sync(self, report: Report, dc: Datacenter, lang: str) -> bool:
+        """Show ``report``: update changed cells, or rebuild when rows or columns came or went.
+        Returns whether a column may have changed its width."""
+        cols = columns_for(dc, faults=self.faults)
+        if lang != self._lang or not self.columns or cols != self._cols:
             self._lang = lang
             self._rebuild(report, dc, columns=True)
-            return
+            return True
         names = [w.name for w in report.workloads]
         if names != self._order:
             self._rebuild(report, dc)
-            return
+            return True
+        resized = False
         dirty = changed_hosts(self._dc, dc) if self._dc is not None else None
         self._dc = dc
         for w in report.workloads:
@@ -130,12 +207,14 @@ class WorkloadTable(DataTable):
             row = self._row(w, dc)
             old = self._rows[w.name]
             if row != old:
-                for key, new, was in zip(COLUMNS, row, old, strict=True):
+                for key, new, was in zip(self._cols, row, old, strict=True):
                     if new != was:
                         # Relayout only when the column must grow.
                         wider = cell_len(str(new)) > self.columns[ColumnKey(key)].content_width
+                        resized = resized or wider
                         self.update_cell(w.name, key, new, update_width=wider)
                 self._rows[w.name] = row
+        return resized
 
     # ------------------------------------------------------------------ rows
 
@@ -144,8 +223,12 @@ class WorkloadTable(DataTable):
         self._dc = dc
         self.clear(columns=columns)
         if columns or not self.columns:
-            for key in COLUMNS:
-                self.add_column(t(f"labp.col.{key}", self._lang), key=key)
+            self._cols = columns_for(dc, faults=self.faults)
+            self._pick = tuple(COLUMNS.index(k) for k in self._cols)
+            boxed = bool(dc.compute.containers)
+            for n, key in enumerate(self._cols):
+                label = t(f"labp.col.{'size_req_lim' if key == 'size' and boxed else key}", self._lang)
+                self.add_column(_pad(label) if n else label, key=key)
         self._rows = {w.name: self._row(w, dc) for w in report.workloads}
         self._order = list(self._rows)
         self.add_rows_keyed(self._rows)
@@ -197,7 +280,7 @@ class WorkloadTable(DataTable):
         status = Text(status_text(w.status, lang),
                       style=self._style(status_style) if status_style else "")
         if w.kind == "vm":
-            size = f"{w.vcpus:g} vCPU · {mib(w.memory_mib)}"
+            size = f"{w.vcpus:g} vCPU {mib(w.memory_mib)}"
             vm = dc.compute.vm_index.get(w.name)
             shares: str | int = vm.cpu_shares if vm else "—"
             if isinstance(shares, str) and shares in ("low", "normal", "high"):
@@ -226,7 +309,7 @@ class WorkloadTable(DataTable):
         if w.kind == "vm" and w.vm_memory is not None:
             m = w.vm_memory
             taken = m.balloon_mib + m.compressed_mib + m.swapped_mib
-            memory = mib(m.consumed_mib) + (f" −{mib(taken)}" if taken > 0.5 else "")
+            memory = mib(m.consumed_mib) + (f" −{mib(taken, short=True)}" if taken > 0.5 else "")
             if m.shortfall_mib > 0.5:  # a working set that does not fit: the guest swaps
                 memory = Text(t("labp.table.mem_short", lang, used=memory, short=mib(m.shortfall_mib)),
                               style=self._style("error"))
@@ -236,7 +319,14 @@ class WorkloadTable(DataTable):
                               style=self._style("error"))
             else:
                 memory = mib(w.container.usage_mib)
-        return (
-            w.name, status, size, cpu, memory, t(f"labp.kind.{w.kind}", lang), w.parent,
-            demand_label(dc, w.name, lang), qos,
-        )
+        full = (w.name, status, size, cpu, memory, t(f"labp.kind.{w.kind}", lang), w.parent,
+                demand_label(dc, w.name, lang), qos)
+        return tuple(_pad(full[i]) if n else full[i] for n, i in enumerate(self._pick))
+
+
+def _pad(value: Text | str) -> Text | str:
+    """A cell's value with the one space that separates it from the column on its left (the
+    first column has none: it starts at the panel's edge)."""
+    if isinstance(value, Text):
+        return Text.assemble(" ", value)
+    return f" {value}"
