@@ -107,6 +107,50 @@ def datastores_table(report: Report) -> Table:
     return t
 
 
+def storage_tables(report: Report) -> list[RenderableType]:
+    """The stack below the datastores: RAID groups, volume groups, thin pools, Ceph."""
+    stack = report.storage_stack
+    if stack is None:
+        return []
+    out: list[RenderableType] = []
+    if stack.raid:
+        t = Table(title="RAID groups", title_justify="left")
+        for col in ("group", "level", "raw", "usable", "survives", "state"):
+            t.add_column(col, justify="right" if col in ("raw", "usable", "survives") else "left")
+        for g in stack.raid.values():
+            t.add_row(g.name, f"RAID {g.level}", f"{g.raw_tb:g} TB", f"{g.usable_tb:g} TB",
+                      f"{g.survives} disk(s)", g.state.value)
+        out.append(t)
+    if stack.vgs:
+        t = Table(title="LVM volume groups", title_justify="left")
+        for col in ("vg", "extents", "free", "extent size"):
+            t.add_column(col, justify="left" if col == "vg" else "right")
+        for vg in stack.vgs.values():
+            t.add_row(vg.name, f"{vg.extents:,}", f"{vg.free_extents:,}", f"{vg.extent_mib:g} MiB")
+        out.append(t)
+    if stack.thin_pools:
+        t = Table(title="Thin pools: promised vs written", title_justify="left")
+        for col in ("pool", "size", "promised", "written", "data use", "overcommit", "when full"):
+            t.add_column(col, justify="left" if col in ("pool", "when full") else "right")
+        for tp in stack.thin_pools.values():
+            u = tp.use
+            t.add_row(tp.name, fmt_mib(u.size_mib), fmt_mib(u.virtual_mib), fmt_mib(u.data_used_mib),
+                      f"{u.data_pct:.0f} %", f"{u.overcommit:.2f}×", u.full.value)
+        out.append(t)
+    if stack.ceph is not None:
+        c = stack.ceph
+        t = Table(title=f"Ceph: {c.raw_tb:g} TB raw · {c.health.value}", title_justify="left")
+        for col in ("pool", "usable", "placement groups", "writes"):
+            t.add_column(col, justify="right" if col == "usable" else "left")
+        for pool in c.pools.values():
+            pgs = ", ".join(f"{n} {state}" for state, n in sorted(pool.pgs.items()))
+            t.add_row(pool.name, f"{pool.usable_tb:.1f} TB", pgs, "blocked (an OSD is full)" if pool.writes_blocked else "ok")
+        out.append(t)
+        if c.reasons:
+            out.append(Text("Ceph health: " + "; ".join(c.reasons)))
+    return out
+
+
 def isolation_table(report: Report) -> Table | Text:
     if report.pairs is None:
         return Text(f"Isolation: {len(report.workloads)} workloads — pairwise view omitted (use the app).")
@@ -144,6 +188,7 @@ def render_report(report: Report) -> Group:
                                    workloads_table(report)]
     if report.datastores:
         parts.append(datastores_table(report))
+    parts += storage_tables(report)
     parts += [isolation_table(report), blast_table(report), violations_text(report)]
     return Group(*parts)
 

@@ -31,6 +31,7 @@ from virtlab.core.hosts import Host
 from virtlab.core.rules import datastore_rules
 from virtlab.core.state import Datacenter
 from virtlab.core.storage.models import StoragePart
+from virtlab.core.storage.stack import StackReport, stack_report
 from virtlab.core.storage.usage import DatastoreUsage, datastore_usage
 
 MATRIX_LIMIT = 40
@@ -49,6 +50,7 @@ class Report:
     pairs: list[Pair] | None  # None when there are more than MATRIX_LIMIT workloads
     state: Datacenter = field(repr=False, default_factory=Datacenter)
     _blast: list[Blast] | None = field(default=None, repr=False)
+    _stack: StackReport | None = field(default=None, repr=False)
 
     @property
     def blast(self) -> list[Blast]:
@@ -56,6 +58,14 @@ class Report:
         if self._blast is None:
             self._blast = blast_radius(self.state)
         return self._blast
+
+    @property
+    def storage_stack(self) -> StackReport | None:
+        """The storage stack's report (disks, RAID, LVM, Ceph), or None when the state has
+        no stack; computed on first use."""
+        if self._stack is None and not self.state.storage.stack.empty:
+            self._stack = stack_report(self.state.storage.stack)
+        return self._stack
 
     def host(self, name: str) -> HostReport | None:
         return next((h for h in self.hosts if h.name == name), None)
@@ -175,6 +185,8 @@ def to_jsonable(obj: Any) -> Any:
         out = {f: to_jsonable(getattr(obj, f)) for f in ("name", "hosts", "workloads", "datastores",
                                                           "violations", "pairs")}
         out["blast"] = to_jsonable(obj.blast)
+        if obj.storage_stack is not None:
+            out["storage"] = to_jsonable(obj.storage_stack)
         return out
     as_json = getattr(obj, "as_json", None)
     if callable(as_json):

@@ -15,6 +15,7 @@ from virtlab.core.base import Frozen, NonNegFloat
 from virtlab.core.compute.models import VM, ComputePart, Container
 from virtlab.core.hosts import Host, Policy
 from virtlab.core.storage.models import Datastore, StoragePart
+from virtlab.core.storage.stack import StorageStack
 
 
 class Datacenter(Frozen):
@@ -30,11 +31,12 @@ class Datacenter(Frozen):
     @classmethod
     def of(cls, *, name: str = "", clock_h: float = 0.0, policy: Policy | None = None,
            hosts: Iterable[Host] = (), datastores: Iterable[Datastore] = (),
-           vms: Iterable[VM] = (), containers: Iterable[Container] = ()) -> Datacenter:
+           vms: Iterable[VM] = (), containers: Iterable[Container] = (),
+           stack: StorageStack | None = None) -> Datacenter:
         """A validated state from flat lists, each put in its domain's part."""
         return cls(name=name, clock_h=clock_h, policy=policy or Policy(), hosts=tuple(hosts),
                    compute=ComputePart(vms=tuple(vms), containers=tuple(containers)),
-                   storage=StoragePart(datastores=tuple(datastores)))
+                   storage=StoragePart(datastores=tuple(datastores), stack=stack or StorageStack()))
 
     def evolve(self, **changes: object) -> Datacenter:
         """A new state with ``changes`` (no re-validation; actions check their own rules).
@@ -56,7 +58,13 @@ class Datacenter(Frozen):
         return self.evolve(compute=self.compute.evolve(containers=containers))
 
     def with_datastores(self, datastores: tuple[Datastore, ...]) -> Datacenter:
-        return self.evolve(storage=StoragePart.model_construct(datastores=datastores))
+        return self.evolve(storage=StoragePart.model_construct(datastores=datastores,
+                                                               stack=self.storage.stack))
+
+    def with_stack(self, stack: StorageStack) -> Datacenter:
+        """A new state with the storage stack (disks, RAID, LVM, Ceph) replaced."""
+        return self.evolve(storage=StoragePart.model_construct(datastores=self.storage.datastores,
+                                                               stack=stack))
 
     @cached_property
     def host_index(self) -> dict[str, Host]:

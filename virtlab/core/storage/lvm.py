@@ -71,6 +71,8 @@ class ThinPoolUse:
     virtual_mib: float  # what the thin volumes promise
     full: FullPool
 
+    JSON_PROPERTIES = ("data_pct", "overcommit")
+
     @property
     def data_pct(self) -> float:
         return 100 * self.data_used_mib / self.size_mib

@@ -12,6 +12,7 @@ from functools import cached_property
 from pydantic import model_validator
 
 from virtlab.core.base import Frozen, Name, NonNegFloat, PositiveFloat
+from virtlab.core.storage.stack import StorageStack
 
 
 class Provisioning(StrEnum):
@@ -84,9 +85,11 @@ class VirtualDisk(Frozen):
 
 
 class StoragePart(Frozen):
-    """The storage domain of a datacenter."""
+    """The storage domain of a datacenter: the datastores VMs' disks live on, and the stack
+    below them (disks, RAID, LVM, a Ceph cluster: :mod:`virtlab.core.storage.stack`)."""
 
     datastores: tuple[Datastore, ...] = ()
+    stack: StorageStack = StorageStack()
 
     @cached_property
     def datastore_index(self) -> dict[str, Datastore]:

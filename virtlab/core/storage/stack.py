@@ -76,6 +76,11 @@ class StorageStack(Frozen):
     thin_volumes: tuple[ThinVolume, ...] = ()
     ceph: CephCluster | None = None
 
+    @property
+    def empty(self) -> bool:
+        return not (self.disks or self.raid_groups or self.pvs or self.vgs or self.thin_pools
+                    or self.ceph is not None)
+
     @cached_property
     def disk_index(self) -> dict[str, raid.PhysicalDisk]:
         return {d.name: d for d in self.disks}

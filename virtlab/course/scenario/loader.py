@@ -28,8 +28,9 @@ from virtlab.course.scenario.sections import (
     read_policy,
     read_vm,
 )
+from virtlab.course.scenario.storage import read_storage
 
-TOP_KEYS = {"scenario", "policy", "host", "datastore", "vm", "container"}
+TOP_KEYS = {"scenario", "policy", "host", "datastore", "vm", "container", "storage"}
 
 
 class _Built:
@@ -124,6 +125,7 @@ def scenario_from_dict(data: dict[str, Any], source: str, prefix: str = ""
             p.add(key, f"unknown table (allowed: {', '.join(sorted(TOP_KEYS))})")
     name = read_meta(data.get("scenario", {}), p)
     policy = read_policy(data.get("policy"), p)
+    stack = read_storage(data.get("storage"), p)
     built = _Built()
     for section in (_hosts, _datastores, _vms, _containers):
         section(data, p, built)
@@ -132,7 +134,7 @@ def scenario_from_dict(data: dict[str, Any], source: str, prefix: str = ""
               if data else "the scenario is empty: it needs at least one [[host]]")
     if p:
         return None, p.items
-    return built.datacenter(name, policy=policy), []
+    return built.datacenter(name, policy=policy, stack=stack), []
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, list[str]]:

@@ -1,0 +1,60 @@
+"""A scenario's [storage] table: the stack is read, cross-checked and refused as the real
+tools would refuse it, with file: field: problem messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from virtlab.core.report import build_report
+from virtlab.course.scenario import load_scenario, scenario_from_dict
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+HOST = {"host": [{"name": "h", "hypervisor": "kvm", "cores": 4, "memory": "8 GiB"}]}
+
+
+def _problems(storage: dict) -> list[str]:
+    dc, problems = scenario_from_dict({**HOST, "storage": storage}, "s.toml")
+    return problems
+
+
+def test_the_shipped_storage_scenarios_give_the_lessons_numbers() -> None:
+    ceph, p = load_scenario(SCENARIOS / "storage-ceph.toml")
+    assert p == [] and ceph is not None
+    c = build_report(ceph).storage_stack.ceph
+    assert c.raw_tb == 80 and round(c.pools["rbd"].usable_tb, 1) == 26.7
+    lvm, _ = load_scenario(SCENARIOS / "storage-lvm-thin.toml")
+    stack = build_report(lvm).storage_stack
+    assert stack.vgs["vg0"].extents == 3 * 2559
+    assert stack.thin_pools["pool0"].use.overcommit == pytest.approx(30 / 18)
+    md, _ = load_scenario(SCENARIOS / "storage-raid.toml")
+    raid = build_report(md).storage_stack.raid
+    assert (raid["md0"].usable_tb, raid["md0"].survives) == (16, 2)
+
+
+@pytest.mark.parametrize(("storage", "problem"), [
+    ({"disk": [{"name": "d1", "size": "4 TB"}] * 1 + [{"name": f"d{i}", "size": "4 TB"} for i in (2, 3)],
+      "raid": [{"name": "md0", "level": 6, "disks": ["d1", "d2", "d3"]}]},
+     "s.toml: storage.raid (md0).disks: RAID 6 needs at least 4 disks; md0 has 3"),
+    ({"raid": [{"name": "md0", "level": 1, "disks": ["x", "y"]}]},
+     "s.toml: storage.raid (md0).disks: no disk named 'x'"),
+    ({"raid": [{"name": "md0", "level": 7, "disks": ["x", "y"]}]},
+     "s.toml: storage.raid[1] (md0).level: expected a RAID level (0, 1, 5, 6 or 10), got 7"),
+    ({"pv": [{"name": "pv1", "size": "10G"}], "vg": [{"name": "vg0", "pvs": ["pv1"]}],
+      "lv": [{"name": "big", "vg": "vg0", "size": "12000M"}]},
+     "s.toml: storage.vg (vg0): its LVs and thin pools take 3000 extents, vg0 has 2559"),
+    ({"pv": [{"name": "pv1", "size": "10G"}], "vg": [{"name": "vg0", "pvs": ["pv2"]}]},
+     "s.toml: storage.vg (vg0).pvs: no PV named 'pv2'"),
+    ({"ceph": {"hosts": 5, "pool": [{"name": "ec", "kind": "erasure", "k": 4, "m": 2}]}},
+     "s.toml: storage.ceph.pool (ec): EC 4+2 needs 6 failure domains (host); this cluster has 5"),
+    ({"disk": [{"name": "d1", "size": "lots"}]}, "s.toml: storage.disk[1] (d1).size: cannot read 'lots' as a number with a unit"),
+    ({"tape": []}, "s.toml: storage.tape: unknown table (allowed: ceph, disk, lv, pv, raid, thin_pool, thin_volume, vg)"),
+])
+def test_storage_problems_name_the_file_and_field(storage: dict, problem: str) -> None:
+    assert problem in _problems(storage)
+
+
+def test_lvm_sizes_read_as_lvm_reads_them() -> None:
+    dc, p = scenario_from_dict({**HOST, "storage": {"pv": [{"name": "a", "size": "10G"}, {"name": "b", "size": "10 GB"}]}}, "s")
+    assert p == [] and [pv.size_mib for pv in dc.storage.stack.pvs] == [10240, pytest.approx(9536.74, abs=0.01)]
