@@ -130,12 +130,14 @@ def storage_tables(report: Report) -> list[RenderableType]:
         out.append(t)
     if stack.thin_pools:
         t = Table(title="Thin pools: promised vs written", title_justify="left")
-        for col in ("pool", "size", "promised", "written", "data use", "overcommit", "when full"):
+        for col in ("pool", "size", "promised", "written", "data use", "overcommit", "autoextends to", "when full"):
             t.add_column(col, justify="left" if col in ("pool", "when full") else "right")
         for tp in stack.thin_pools.values():
             u = tp.use
             t.add_row(tp.name, fmt_mib(u.size_mib), fmt_mib(u.virtual_mib), fmt_mib(u.data_used_mib),
-                      f"{u.data_pct:.0f} %", f"{u.overcommit:.2f}×", u.full.value)
+                      f"{u.data_pct:.0f} %", f"{u.overcommit:.2f}×",
+                      fmt_mib(tp.size_after_autoextend_mib) if tp.size_after_autoextend_mib > u.size_mib else "—",
+                      u.full.value)
         out.append(t)
     if stack.ceph is not None:
         c = stack.ceph
