@@ -27,6 +27,8 @@ FAULTS: dict[str, FaultKind] = {
     "power-off": "power-off",
     "disk-lost": "disk-lost",
 }
+#: Faults of the storage stack (a physical disk, an OSD, a Ceph host, a MON: mon.0 …).
+STORAGE_FAULTS = ("disk", "osd", "ceph-host", "mon")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--fault", action="append", default=[], metavar="KIND:NAME",
         help="inject a fault first: host:NAME, host-panic:NAME, guest-panic:VM, container:NAME, "
-        "power-off:VM, disk-lost:VM (repeatable)",
+        "power-off:VM, disk-lost:VM, and in the storage stack disk:NAME, osd:NAME, "
+        "ceph-host:NAME, mon:mon.N (repeatable)",
     )
     r.add_argument("--pairs", action="store_true", help="always include the pairwise isolation view")
     r.add_argument("--width", type=int, metavar="COLUMNS",
@@ -86,6 +89,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from virtlab.core.base import Refused
     from virtlab.core.compute.actions import Fail
     from virtlab.core.report import build_report, to_jsonable
+    from virtlab.core.storage.actions import StorageFail
 
     dc, problems = _load_state(args.file)
     if dc is None:
@@ -94,11 +98,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 1
     for spec in args.fault:
         kind, _, name = spec.partition(":")
-        if kind not in FAULTS or not name:
-            _err(f"--fault {spec}: expected KIND:NAME with KIND one of {', '.join(FAULTS)}")
+        if (kind not in FAULTS and kind not in STORAGE_FAULTS) or not name:
+            _err(f"--fault {spec}: expected KIND:NAME with KIND one of {', '.join([*FAULTS, *STORAGE_FAULTS])}")
             return 2
         try:
-            dc = apply(dc, Fail(name=name, fault=FAULTS[kind]))
+            dc = apply(dc, StorageFail(name=name) if kind in STORAGE_FAULTS else Fail(name=name, fault=FAULTS[kind]))
         except Refused as e:
             _err(f"--fault {spec}: {e}")
             return 1

@@ -18,9 +18,11 @@ from virtlab.core.compute import actions as compute_actions
 from virtlab.core.compute import lifecycle
 from virtlab.core.rules import violations_in, whole
 from virtlab.core.state import Datacenter
+from virtlab.core.storage import actions as storage_actions
 
 #: Every action class, in the order their kinds are listed.
-ACTION_CLASSES: tuple[type[ActionBase], ...] = (*compute_actions.ACTIONS, *lifecycle.ACTIONS)
+ACTION_CLASSES: tuple[type[ActionBase], ...] = (*compute_actions.ACTIONS, *lifecycle.ACTIONS,
+                                                 *storage_actions.ACTIONS)
 
 if TYPE_CHECKING:
     Action = ActionBase

@@ -17,11 +17,13 @@ domain, and a domain going out moves only the PGs that used it.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -109,9 +111,38 @@ def pg_count(osds: int, size: int, share: float = 1.0) -> int:
     return int(nearest)
 
 
-def _score(seed: int, pool: str, pg: int, key: str) -> int:
-    digest = hashlib.blake2b(f"{seed}/{pool}/{pg}/{key}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
+_M64 = (1 << 64) - 1
+
+
+def _key(text: str) -> int:
+    """A stable 64-bit key for a name (the same in every run, unlike ``hash``)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def _mix(x: int) -> int:
+    """splitmix64's finaliser: a fast, well-spread 64-bit mix of ``x``."""
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _M64
+    return x ^ (x >> 31)
+
+
+@lru_cache(maxsize=32)
+def _placement(pool: Pool, members: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], ...]:
+    """Every PG's OSDs for ``pool`` over ``members`` ((failure domain, OSD) of the OSDs in):
+    rendezvous hashing of the domains per PG, then of the OSDs in each chosen domain. The
+    map depends only on which OSDs are *in*, so OSDs going down reuse it (as in Ceph, where
+    a down OSD keeps its PGs until it is marked out)."""
+    by_domain: dict[str, list[tuple[int, str]]] = {}
+    for domain, osd in members:
+        by_domain.setdefault(domain, []).append((_key("o:" + osd), osd))
+    domains = [(_key("d:" + d), osds) for d, osds in by_domain.items()]
+    base = _key(f"{pool.seed}/{pool.name}")
+    out = []
+    for pg in range(pool.pgs):
+        pk = _mix(base + pg)
+        chosen = heapq.nlargest(pool.width, domains, key=lambda d: _mix(pk ^ d[0]))
+        out.append(tuple(max(osds, key=lambda o: _mix(pk ^ o[0]))[1] for _, osds in chosen))
+    return tuple(out)
 
 
 def check_pool(cluster: CephCluster, pool: Pool) -> None:
@@ -125,20 +156,15 @@ def check_pool(cluster: CephCluster, pool: Pool) -> None:
                                  {"need": pool.width, "have": len(domains), "level": pool.failure_domain})])
 
 
+def _members(cluster: CephCluster, pool: Pool) -> tuple[tuple[str, str], ...]:
+    return tuple((o.domain(pool.failure_domain), o.name) for o in cluster.osds if o.marked_in)
+
+
 def place(cluster: CephCluster, pool: Pool, pg: int) -> tuple[str, ...]:
     """The OSDs a PG maps to, one per failure domain: the domains ranked by a seeded hash,
     and within a domain the OSD with the best hash. Only OSDs marked in are candidates (a
     down-but-in OSD keeps its PGs: they are degraded, not moved)."""
-    by_domain: dict[str, list[Osd]] = {}
-    for o in cluster.osds:
-        if o.marked_in:
-            by_domain.setdefault(o.domain(pool.failure_domain), []).append(o)
-    ranked = sorted(by_domain, key=lambda d: _score(pool.seed, pool.name, pg, "d:" + d), reverse=True)
-    out = []
-    for d in ranked[:pool.width]:
-        best = max(by_domain[d], key=lambda o: _score(pool.seed, pool.name, pg, "o:" + o.name))
-        out.append(best.name)
-    return tuple(out)
+    return _placement(pool, _members(cluster, pool))[pg]
 
 
 class PgState(StrEnum):
@@ -198,8 +224,7 @@ def cluster_report(cluster: CephCluster) -> ClusterReport:
         states: Counter[str] = Counter()
         inactive: list[int] = []
         blocked = False
-        for pg in range(pool.pgs):
-            acting = place(cluster, pool, pg)
+        for pg, acting in enumerate(_placement(pool, _members(cluster, pool))):
             per_osd.update(acting)
             state = pg_state(cluster, pool, acting)
             states[state.value] += 1

@@ -64,6 +64,8 @@ class ThinVolume(Frozen):
     pool: Name
     virtual_mib: PositiveFloat
     written_mib: NonNegFloat = 0.0
+    #: Writes that failed because the pool was full (its file system may be damaged).
+    failed_mib: NonNegFloat = 0.0
 
 
 class StorageStack(Frozen):
@@ -75,6 +77,12 @@ class StorageStack(Frozen):
     thin_pools: tuple[ThinPool, ...] = ()
     thin_volumes: tuple[ThinVolume, ...] = ()
     ceph: CephCluster | None = None
+
+    def evolve(self, **changes: object) -> StorageStack:
+        """A new stack with ``changes`` and fresh indexes (never ``model_copy``)."""
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        values.update(changes)
+        return type(self).model_construct(**values)
 
     @property
     def empty(self) -> bool:
