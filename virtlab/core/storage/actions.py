@@ -17,7 +17,6 @@ from virtlab.core.storage import ceph, lvm, raid
 from virtlab.core.storage.stack import (
     LogicalVolume,
     StorageStack,
-    ThinPool,
     ThinVolume,
     stack_report,
 )
@@ -162,8 +161,7 @@ class LvExtend(ActionBase):
 
     def apply(self, dc: Datacenter) -> Datacenter:
         stack = dc.storage.stack
-        candidates: list[LogicalVolume | ThinPool] = [*stack.lvs, *stack.thin_pools]
-        lv = next((x for x in candidates if x.name == self.name), None)
+        lv = stack.volume(self.name)
         if lv is None:
             raise refuse("unknown_storage", self.name, f"no LV or thin pool named {self.name!r}", name=self.name)
         if self.size_mib < lv.size_mib:

@@ -90,6 +90,21 @@ class StorageStack(Frozen):
                     or self.ceph is not None)
 
     @cached_property
+    def names(self) -> frozenset[str]:
+        """Every named object in the stack (Ceph pools included)."""
+        found = {*(x.name for x in self.disks), *(x.name for x in self.raid_groups),
+                 *(x.name for x in self.pvs), *(x.name for x in self.vgs), *(x.name for x in self.lvs),
+                 *(x.name for x in self.thin_pools), *(x.name for x in self.thin_volumes)}
+        if self.ceph is not None:
+            found |= {p.name for p in self.ceph.pools}
+        return frozenset(found)
+
+    def volume(self, name: str) -> LogicalVolume | ThinPool | None:
+        """The linear LV or thin pool named ``name`` (both take extents from a VG)."""
+        found: list[LogicalVolume | ThinPool] = [x for x in self.lvs if x.name == name]
+        return found[0] if found else next((x for x in self.thin_pools if x.name == name), None)
+
+    @cached_property
     def disk_index(self) -> dict[str, raid.PhysicalDisk]:
         return {d.name: d for d in self.disks}
 

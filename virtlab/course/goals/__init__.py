@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from virtlab.course.goals import compute, containers, lifecycle, patching, storage, workloads
+from virtlab.course.goals import compute, containers, lifecycle, patching, stack, storage, workloads
 from virtlab.course.goals.registry import (
     AnySpec,
     CheckSpec,
@@ -38,8 +38,8 @@ __all__ = ["CHECKS", "AnySpec", "CheckSpec", "GoalParamError", "GoalParams", "Hi
 
 #: Every check, by the name lab files give in ``check = "…"``.
 CHECKS: Mapping[str, AnySpec] = build_registry(
-    compute.CHECKS, containers.CHECKS, lifecycle.CHECKS, patching.CHECKS, storage.CHECKS,
-    workloads.CHECKS)
+    compute.CHECKS, containers.CHECKS, lifecycle.CHECKS, patching.CHECKS, stack.CHECKS,
+    storage.CHECKS, workloads.CHECKS)
 
 
 def unknown_check(kind: str) -> str:

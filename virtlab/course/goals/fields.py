@@ -25,14 +25,14 @@ from virtlab.core.state import Datacenter
 from virtlab.core.units import UnitError, parse_gib, parse_mib, parse_millicores
 
 __all__ = ["ContainerRef", "DatastoreRef", "Hours", "HostRef", "IsolationLevel", "MemoryState",
-           "Mib", "Gib", "Millicores", "NonNeg", "Percent", "RefKind", "Resource", "VmRef",
+           "Mib", "Gib", "Millicores", "NonNeg", "Percent", "RefKind", "Resource", "StorageRef", "VmRef",
            "WorkloadRef", "problem", "read_quantity"]
 
 Resource = Literal["cpu", "ram", "disk"]
-RefKind = Literal["vm", "container", "workload", "host", "datastore"]
+RefKind = Literal["vm", "container", "workload", "host", "datastore", "storage"]
 
 _WORD = {"vm": "a VM", "container": "a container", "workload": "a workload", "host": "a host",
-         "datastore": "a datastore"}
+         "datastore": "a datastore", "storage": "a storage object (disk, RAID group, PV, VG, LV, pool)"}
 
 
 def problem(text: str) -> PydanticCustomError:
@@ -105,6 +105,8 @@ def _kind_of(dc: Datacenter, added: Mapping[str, str], name: str) -> str | None:
         return "host"
     if any(d.name == name for d in dc.storage.datastores):
         return "datastore"
+    if name in dc.storage.stack.names:
+        return "storage"
     return added.get(name)
 
 
@@ -134,3 +136,6 @@ WorkloadRef = Annotated[str, Field(min_length=1), AfterValidator(_resolve("workl
 HostRef = Annotated[str, Field(min_length=1), AfterValidator(_resolve("host"))]
 #: A datastore of the lab's scenario.
 DatastoreRef = Annotated[str, Field(min_length=1), AfterValidator(_resolve("datastore"))]
+#: Something in the scenario's storage stack: a disk, RAID group, PV, VG, LV, thin pool or
+#: volume, or a Ceph pool.
+StorageRef = Annotated[str, Field(min_length=1), AfterValidator(_resolve("storage"))]
