@@ -108,3 +108,18 @@ def test_mon_quorum_is_a_majority() -> None:
     assert _stack(dc).ceph.quorum
     dc = apply(dc, StorageFail(name="mon.1"))
     assert not _stack(dc).ceph.quorum and _stack(dc).ceph.reasons[0] == "no monitor quorum (1 of 3 up)"
+
+
+def test_convert_a_thin_disk_to_eager_zeroed_thick_refused_when_it_does_not_fit() -> None:
+    from virtlab.core.compute.lifecycle import ConvertDisk
+    from virtlab.core.storage.models import Provisioning
+
+    lab = Path(__file__).resolve().parents[2] / "lessons" / "labs" / "l6-patch-night.toml"
+    from virtlab.course.labs import load_lab
+
+    dc = load_lab(lab)[0].state
+    with pytest.raises(Refused) as e:
+        apply(dc, ConvertDisk(name="app-1", provisioning=Provisioning.THICK_EAGER))
+    assert e.value.violations[0].code == "disk_has_snapshots"
+    dc = apply(dc, ConvertDisk(name="db-1", provisioning=Provisioning.THICK_EAGER))
+    assert dc.compute.vm_index["db-1"].disks[0].provisioning is Provisioning.THICK_EAGER

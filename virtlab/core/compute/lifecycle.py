@@ -18,7 +18,7 @@ from pydantic import Field
 
 from virtlab.core.base import ActionBase, refuse, replace_named
 from virtlab.core.compute.models import VM, WorkloadStatus
-from virtlab.core.storage.models import Snapshot, VirtualDisk
+from virtlab.core.storage.models import Provisioning, Snapshot, VirtualDisk
 
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
@@ -225,5 +225,36 @@ class Advance(ActionBase):
         return f"wait {self.hours:g} h"
 
 
+class ConvertDisk(ActionBase):
+    """Change a virtual disk's format: inflate a thin disk to eager-zeroed thick, or move it
+    to another format with Storage vMotion (vSphere Storage guide, "virtual disk
+    provisioning policies"). A thick disk takes its whole size on the datastore at once, so
+    the datastore's rules are checked again; a disk with snapshots must be consolidated first."""
+
+    kind: Literal["convert_disk"] = "convert_disk"
+    name: str
+    provisioning: Provisioning
+    disk: int = Field(1, ge=1)
+
+    def apply(self, dc: Datacenter) -> Datacenter:
+        vm = _vm(dc, self.name)
+        _intact(vm, "converting")
+        if self.disk > len(vm.disks):
+            raise refuse("no_disk", vm.name, f"{vm.name} has no disk {self.disk}", vm=vm.name)
+        old = vm.disks[self.disk - 1]
+        if old.snapshots:
+            raise refuse("disk_has_snapshots", vm.name, f"{vm.name}: disk {self.disk} has snapshots — consolidate "
+                         "them before converting it", vm=vm.name, disk=self.disk)
+        new = old.model_copy(update={"provisioning": self.provisioning})
+        disks = tuple(new if i == self.disk - 1 else d for i, d in enumerate(vm.disks))
+        return _with_disks(dc, vm, disks)
+
+    def describe(self) -> str:
+        return f"convert {self.name}'s disk {self.disk} to {self.provisioning.value}"
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+
 #: The VM lifecycle actions.
-ACTIONS = (TakeSnapshot, Write, Revert, Consolidate, Backup, Restore, Advance)
+ACTIONS = (TakeSnapshot, Write, Revert, Consolidate, Backup, Restore, Advance, ConvertDisk)
