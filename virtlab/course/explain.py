@@ -46,7 +46,9 @@ def _words(key: str, value: str, lang: str) -> str:
 def violation_text(v: Violation, lang: str) -> str:
     """One refusal reason in ``lang``."""
     code = v.code
-    if code in ("cpu_capacity", "ram_capacity") and not v.params.get("reserved"):
+    if v.params.get("formula") == "ovirt":
+        code += "_ovirt"  # physical × ratio − reserved, not (physical − reserved) × ratio
+    elif code in ("cpu_capacity", "ram_capacity") and not v.params.get("reserved"):
         code += "_noreserve"  # "(32 logical × 4)", not "((32 logical − 0 reserved) × 4)"
     template = catalog(lang).get(f"viol.code.{code}")
     if template is None:

@@ -54,7 +54,17 @@ def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
             {"host": host_name, "allocated": cpu.allocated, "schedulable": cpu.schedulable,
              "ratio": cpu.ratio, "physical": cpu.physical, "reserved": cpu.reserved},
         ))
-    if ram.over_capacity:
+    if ram.over_capacity and ram.reserve_after_ratio:
+        out.append(Violation(
+            "ram_capacity", host_name,
+            f"{host_name}: RAM {fmt_mib(ram.allocated)} committed > {fmt_mib(ram.schedulable)} "
+            f"schedulable ({fmt_mib(ram.physical)} × {ram.ratio:g} − {fmt_mib(ram.reserved)} reserved; "
+            "each running VM commits its memory + 65 MiB)",
+            ram.allocated - ram.schedulable,
+            {"host": host_name, "allocated": ram.allocated, "schedulable": ram.schedulable,
+             "ratio": ram.ratio, "physical": ram.physical, "reserved": ram.reserved, "formula": "ovirt"},
+        ))
+    elif ram.over_capacity:
         out.append(Violation(
             "ram_capacity", host_name,
             f"{host_name}: RAM {fmt_mib(ram.allocated)}/{fmt_mib(ram.schedulable)} after "
