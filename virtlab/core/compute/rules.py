@@ -109,7 +109,10 @@ def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
 
 
 def node_violations(dc: Datacenter, node: tuple[str, str]) -> list[Violation]:
-    """Container requests against a node's allocatable (GKE reservations on the node)."""
+    """Container requests against a node's allocatable: ``capacity − kube-reserved −
+    system-reserved − hard eviction threshold`` (Kubernetes "Reserve Compute Resources for
+    System Daemons"). A host node uses its configured reservation (the host's, else the
+    policy's — what its capacity lines show), else GKE's; a VM node GKE's."""
     kind, name = node
     ctrs = dc.compute.containers_by_parent.get(node, [])
     if not ctrs:
@@ -118,14 +121,14 @@ def node_violations(dc: Datacenter, node: tuple[str, str]) -> list[Violation]:
         host = dc.host_index.get(name)
         if host is None or host.hypervisor is not HypervisorKind.NONE:
             return []  # host containers beside VMs are counted in the host's lines
-        mem, cores = host.memory_mib, host.logical_cpus
+        alloc_mem = host.memory_mib - host.reserved_memory(dc.policy)
+        alloc_cpu = (host.logical_cpus - host.reserved_cpu(dc.policy)) * 1000
     else:
         vm = dc.compute.vm_index.get(name)
         if vm is None:
             return []
-        mem, cores = vm.memory_mib, vm.vcpus
-    alloc_mem = node_allocatable_mib(mem)
-    alloc_cpu = cores * 1000 - gke_reserved_millicores(cores)
+        alloc_mem = node_allocatable_mib(vm.memory_mib)
+        alloc_cpu = vm.vcpus * 1000 - gke_reserved_millicores(vm.vcpus)
     req_mem = sum(c.eff_mem_request_mib for c in ctrs)
     req_cpu = sum(c.eff_cpu_request_m for c in ctrs)
     out = []

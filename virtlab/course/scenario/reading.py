@@ -128,9 +128,10 @@ class InputModel(BaseModel):
                 loc = [str(x) for x in err["loc"]]
                 key = loc[0] if loc else ""
                 bad.add(key)
-                if err["type"] != "extra_forbidden":
+                if err["type"] != "extra_forbidden" or len(loc) > 1:  # a nested table's too
                     order = keys.index(key) if key in keys else len(keys)
-                    found.append((order, InputError(_message(err), _join(where, ".".join(loc)))))
+                    text = "unknown key" if err["type"] == "extra_forbidden" else _message(err)
+                    found.append((order, InputError(text, _join(where, ".".join(loc)))))
             found += [(-1, e) for e in cls.unknown_keys(raw, where)]
         for i, (name, info) in enumerate(cls.model_fields.items()):
             key = cls._key(name)
