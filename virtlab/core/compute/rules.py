@@ -22,10 +22,16 @@ from virtlab.core.hypervisors import (
     node_allocatable_mib,
     vm_memory_overhead_mib,
 )
-from virtlab.core.units import fmt_gib, fmt_mib
+from virtlab.core.units import fmt_apart, fmt_mib
 
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
+
+
+def _apart(a: float, b: float, between: str, unit: str = "mib") -> str:
+    """``a`` and ``b`` with enough decimals that two different numbers never read the same."""
+    x, y = fmt_apart([a, b], unit)
+    return f"{x}{between}{y}"
 
 
 def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
@@ -57,7 +63,7 @@ def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
     if ram.over_capacity and ram.reserve_after_ratio:
         out.append(Violation(
             "ram_capacity", host_name,
-            f"{host_name}: RAM {fmt_mib(ram.allocated)} committed > {fmt_mib(ram.schedulable)} "
+            f"{host_name}: RAM {_apart(ram.allocated, ram.schedulable, ' committed > ')} "
             f"schedulable ({fmt_mib(ram.physical)} × {ram.ratio:g} − {fmt_mib(ram.reserved)} reserved; "
             "each running VM commits its memory + 65 MiB)",
             ram.allocated - ram.schedulable,
@@ -67,7 +73,7 @@ def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
     elif ram.over_capacity:
         out.append(Violation(
             "ram_capacity", host_name,
-            f"{host_name}: RAM {fmt_mib(ram.allocated)}/{fmt_mib(ram.schedulable)} after "
+            f"{host_name}: RAM {_apart(ram.allocated, ram.schedulable, '/')} after "
             f"{ram.ratio:g}× ratio (({fmt_mib(ram.physical)} − {fmt_mib(ram.reserved)} reserved) "
             f"× {ram.ratio:g})",
             ram.allocated - ram.schedulable,
@@ -78,7 +84,7 @@ def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
         d = lines["disk"]
         out.append(Violation(
             "disk_capacity", host_name,
-            f"{host_name}: local disk {fmt_gib(d.allocated)}/{fmt_gib(d.schedulable)} provisioned "
+            f"{host_name}: local disk {_apart(d.allocated, d.schedulable, '/', 'gib')} provisioned "
             f"after {d.ratio:g}× ratio",
             d.allocated - d.schedulable,
             {"host": host_name, "allocated": d.allocated, "schedulable": d.schedulable, "ratio": d.ratio},
@@ -100,8 +106,8 @@ def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
         if res_mib > unreserved + 1e-9:
             out.append(Violation(
                 "mem_reservation", host_name,
-                f"{host_name}: memory reservations + overhead {fmt_mib(res_mib)} > "
-                f"{fmt_mib(unreserved)} unreserved",
+                f"{host_name}: memory reservations + overhead {_apart(res_mib, unreserved, ' > ')} "
+                "unreserved",
                 res_mib - unreserved,
                 {"host": host_name, "reserved": res_mib, "capacity": unreserved},
             ))
@@ -135,7 +141,7 @@ def node_violations(dc: Datacenter, node: tuple[str, str]) -> list[Violation]:
     if req_mem > alloc_mem + 1e-9:
         out.append(Violation(
             "container_requests", f"{kind}:{name}:memory",
-            f"{name}: container memory requests {fmt_mib(req_mem)} > {fmt_mib(alloc_mem)} allocatable",
+            f"{name}: container memory requests {_apart(req_mem, alloc_mem, ' > ')} allocatable",
             req_mem - alloc_mem, {"node": name, "requested": req_mem, "allocatable": alloc_mem},
         ))
     if req_cpu > alloc_cpu + 1e-9:

@@ -9,6 +9,7 @@ by the core's own model, whose field names it maps back to the file's keys. Each
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Self, TypeVar
@@ -164,7 +165,10 @@ def build(model: type[M], data: dict[str, Any], where: str, p: Problems,
     except ValidationError as e:
         for err in e.errors():
             field = ".".join(names.get(str(x), str(x)) for x in err["loc"])
-            p.add(_join(where, field), err["msg"].removeprefix("Value error, "))
+            text = err["msg"].removeprefix("Value error, ")
+            # A rule between two fields names them as the file does (cpu_limit, not cpu_limit_mhz).
+            text = re.sub(r"\b[a-z][a-z0-9_]*\b", lambda m: names.get(m[0], m[0]), text)
+            p.add(_join(where, field), text)
         return None
 
 
