@@ -13,6 +13,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from virtlab.core.base import Frozen, Name, NonNegFloat, PositiveFloat
+from virtlab.core.compute.dynamic import DynamicMemory
 from virtlab.core.storage.models import VirtualDisk
 
 ShareLevel = Literal["low", "normal", "high"]
@@ -65,7 +66,7 @@ class VM(Frozen):
     #: demand, backups, snapshots and placement change through their own actions.
     UPDATABLE: ClassVar[frozenset[str]] = frozenset({
         "vcpus", "memory_mib", "cpu_shares", "mem_shares", "cpu_reservation_mhz",
-        "cpu_limit_mhz", "mem_reservation_mib", "mem_limit_mib", "disks",
+        "cpu_limit_mhz", "mem_reservation_mib", "mem_limit_mib", "disks", "dynamic_memory",
     })
 
     name: Name
@@ -84,6 +85,8 @@ class VM(Frozen):
     status: WorkloadStatus = WorkloadStatus.RUNNING
     #: Hours since the last backup (a copy kept off this VM's datastore); None = never.
     backup_age_h: NonNegFloat | None = None
+    #: Hyper-V Dynamic Memory (on a Hyper-V host); ``memory_mib`` is then its startup RAM.
+    dynamic_memory: DynamicMemory | None = None
 
     #: vSphere: a memory reservation is at most the VM's memory; a limit is at least the
     #: reservation (CPU and memory).
@@ -96,7 +99,15 @@ class VM(Frozen):
     @model_validator(mode="after")
     def _consistent(self) -> VM:
         _check(self, self.RULES)
+        dm = self.dynamic_memory
+        if dm is not None and not dm.minimum_mib <= self.memory_mib <= dm.maximum_mib:
+            raise ValueError("memory_mib (startup RAM) is outside dynamic_memory's minimum … maximum")
         return self
+
+    @property
+    def max_memory_mib(self) -> float:
+        """The most memory the guest can have: its memory, or Dynamic Memory's maximum."""
+        return self.dynamic_memory.maximum_mib if self.dynamic_memory else self.memory_mib
 
     @property
     def cpu_share_value(self) -> int:

@@ -184,6 +184,15 @@ class DemandIn(InputModel):
     memory: Any = None
 
 
+class DynamicMemoryIn(InputModel):
+    """A VM's ``dynamic_memory = { minimum, maximum, buffer }`` (Hyper-V; ``memory`` is its
+    startup RAM, ``buffer`` a percentage, 20 by default)."""
+
+    minimum_mib: Annotated[MiB | None, Missing("missing")] = Field(None, validation_alias="minimum")
+    maximum_mib: Annotated[MiB | None, Missing("missing")] = Field(None, validation_alias="maximum")
+    buffer_pct: Any = Field(None, validation_alias="buffer")
+
+
 class VMIn(InputModel):
     """``[[vm]]``: a virtual machine on ``host``, with ``disk`` (a size) or ``disks`` (tables)."""
 
@@ -202,6 +211,7 @@ class VMIn(InputModel):
     demand: Any = None
     status: Any = None
     backup_age_h: Any = None
+    dynamic_memory: DynamicMemoryIn | None = None
 
     @field_validator("disks", mode="before")
     @classmethod
@@ -212,6 +222,8 @@ class VMIn(InputModel):
 
     def to_core(self, disks: list[VirtualDisk], where: str, p: Problems) -> VM | None:
         data = {**self.given("disk", "disks", "demand"), "disks": disks}
+        if self.dynamic_memory is not None:
+            data["dynamic_memory"] = self.dynamic_memory.given()
         return build(VM, data, where, p, self.names())
 
 
