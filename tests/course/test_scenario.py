@@ -257,8 +257,6 @@ def test_bad_units(tmp_path: Path, text: str, field: str, words: str) -> None:
         ('[[host]]\nname = "esx 1"\ncores = 4\nmemory = "4 GiB"', "kvm", "host[1] (esx 1).name", "pattern"),
         ("host = 3", "kvm", "host", "array of tables"),
         ('[host]\nname = "h1"', "kvm", "host", "[[host]]"),
-        ('[[vm]]\nname = "web"\nhost = "h1"\nvcpus = 1\nmemory = "1 GiB"\ndemand = { cpu = 4 }', "kvm",
-         "vm[1] (web).demand.cpu", "more than the VM's 1 vCPUs"),
         ('[[vm]]\nname = "web"\nhost = "h1"\nvcpus = 1\nmemory = "1 GiB"\ndemand = "frantic"', "kvm",
          "vm[1] (web).demand", "unknown level 'frantic'"),
         ('[[vm]]\nname = "web"\nhost = "h1"\nvcpus = 1\nmemory = "1 GiB"\ndisks = [{ size = "1 GiB", datastore = "nas" }]',

@@ -84,3 +84,22 @@ def test_cross_references_are_the_cores_placement_rules(kind: str, table: dict, 
     action = AddVM(vm=parse_vm(table)) if kind == "vm" else AddContainer(container=parse_container(table))
     with pytest.raises(Refused):
         action.apply(base)
+
+
+def test_a_kubernetes_node_reads_the_kubelets_reservations() -> None:
+    """kube_reserved + system_reserved + eviction_hard (100 MiB by default) become the node's
+    reservation (Kubernetes "Reserve Compute Resources for System Daemons")."""
+    from virtlab.course.scenario import scenario_from_dict
+
+    node = {"name": "k", "hypervisor": "none", "cores": 4, "memory": "16 GiB",
+            "kube_reserved": {"cpu": "500m", "memory": "1 GiB"}, "system_reserved": {"memory": "512 MiB"}}
+    dc, problems = scenario_from_dict({"host": [node]}, "x.toml")
+    assert problems == [] and dc is not None
+    assert (dc.hosts[0].reserved_memory_mib, dc.hosts[0].reserved_cpus) == (1024 + 512 + 100, 0.5)
+    dc, problems = scenario_from_dict({"host": [{**node, "eviction_hard": "1 GiB"}]}, "x.toml")
+    assert dc is not None and dc.hosts[0].reserved_memory_mib == 1024 + 512 + 1024
+    _, problems = scenario_from_dict({"host": [{**node, "hypervisor": "kvm"}]}, "x.toml")
+    assert problems == ['x.toml: host[1] (k).kube_reserved: the kubelet\'s reservations are for a '
+                        'Kubernetes node (hypervisor = "none")']
+    _, problems = scenario_from_dict({"host": [{**node, "kube_reserved": {"cpu": "1", "disk": 1}}]}, "x.toml")
+    assert problems == ["x.toml: host[1] (k).kube_reserved.disk: unknown key"]

@@ -90,3 +90,19 @@ def test_the_shortfall_reads_in_korean_too() -> None:
                       [{"kind": "update", "name": "report-1", "changes": {"vcpus": 1}}])
     text = next(r.verdict.ko for r in session.results() if r.id == "cpu-ready")
     assert text.startswith("report-1: 일에 필요한 CPU 3,900 MHz 가운데 2,600 MHz만 받습니다 (33 % 부족)")
+
+
+def test_a_scenario_may_start_with_a_vm_smaller_than_its_work() -> None:
+    """The loader keeps the demand as written (it used to refuse it and cut it to the size)."""
+    from virtlab.core.compute.shortfall import Cause
+    from virtlab.core.report import build_report
+    from virtlab.course.scenario import scenario_from_dict
+
+    raw = {"host": [{"name": "h", "hypervisor": "esxi", "cores": 8, "memory": "64 GiB"}],
+           "vm": [{"name": "v", "host": "h", "vcpus": 1, "memory": "2 GiB",
+                   "demand": {"cpu": 1.5, "memory": "3 GiB"}}]}
+    state, problems = scenario_from_dict(raw, "x.toml")
+    assert problems == [] and state is not None
+    assert (state.compute.vms[0].cpu_demand, state.compute.vms[0].mem_active_mib) == (1.5, 3072)
+    row = build_report(state).workload("v")
+    assert row is not None and {s.cause for s in row.shortfalls} == {Cause.VCPUS, Cause.GUEST_SWAP}

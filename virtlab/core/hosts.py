@@ -7,6 +7,7 @@ own figures (:mod:`virtlab.core.hypervisors`).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import Field
 
@@ -24,12 +25,25 @@ class HostStatus(StrEnum):
     PANICKED = "panicked"  # host kernel panic / ESXi purple screen
 
 
-class Policy(Frozen):
-    """Allocation ratios and host reservations (OpenStack Placement semantics).
+#: oVirt/RHV (vdsm ``config.py.in``): memory a host reports as reserved, ``host_mem_reserve``
+#: 256 MiB + ``extra_mem_reserve`` 65 MiB, and the guest overhead each running VM commits
+#: beside its memory (ovirt-engine ``VDS.calculateFreeVirtualMemory``; semantics.md).
+OVIRT_HOST_MEM_RESERVE_MIB = 256.0
+OVIRT_EXTRA_MEM_RESERVE_MIB = 65.0
+OVIRT_GUEST_OVERHEAD_MIB = 65.0
 
-    ``capacity = (total − reserved) × allocation_ratio``. Defaults are nova's current
-    ``initial_*_allocation_ratio`` values (cpu 4.0, ram 1.0, disk 1.0). ``None`` reserved
-    values fall back on each hypervisor's own figure (:mod:`virtlab.core.hypervisors`).
+MemoryModel = Literal["placement", "ovirt"]
+
+
+class Policy(Frozen):
+    """Allocation ratios and host reservations.
+
+    Memory by ``memory_model``: ``"placement"`` (OpenStack Placement) ``capacity = (total −
+    reserved) × allocation_ratio``, every placed VM counted; ``"ovirt"`` (oVirt/RHV's
+    scheduler) ``physical × overcommit % − reserved``, each *running* VM committing its memory
+    + 65 MiB guest overhead. Defaults are nova's current ``initial_*_allocation_ratio`` values
+    (cpu 4.0, ram 1.0, disk 1.0). ``None`` reserved values fall back on each hypervisor's own
+    figure (:mod:`virtlab.core.hypervisors`).
     """
 
     cpu_allocation_ratio: PositiveFloat = 4.0
@@ -37,6 +51,7 @@ class Policy(Frozen):
     disk_allocation_ratio: PositiveFloat = 1.0
     reserved_host_memory_mib: NonNegFloat | None = None
     reserved_host_cpus: NonNegFloat | None = None
+    memory_model: MemoryModel = "placement"
 
 
 #: Named policies a lab may start from.
@@ -48,9 +63,12 @@ POLICY_PRESETS: dict[str, Policy] = {
     "no-overcommit": Policy(
         cpu_allocation_ratio=1.0, ram_allocation_ratio=1.0, disk_allocation_ratio=1.0
     ),
-    # Red Hat Virtualization memory_policy overcommit percent: 150 (server), 200 (desktop).
-    "rhv-server": Policy(ram_allocation_ratio=1.5),
-    "rhv-desktop": Policy(ram_allocation_ratio=2.0),
+    # Red Hat Virtualization memory_policy overcommit percent: 150 (server), 200 (desktop),
+    # with the oVirt scheduler's memory model and vdsm's default reservation (321 MiB).
+    "rhv-server": Policy(ram_allocation_ratio=1.5, memory_model="ovirt",
+                         reserved_host_memory_mib=OVIRT_HOST_MEM_RESERVE_MIB + OVIRT_EXTRA_MEM_RESERVE_MIB),
+    "rhv-desktop": Policy(ram_allocation_ratio=2.0, memory_model="ovirt",
+                          reserved_host_memory_mib=OVIRT_HOST_MEM_RESERVE_MIB + OVIRT_EXTRA_MEM_RESERVE_MIB),
 }
 
 

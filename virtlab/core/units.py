@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from virtlab.core.errors import InputError
@@ -144,39 +145,54 @@ def parse_fraction(value: object) -> float:
     raise UnitError(f"expected a percentage such as '40%', got {value!r}")
 
 
-def fmt_mib(mib: float) -> str:
-    """Human-readable memory: ``"4.0 GiB"`` or ``"512 MiB"``."""
+def fmt_mib(mib: float, places: int = 1) -> str:
+    """Human-readable memory: ``"4.0 GiB"`` or ``"512 MiB"`` (``places`` decimals for GiB,
+    ``places − 1`` for MiB)."""
     if abs(mib) >= 1024:
-        return f"{mib / 1024:.1f} GiB"
-    return f"{mib:.0f} MiB"
+        return f"{mib / 1024:.{places}f} GiB"
+    return f"{mib:.{places - 1}f} MiB"
 
 
-def fmt_gib(gib: float) -> str:
+def fmt_gib(gib: float, places: int = 1) -> str:
     """Human-readable disk: ``"1.8 TiB"`` or ``"40 GiB"``."""
     if abs(gib) >= 1024:
-        return f"{gib / 1024:.1f} TiB"
-    return f"{gib:.0f} GiB" if gib == int(gib) else f"{gib:.1f} GiB"
+        return f"{gib / 1024:.{places}f} TiB"
+    return f"{gib:.0f} GiB" if gib == int(gib) and places == 1 else f"{gib:.{places}f} GiB"
 
 
 #: The unit each report resource is counted in (``"cpu"`` is vCPUs, a plain count).
 RESOURCE_UNIT: dict[str, str] = {"cpu": "count", "ram": "mib", "disk": "gib"}
 
 
-def fmt_qty(value: float, unit: str, *, digits: int | None = None) -> str:
+def fmt_apart(values: Sequence[float], unit: str) -> list[str]:
+    """Each of ``values`` by :func:`fmt_qty`, with more decimals where two *different* values
+    would read the same (``4.0 GiB > 4.0 GiB`` becomes ``4.0002 GiB > 3.9998 GiB``)."""
+    texts = [fmt_qty(v, unit) for v in values]
+    for places in range(2, 8):
+        clash = {i for i, a in enumerate(values) for j, b in enumerate(values)
+                 if i != j and texts[i] == texts[j] and abs(a - b) > 1e-9}
+        if not clash:
+            break
+        for i in clash:
+            texts[i] = fmt_qty(values[i], unit, places=places)
+    return texts
+
+
+def fmt_qty(value: float, unit: str, *, digits: int | None = None, places: int = 1) -> str:
     """The one formatter for a quantity on screen or in a message.
 
     ``unit`` is ``"mib"`` or ``"gib"`` (shown as MiB/GiB/TiB), ``"mhz"``, ``"millicores"``,
     ``"vcpu"`` or ``"count"``; a plain count is ``:g``, or with ``digits`` significant digits
-    (whole numbers in full).
+    (whole numbers in full). ``places`` asks for more decimals (see :func:`fmt_apart`).
     """
     if unit == "mib":
-        return fmt_mib(value)
+        return fmt_mib(value, places)
     if unit == "gib":
-        return fmt_gib(value)
+        return fmt_gib(value, places)
     if unit == "mhz":
-        return f"{value:,.0f} MHz"
+        return f"{value:,.{places - 1}f} MHz"
     if unit == "millicores":
-        return f"{value:,.0f}m"
+        return f"{value:,.{places - 1}f}m"
     if unit == "vcpu":
         return f"{value:g} vCPU"
     if digits is not None:

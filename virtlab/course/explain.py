@@ -9,7 +9,7 @@ core's own message for a code or parameter it has no template for.
 from __future__ import annotations
 
 from virtlab.core.base import Violation
-from virtlab.core.units import fmt_qty
+from virtlab.core.units import fmt_apart, fmt_qty
 from virtlab.course.i18n import catalog, t
 from virtlab.course.josa import Word
 
@@ -35,7 +35,7 @@ def fmt_amount(value: float | str, unit: str) -> str:
 def _words(key: str, value: str, lang: str) -> str:
     """A parameter that names a model field or action kinds, in the student's words: the
     field as the edit dialog labels it, the actions as the lab's action menu names them."""
-    if key == "field":
+    if key in ("field", "other"):
         label = t(f"labp.field.{value}", lang)
         return value if label.startswith("labp.") else label
     if key == "actions":
@@ -46,7 +46,11 @@ def _words(key: str, value: str, lang: str) -> str:
 def violation_text(v: Violation, lang: str) -> str:
     """One refusal reason in ``lang``."""
     code = v.code
-    if code in ("cpu_capacity", "ram_capacity") and not v.params.get("reserved"):
+    if code == "inconsistent":
+        code += f"_{v.params.get('relation')}"  # "cannot be more / less than"
+    if v.params.get("formula") == "ovirt":
+        code += "_ovirt"  # physical × ratio − reserved, not (physical − reserved) × ratio
+    elif code in ("cpu_capacity", "ram_capacity") and not v.params.get("reserved"):
         code += "_noreserve"  # "(32 logical × 4)", not "((32 logical − 0 reserved) × 4)"
     template = catalog(lang).get(f"viol.code.{code}")
     if template is None:
@@ -56,6 +60,9 @@ def violation_text(v: Violation, lang: str) -> str:
     params = {k: _words(k, val, lang) if isinstance(val, str)
               else f"{val:g}" if plain or k == "ratio" else fmt_amount(val, unit)
               for k, val in v.params.items()}
+    # Two different quantities never read the same ("4.0 GiB > 4.0 GiB unreserved").
+    qty = [k for k, val in v.params.items() if not isinstance(val, str) and not plain and k != "ratio"]
+    params.update(zip(qty, fmt_apart([float(v.params[k]) for k in qty], unit), strict=True))
     params.setdefault("subject", v.subject)
     try:
         return template.format(**{k: Word(val) for k, val in params.items()})

@@ -58,7 +58,10 @@ def test_presets(preset: str, cpu: float, ram: float, disk_ratio: float) -> None
     h = host(sockets=1, cores=16, threads=1, memory_mib=32 * GIB)
     lines = host_lines(dc(h, policy=p), h)
     assert lines["cpu"].schedulable == pytest.approx(16 * cpu)
-    assert lines["ram"].schedulable == pytest.approx((32 * GIB - 512) * ram)
+    if preset.startswith("rhv"):  # oVirt: physical × overcommit % − vdsm's 321 MiB
+        assert lines["ram"].schedulable == pytest.approx(32 * GIB * ram - 321)
+    else:
+        assert lines["ram"].schedulable == pytest.approx((32 * GIB - 512) * ram)
 
 
 def test_placement_boundary_used_plus_requested_equal_to_capacity_fits() -> None:
@@ -106,16 +109,36 @@ def test_per_vm_vcpu_cap_is_logical_cpus_whatever_the_ratio(preset: str) -> None
 
 
 def test_ram_overcommit_under_rhv_server() -> None:
-    """RHV server policy: 150 % of (physical − reserved) memory is schedulable."""
+    """oVirt/RHV (ovirt-engine VDS.calculateFreeVirtualMemory; vdsm host_mem_reserve 256 +
+    extra_mem_reserve 65): free = physical × 150 % − 321 MiB reserved − committed, each running
+    VM committing its memory + 65 MiB. A 64 GiB host offers 98,304 − 321 = 97,983 MiB before
+    any VM (issue #8's worked example)."""
     h = host(cores=16, memory_mib=64 * GIB)
     state = dc(h, policy=POLICY_PRESETS["rhv-server"])
-    schedulable = (64 * GIB - 512) * 1.5
-    fits = apply(state, AddVM(vm=vm("big", vcpus=4, memory_mib=schedulable)))
+    line = host_lines(state, h)["ram"]
+    assert (line.physical, line.reserved, line.ratio) == (65536, 321, 1.5)
+    assert line.schedulable == 98_304 - 321 == 97_983
+    fits = apply(state, AddVM(vm=vm("big", vcpus=4, memory_mib=97_983 - 65)))
     line = host_lines(fits, h)["ram"]
-    assert line.free == pytest.approx(0)
-    assert line.overcommit == pytest.approx(1.5)
-    with pytest.raises(Refused):
-        apply(state, AddVM(vm=vm("big", vcpus=4, memory_mib=schedulable + 1)))
+    assert line.allocated == 97_983 and line.free == pytest.approx(0)
+    with pytest.raises(Refused) as info:
+        apply(state, AddVM(vm=vm("big", vcpus=4, memory_mib=97_983 - 64)))
+    (v,) = info.value.violations
+    assert v.code == "ram_capacity" and v.params["formula"] == "ovirt" and v.excess == pytest.approx(1)
+    from virtlab.course.explain import violation_text
+    # 97,984 vs 97,983 MiB: enough decimals that they do not read the same (95.7 > 95.7).
+    assert violation_text(v, "en").startswith("h1: RAM 95.688 GiB committed > 95.687 GiB schedulable")
+    assert v.message.startswith("h1: RAM 95.688 GiB committed > 95.687 GiB schedulable")
+
+
+def test_a_stopped_vm_commits_no_memory_under_ovirt() -> None:
+    """Placement keeps a stopped instance's allocation; oVirt commits only running VMs."""
+    h = host(cores=16, memory_mib=64 * GIB)
+    state = dc(h, vm("a", memory_mib=4 * GIB), vm("b", memory_mib=4 * GIB, status="off"),
+               policy=POLICY_PRESETS["rhv-server"])
+    assert host_lines(state, h)["ram"].allocated == 4 * GIB + 65
+    placement = dc(h, vm("a", memory_mib=4 * GIB), vm("b", memory_mib=4 * GIB, status="off"))
+    assert host_lines(placement, h)["ram"].allocated == 8 * GIB
 
 
 @pytest.mark.parametrize(

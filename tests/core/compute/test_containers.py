@@ -217,3 +217,25 @@ def test_report_oom_inside_a_vm_stays_inside_the_vm() -> None:
     assert r.workload("small").status == "running"
     assert r.workload("outside").status == "running"
     assert r.workload("node").status == "running"
+
+
+def test_scheduling_uses_the_nodes_configured_reservations() -> None:
+    """Node allocatable = capacity − kube-reserved − system-reserved − eviction threshold; a
+    node that configures them is scheduled against them, as its capacity lines show (issue #8:
+    the scheduling check used GKE's defaults whatever the node said)."""
+    from virtlab.core.actions import apply
+    from virtlab.core.base import Refused
+    from virtlab.core.compute.actions import AddContainer
+    from virtlab.core.compute.capacity import host_lines
+
+    node = host("k", "none", cores=4, memory_mib=16 * GIB, reserved_memory_mib=8 * GIB, reserved_cpus=2)
+    state = dc(node)
+    lines = host_lines(state, node)
+    assert lines["ram"].schedulable == 8 * GIB and lines["cpu"].schedulable == 2
+    fits = apply(state, AddContainer(container=ctr("a", host="k", cpu_request_m=2000, mem_request_mib=8 * GIB)))
+    assert "a" in fits.compute.container_index
+    with pytest.raises(Refused) as info:  # GKE's defaults would allow ~13.3 GiB and 3.9 CPUs
+        apply(state, AddContainer(container=ctr("b", host="k", cpu_request_m=3000, mem_request_mib=10 * GIB)))
+    got = {v.subject: v.params for v in info.value.violations}
+    assert got["host:k:memory"]["allocatable"] == 8 * GIB
+    assert got["host:k:cpu"]["allocatable"] == 2000

@@ -1,7 +1,11 @@
 """Schedulable capacity and overcommit per host and resource (OpenStack Placement).
 
 ``capacity = (total − reserved) × allocation_ratio``; a request is refused when
-``used + requested > capacity`` (placement/objects/allocation.py). A single VM may never have
+``used + requested > capacity`` (placement/objects/allocation.py). Under oVirt/RHV's memory
+model (``Policy.memory_model = "ovirt"``) the scheduler's free memory is ``physical ×
+overcommit % − reserved − committed``, each running VM committing its memory + 65 MiB
+(ovirt-engine ``VDS.calculateFreeVirtualMemory``): a 64 GiB host at 150 % offers 98,304 − 321
+= 97,983 MiB before any VM. A single VM may never have
 more vCPUs than the host has logical CPUs (drivers report ``max_unit = total``). A host
 without a hypervisor is a container node: the kube-scheduler places by requests against
 ``allocatable = capacity − reserved − eviction threshold`` and never overcommits (ratio 1).
@@ -13,7 +17,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from virtlab.core.hosts import Host
+from virtlab.core.compute.models import WorkloadStatus
+from virtlab.core.hosts import OVIRT_GUEST_OVERHEAD_MIB, Host
 from virtlab.core.hypervisors import HypervisorKind
 
 if TYPE_CHECKING:
@@ -49,12 +54,15 @@ class ResourceLine:
     reserved: float
     ratio: float
     allocated: float
+    reserve_after_ratio: bool = False  # oVirt: physical × ratio − reserved
 
     #: Properties carried into the report's JSON after the fields.
     JSON_PROPERTIES: ClassVar[tuple[str, ...]] = ("schedulable", "free", "overcommit")
 
     @property
     def schedulable(self) -> float:
+        if self.reserve_after_ratio:
+            return max(0.0, self.physical * self.ratio - self.reserved)
         return max(0.0, self.physical - self.reserved) * self.ratio
 
     @property
@@ -87,18 +95,24 @@ def host_lines(dc: Datacenter, host: Host) -> dict[str, ResourceLine]:
     """CPU, RAM and (local) disk lines for one host.
 
     Allocations count every VM placed on the host (a stopped instance keeps its allocation in
-    Placement) and the requests of containers running directly on the host OS.
+    Placement; under oVirt's model only running VMs commit memory, each + 65 MiB) and the
+    requests of containers running directly on the host OS.
     """
     vms = dc.compute.vms_by_host.get(host.name, [])
     host_containers = dc.compute.containers_by_parent.get(("host", host.name), [])
     vcpus = sum(v.vcpus for v in vms) + sum(c.eff_cpu_request_m for c in host_containers) / 1000
-    ram = sum(v.memory_mib for v in vms) + sum(c.eff_mem_request_mib for c in host_containers)
+    ovirt = dc.policy.memory_model == "ovirt" and host.hypervisor is not HypervisorKind.NONE
+    if ovirt:  # each running VM commits its memory + the guest overhead
+        ram = sum(v.memory_mib + OVIRT_GUEST_OVERHEAD_MIB for v in vms if v.status is WorkloadStatus.RUNNING)
+    else:
+        ram = sum(v.memory_mib for v in vms)
+    ram += sum(c.eff_mem_request_mib for c in host_containers)
     lines = {
         "cpu": ResourceLine(
             "cpu", host.logical_cpus, host.reserved_cpu(dc.policy), _ratio(host, dc, "cpu"), vcpus
         ),
         "ram": ResourceLine(
-            "ram", host.memory_mib, host.reserved_memory(dc.policy), _ratio(host, dc, "ram"), ram
+            "ram", host.memory_mib, host.reserved_memory(dc.policy), _ratio(host, dc, "ram"), ram, ovirt
         ),
     }
     local = dc.storage.local_to(host.name)

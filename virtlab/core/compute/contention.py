@@ -17,15 +17,23 @@ co-stop is a third kind of waiting:
    a proportional-share scheduler ranks it: each other workload counts only up to this VM's
    own entitlement per share, since the scheduler favours whoever is furthest below its
    share. The wait per unit of running time is ``C(c, A) / (c − A)``, times the busy fraction;
-3. co-scheduling — a VM with ``v`` vCPUs must keep them in step. We take the textbook
-   (strict) picture: it waits whenever fewer than ``v`` cores are free. ESXi's relaxed
-   co-scheduling only co-stops a vCPU that runs too far ahead, so for wide VMs this errs
-   high — on the side of the lesson. The others' busy vCPUs are a sum of Bernoulli trials
-   (each vCPU busy with its VM's busy fraction), approximated as normal. VMware reports this
-   as co-stop (%CSTP), apart from ready, so we do too; ``wait_pct`` is the two together.
+3. co-scheduling — ESXi keeps a multi-vCPU VM's vCPUs in step with *relaxed*
+   co-scheduling (VMware, "The CPU Scheduler in VMware vSphere 5.1"): a vCPU is co-stopped
+   only when it runs ahead of a *busy* sibling that cannot be scheduled; idle siblings accrue
+   no skew, and the VM runs on whatever PCPUs are free, one at a time if need be. So a
+   running vCPU is co-stopped only while some of its busy siblings find no free PCPU:
+   ``costop = b × Σ_j P(j siblings busy) × P(others' busy vCPUs > slots − 1 − j)``, with
+   ``j ~ Binomial(v − 1, b)``, the others' busy vCPUs a sum of Bernoulli trials (each vCPU
+   busy with its VM's busy fraction) approximated as normal, and the slots the host's logical
+   CPUs (ESXi places vCPUs on hyperthreads). Skew thresholds are not modelled, so this errs
+   high. A VM whose demand is met on a host with idle PCPUs has (almost) none. KVM (Linux
+   CFS), Xen and Hyper-V schedule each vCPU on its own — no co-scheduling, so no co-stop.
+   VMware reports it as co-stop (%CSTP), apart from ready, so we do too; ``wait_pct`` is the
+   two together.
 
-Ready and co-stop together never exceed a vCPU's idle time. Wide VMs on busy hosts wait longest — why "more
-vCPUs = faster" is wrong. This is a teaching model, and the screen says "estimated".
+Ready and co-stop together never exceed a vCPU's idle time. Wide VMs on busy hosts wait
+longest — why "more vCPUs = faster" is wrong. This is a teaching model, and the screen says
+"estimated".
 
 Memory contention is in :mod:`virtlab.core.compute.memory`.
 """
@@ -43,6 +51,11 @@ from virtlab.core.compute.models import VM, Container, WorkloadStatus
 from virtlab.core.compute.shortfall import Cause, cpu_cause
 from virtlab.core.compute.shortfall import short_pct as _short_pct
 from virtlab.core.hosts import Host
+from virtlab.core.hypervisors import HypervisorKind
+
+#: Hypervisors that co-schedule a VM's vCPUs (and so show co-stop): ESXi's relaxed
+#: co-scheduler. KVM, Xen and Hyper-V schedule every vCPU independently.
+COSCHEDULING: frozenset[HypervisorKind] = frozenset({HypervisorKind.ESXI})
 
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
@@ -188,6 +201,8 @@ def host_cpu(dc: Datacenter, host: Host) -> dict[str, CpuShare]:
     ents = fair_share(usable_cores * mhz, weights, floors, caps)
 
     cores = int(usable_cores)
+    slots = int(max(0.0, host.logical_cpus - host.reserved_cpu(dc.policy)))  # PCPUs for vCPUs
+    coschedules = host.hypervisor in COSCHEDULING
     others = _others_load(ents, weights)
     # Busy vCPUs of everyone, for the co-scheduling term: mean and variance of a sum of
     # Bernoulli(b) per vCPU, b = a VM's busy fraction; containers add their load as mean only.
@@ -200,10 +215,10 @@ def host_cpu(dc: Datacenter, host: Host) -> dict[str, CpuShare]:
         load = others[i] / mhz
         wait = math.inf if load >= cores else erlang_c(cores, load) / (cores - load)
         costop = 0.0
-        if vm.vcpus > 1:
+        if vm.vcpus > 1 and coschedules:
             mean = mean_all - vm.vcpus * b
             var = max(0.0, var_all - vm.vcpus * b * (1 - b))
-            costop = b * _prob_more_than(cores - vm.vcpus, mean, var)
+            costop = b * relaxed_costop(vm.vcpus, b, slots, mean, var)
         ready = min(1.0 - b, unmet + b * wait) if b > 0 or unmet > 0 else 0.0
         costop = min(max(0.0, 1.0 - b - ready), costop)
         cause = _cause(needs[i], demands[i], ents[i], vm.cpu_limit_mhz)
@@ -217,6 +232,26 @@ def host_cpu(dc: Datacenter, host: Host) -> dict[str, CpuShare]:
         out[c.name] = CpuShare(c.name, demands[k], ents[k], max(0.0, pct), 0.0, needs[k],
                                _cause(needs[k], demands[k], ents[k], container=True))
     return out
+
+
+def relaxed_costop(vcpus: int, busy: float, slots: int, mean: float, var: float) -> float:
+    """P(a running vCPU has a busy sibling that finds no free PCPU): its ``vcpus − 1``
+    siblings are each busy with probability ``busy``; the other VMs' busy vCPUs have this
+    ``mean`` and ``var``; ``slots`` PCPUs in all (relaxed co-scheduling, module docstring)."""
+    n = vcpus - 1
+    b = min(max(busy, 0.0), 1.0)
+    if n <= 0 or b <= 0.0:
+        return 0.0
+    if b >= 1.0:
+        return _prob_more_than(slots - 1 - n, mean, var)
+    total, pmf = 0.0, (1.0 - b) ** n  # P(j = 0); co-stop needs j ≥ 1 busy siblings
+    odds = b / (1.0 - b)
+    for j in range(1, n + 1):
+        pmf *= (n - j + 1) / j * odds
+        if pmf == 0.0 and j > n * b:
+            break
+        total += pmf * _prob_more_than(slots - 1 - j, mean, var)
+    return min(1.0, total)
 
 
 def _prob_more_than(k: float, mean: float, var: float) -> float:

@@ -9,7 +9,9 @@ overhead. Ballooning takes idle memory (consumed − active) back, in proportion
 idle memory; if that does not bring free memory back to minFree, compression (at most
 ``Mem.MemZipMaxPct`` = 10 % of the VM's memory) and then swapping take the rest, divided by
 memory shares above each reservation. Inter-VM TPS is off by default since vSphere 6.0
-(salting), so TPS is shown active but saves nothing unless memory is shared.
+(salting), so TPS is shown active but saves nothing unless memory is shared. On a Hyper-V
+host a VM with Dynamic Memory consumes its target (demand × (1 + buffer), within minimum …
+maximum; :mod:`virtlab.core.compute.dynamic`) instead of all its memory.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from virtlab.core.compute.models import VM, WorkloadStatus
 from virtlab.core.compute.shortfall import Cause, mem_cause
 from virtlab.core.compute.shortfall import short_pct as _short_pct
 from virtlab.core.hosts import Host, HostStatus
-from virtlab.core.hypervisors import vm_memory_overhead_mib
+from virtlab.core.hypervisors import HypervisorKind, vm_memory_overhead_mib
 
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
@@ -126,11 +128,6 @@ class HostMemory:
         return self.state_after is MemState.LOW
 
 
-def vm_active_mib(dc: Datacenter, vm: VM, inner_usage_mib: float) -> float:
-    """The guest's own active memory plus what its containers use, within its memory."""
-    return min(vm.memory_mib, vm.mem_active_mib + inner_usage_mib)
-
-
 def vm_need_mib(vm: VM, inner_usage_mib: float) -> float:
     """The VM's working set: the guest's own active memory plus what its containers use."""
     return vm.mem_active_mib + inner_usage_mib
@@ -155,13 +152,18 @@ def host_memory(
     for v in vms:
         if v.status is not WorkloadStatus.RUNNING:
             continue
-        cap = min(v.memory_mib, v.mem_limit_mib) if v.mem_limit_mib is not None else v.memory_mib
         inner = inner_usage.get(v.name, 0.0)
-        active = min(cap, vm_active_mib(dc, v, inner))
         need = vm_need_mib(v, inner)
+        dm = v.dynamic_memory if host.hypervisor is HypervisorKind.HYPERV else None
+        memory = dm.maximum_mib if dm else v.memory_mib
+        cap = min(memory, v.mem_limit_mib) if v.mem_limit_mib is not None else memory
+        # Dynamic Memory: the host gives the guest its target, not all it could grow to.
+        consumed = min(cap, dm.target_mib(need)) if dm else cap
+        active = min(consumed, need)
         rows[v.name] = VmMemory(
-            v.name, v.memory_mib, cap, active, vm_memory_overhead_mib(host.hypervisor, v.vcpus, v.memory_mib),
-            need_mib=need, cause=mem_cause(need, v.memory_mib, v.mem_limit_mib),
+            v.name, v.memory_mib, consumed, active,
+            vm_memory_overhead_mib(host.hypervisor, v.vcpus, v.memory_mib),
+            need_mib=need, cause=mem_cause(need, memory, v.mem_limit_mib),
         )
     consumed = sum(r.consumed_mib + r.overhead_mib for r in rows.values()) + host_ctr_usage_mib
     free = total - reserved - consumed

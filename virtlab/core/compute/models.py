@@ -13,6 +13,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from virtlab.core.base import Frozen, Name, NonNegFloat, PositiveFloat
+from virtlab.core.compute.dynamic import DynamicMemory
 from virtlab.core.storage.models import VirtualDisk
 
 ShareLevel = Literal["low", "normal", "high"]
@@ -30,6 +31,26 @@ class WorkloadStatus(StrEnum):
 
 Shares = ShareLevel | Annotated[int, Field(ge=1, le=1_000_000)]
 
+#: A rule between two of a workload's fields: ``(field, relation, other)`` — ``field`` must not
+#: be ``relation`` (``"above"`` or ``"below"``) ``other``; unset fields are not judged.
+FieldRule = tuple[str, Literal["above", "below"], str]
+
+
+def broken_rules(values: object, rules: tuple[FieldRule, ...]) -> list[FieldRule]:
+    """The rules ``values`` (a model, or one built without validation) breaks."""
+    out = []
+    for field, relation, other in rules:
+        a, b = getattr(values, field, None), getattr(values, other, None)
+        if isinstance(a, int | float) and isinstance(b, int | float) and (a > b if relation == "above" else a < b):
+            out.append((field, relation, other))
+    return out
+
+
+def _check(values: object, rules: tuple[FieldRule, ...]) -> None:
+    broken = broken_rules(values, rules)
+    if broken:
+        raise ValueError("; ".join(f"{field} is {relation} {other}" for field, relation, other in broken))
+
 
 class VM(Frozen):
     """A virtual machine placed on a host.
@@ -45,7 +66,7 @@ class VM(Frozen):
     #: demand, backups, snapshots and placement change through their own actions.
     UPDATABLE: ClassVar[frozenset[str]] = frozenset({
         "vcpus", "memory_mib", "cpu_shares", "mem_shares", "cpu_reservation_mhz",
-        "cpu_limit_mhz", "mem_reservation_mib", "mem_limit_mib", "disks",
+        "cpu_limit_mhz", "mem_reservation_mib", "mem_limit_mib", "disks", "dynamic_memory",
     })
 
     name: Name
@@ -67,16 +88,29 @@ class VM(Frozen):
     #: What the backup holds of the first disk (GiB of data, deltas included); None = as the
     #: disk holds now (a backup the scenario gives without saying).
     backup_gib: NonNegFloat | None = None
+    #: Hyper-V Dynamic Memory (on a Hyper-V host); ``memory_mib`` is then its startup RAM.
+    dynamic_memory: DynamicMemory | None = None
+
+    #: vSphere: a memory reservation is at most the VM's memory; a limit is at least the
+    #: reservation (CPU and memory).
+    RULES: ClassVar[tuple[FieldRule, ...]] = (
+        ("mem_reservation_mib", "above", "memory_mib"),
+        ("mem_limit_mib", "below", "mem_reservation_mib"),
+        ("cpu_limit_mhz", "below", "cpu_reservation_mhz"),
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> VM:
-        if self.mem_reservation_mib > self.memory_mib:
-            raise ValueError("mem_reservation_mib is more than the VM's memory")
-        if self.mem_limit_mib is not None and self.mem_limit_mib < self.mem_reservation_mib:
-            raise ValueError("mem_limit_mib is below mem_reservation_mib")
-        if self.cpu_limit_mhz is not None and self.cpu_limit_mhz < self.cpu_reservation_mhz:
-            raise ValueError("cpu_limit_mhz is below cpu_reservation_mhz")
+        _check(self, self.RULES)
+        dm = self.dynamic_memory
+        if dm is not None and not dm.minimum_mib <= self.memory_mib <= dm.maximum_mib:
+            raise ValueError("memory_mib (startup RAM) is outside dynamic_memory's minimum … maximum")
         return self
+
+    @property
+    def max_memory_mib(self) -> float:
+        """The most memory the guest can have: its memory, or Dynamic Memory's maximum."""
+        return self.dynamic_memory.maximum_mib if self.dynamic_memory else self.memory_mib
 
     @property
     def cpu_share_value(self) -> int:
@@ -118,22 +152,17 @@ class Container(Frozen):
     mem_demand_mib: NonNegFloat = 0.0
     status: WorkloadStatus = WorkloadStatus.RUNNING
 
+    #: Kubernetes: a request is at most its limit.
+    RULES: ClassVar[tuple[FieldRule, ...]] = (
+        ("cpu_request_m", "above", "cpu_limit_m"),
+        ("mem_request_mib", "above", "mem_limit_mib"),
+    )
+
     @model_validator(mode="after")
     def _placed_once(self) -> Container:
         if (self.host is None) == (self.vm is None):
             raise ValueError("a container runs either on a host ('host') or in a VM ('vm'), not both")
-        if (
-            self.cpu_request_m is not None
-            and self.cpu_limit_m is not None
-            and self.cpu_request_m > self.cpu_limit_m
-        ):
-            raise ValueError("cpu_request_m is above cpu_limit_m")
-        if (
-            self.mem_request_mib is not None
-            and self.mem_limit_mib is not None
-            and self.mem_request_mib > self.mem_limit_mib
-        ):
-            raise ValueError("mem_request_mib is above mem_limit_mib")
+        _check(self, self.RULES)
         return self
 
     @property

@@ -119,8 +119,8 @@ def host_part(dc: Datacenter, h: Host) -> HostPart:
         ctrs = [c for c in dc.compute.containers_by_parent.get(("vm", vm.name), []) if container_running(dc, c)]
         if not ctrs:
             continue
-        cap = min(vm.memory_mib, vm.mem_limit_mib or vm.memory_mib)
-        rows = node_oom(ctrs, vm.memory_mib, cap - vm.mem_active_mib)
+        cap = min(vm.max_memory_mib, vm.mem_limit_mib or vm.max_memory_mib)
+        rows = node_oom(ctrs, vm.max_memory_mib, cap - vm.mem_active_mib)
         ctr_mem.update(rows)
         inner_usage[vm.name] = sum(r.usage_mib for r in rows.values() if r.killed is None)
     host_ctrs = [c for c in dc.compute.containers_by_parent.get(("host", h.name), []) if container_running(dc, c)]

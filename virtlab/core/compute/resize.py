@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, ValidationError
 
 from virtlab.core.base import ActionBase, Refused, Violation, refuse, replace_named
-from virtlab.core.compute.models import VM, Container
+from virtlab.core.compute.models import VM, Container, broken_rules
 
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
@@ -130,8 +130,15 @@ class Update(ActionBase):
             problems = _field_problems(self.name, model, self.changes)
             if problems:
                 raise Refused(problems)
+            merged = {**old.model_dump(), **self.changes}
+            rules = broken_rules(model.model_construct(**merged), model.RULES)
+            if rules:  # said with both fields, so the UI can word them
+                raise Refused([Violation(
+                    "inconsistent", self.name, f"{self.name}: {field} is {relation} {other}",
+                    0.0, {"field": field, "relation": relation, "other": other})
+                    for field, relation, other in rules])
             try:
-                new = model.model_validate({**old.model_dump(), **self.changes})
+                new = model.model_validate(merged)
             except ValidationError as e:
                 first = e.errors()[0]
                 where = ".".join(str(p) for p in first["loc"]) or "value"

@@ -22,10 +22,16 @@ from virtlab.core.hypervisors import (
     node_allocatable_mib,
     vm_memory_overhead_mib,
 )
-from virtlab.core.units import fmt_gib, fmt_mib
+from virtlab.core.units import fmt_apart, fmt_mib
 
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
+
+
+def _apart(a: float, b: float, between: str, unit: str = "mib") -> str:
+    """``a`` and ``b`` with enough decimals that two different numbers never read the same."""
+    x, y = fmt_apart([a, b], unit)
+    return f"{x}{between}{y}"
 
 
 def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
@@ -54,10 +60,20 @@ def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
             {"host": host_name, "allocated": cpu.allocated, "schedulable": cpu.schedulable,
              "ratio": cpu.ratio, "physical": cpu.physical, "reserved": cpu.reserved},
         ))
-    if ram.over_capacity:
+    if ram.over_capacity and ram.reserve_after_ratio:
         out.append(Violation(
             "ram_capacity", host_name,
-            f"{host_name}: RAM {fmt_mib(ram.allocated)}/{fmt_mib(ram.schedulable)} after "
+            f"{host_name}: RAM {_apart(ram.allocated, ram.schedulable, ' committed > ')} "
+            f"schedulable ({fmt_mib(ram.physical)} × {ram.ratio:g} − {fmt_mib(ram.reserved)} reserved; "
+            "each running VM commits its memory + 65 MiB)",
+            ram.allocated - ram.schedulable,
+            {"host": host_name, "allocated": ram.allocated, "schedulable": ram.schedulable,
+             "ratio": ram.ratio, "physical": ram.physical, "reserved": ram.reserved, "formula": "ovirt"},
+        ))
+    elif ram.over_capacity:
+        out.append(Violation(
+            "ram_capacity", host_name,
+            f"{host_name}: RAM {_apart(ram.allocated, ram.schedulable, '/')} after "
             f"{ram.ratio:g}× ratio (({fmt_mib(ram.physical)} − {fmt_mib(ram.reserved)} reserved) "
             f"× {ram.ratio:g})",
             ram.allocated - ram.schedulable,
@@ -68,7 +84,7 @@ def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
         d = lines["disk"]
         out.append(Violation(
             "disk_capacity", host_name,
-            f"{host_name}: local disk {fmt_gib(d.allocated)}/{fmt_gib(d.schedulable)} provisioned "
+            f"{host_name}: local disk {_apart(d.allocated, d.schedulable, '/', 'gib')} provisioned "
             f"after {d.ratio:g}× ratio",
             d.allocated - d.schedulable,
             {"host": host_name, "allocated": d.allocated, "schedulable": d.schedulable, "ratio": d.ratio},
@@ -90,8 +106,8 @@ def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
         if res_mib > unreserved + 1e-9:
             out.append(Violation(
                 "mem_reservation", host_name,
-                f"{host_name}: memory reservations + overhead {fmt_mib(res_mib)} > "
-                f"{fmt_mib(unreserved)} unreserved",
+                f"{host_name}: memory reservations + overhead {_apart(res_mib, unreserved, ' > ')} "
+                "unreserved",
                 res_mib - unreserved,
                 {"host": host_name, "reserved": res_mib, "capacity": unreserved},
             ))
@@ -99,7 +115,10 @@ def host_violations(dc: Datacenter, host_name: str) -> list[Violation]:
 
 
 def node_violations(dc: Datacenter, node: tuple[str, str]) -> list[Violation]:
-    """Container requests against a node's allocatable (GKE reservations on the node)."""
+    """Container requests against a node's allocatable: ``capacity − kube-reserved −
+    system-reserved − hard eviction threshold`` (Kubernetes "Reserve Compute Resources for
+    System Daemons"). A host node uses its configured reservation (the host's, else the
+    policy's — what its capacity lines show), else GKE's; a VM node GKE's."""
     kind, name = node
     ctrs = dc.compute.containers_by_parent.get(node, [])
     if not ctrs:
@@ -108,21 +127,21 @@ def node_violations(dc: Datacenter, node: tuple[str, str]) -> list[Violation]:
         host = dc.host_index.get(name)
         if host is None or host.hypervisor is not HypervisorKind.NONE:
             return []  # host containers beside VMs are counted in the host's lines
-        mem, cores = host.memory_mib, host.logical_cpus
+        alloc_mem = host.memory_mib - host.reserved_memory(dc.policy)
+        alloc_cpu = (host.logical_cpus - host.reserved_cpu(dc.policy)) * 1000
     else:
         vm = dc.compute.vm_index.get(name)
         if vm is None:
             return []
-        mem, cores = vm.memory_mib, vm.vcpus
-    alloc_mem = node_allocatable_mib(mem)
-    alloc_cpu = cores * 1000 - gke_reserved_millicores(cores)
+        alloc_mem = node_allocatable_mib(vm.memory_mib)
+        alloc_cpu = vm.vcpus * 1000 - gke_reserved_millicores(vm.vcpus)
     req_mem = sum(c.eff_mem_request_mib for c in ctrs)
     req_cpu = sum(c.eff_cpu_request_m for c in ctrs)
     out = []
     if req_mem > alloc_mem + 1e-9:
         out.append(Violation(
             "container_requests", f"{kind}:{name}:memory",
-            f"{name}: container memory requests {fmt_mib(req_mem)} > {fmt_mib(alloc_mem)} allocatable",
+            f"{name}: container memory requests {_apart(req_mem, alloc_mem, ' > ')} allocatable",
             req_mem - alloc_mem, {"node": name, "requested": req_mem, "allocatable": alloc_mem},
         ))
     if req_cpu > alloc_cpu + 1e-9:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from virtlab.core.base import Violation
 from virtlab.core.storage.models import Datastore, VirtualDisk
-from virtlab.core.units import fmt_gib
+from virtlab.core.units import fmt_apart
 
 
 def datastore_violations(ds: Datastore, disks: Iterable[VirtualDisk]) -> list[Violation]:
@@ -26,9 +26,10 @@ def datastore_violations(ds: Datastore, disks: Iterable[VirtualDisk]) -> list[Vi
     thick = sum(disk.size_gib for disk in disks if disk.provisioning != "thin")
     out = []
     if thick > ds.capacity_gib + 1e-9:
+        thick_text, capacity_text = fmt_apart([thick, ds.capacity_gib], "gib")
         out.append(Violation(
             "thick_over_datastore", ds_name,
-            f"{ds_name}: thick disks {fmt_gib(thick)} > {fmt_gib(ds.capacity_gib)} capacity "
+            f"{ds_name}: thick disks {thick_text} > {capacity_text} capacity "
             "(thick disks take their whole size at creation)",
             thick - ds.capacity_gib, {"datastore": ds_name, "thick": thick, "capacity": ds.capacity_gib},
         ))

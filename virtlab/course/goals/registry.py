@@ -23,7 +23,7 @@ from virtlab.core.base import ActionBase, Violation
 from virtlab.core.errors import InputError
 from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
-from virtlab.core.units import fmt_qty
+from virtlab.core.units import fmt_apart, fmt_qty
 from virtlab.course.explain import violation_text
 from virtlab.course.i18n import t
 
@@ -65,7 +65,17 @@ class Msg:
     args: tuple[tuple[str, Arg], ...] = ()
 
     def text(self, lang: str) -> str:
-        return t(self.key, lang, **{name: _render(value, lang) for name, value in self.args})
+        words = {name: _render(value, lang) for name, value in self.args}
+        # Quantities of one unit that differ never read the same ("230.0 GiB > 230.0 GiB").
+        by_unit: dict[str, list[tuple[str, float]]] = {}
+        for name, value in self.args:
+            if isinstance(value, Qty):
+                by_unit.setdefault(value.unit, []).append((name, value.value))
+        for unit, pairs in by_unit.items():
+            if len(pairs) > 1:
+                texts = fmt_apart([v for _, v in pairs], unit)
+                words.update(zip([n for n, _ in pairs], texts, strict=True))
+        return t(self.key, lang, **words)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,9 @@ threads = 2                     # per core
 mhz = 2600
 memory = "256 GiB"
 disk = "2 TB"                   # a local datastore named esx-1-local
+# a Kubernetes node (hypervisor = "none") may give the kubelet's reservations instead of
+# reserved_memory / reserved_cpus: kube_reserved = { cpu = "100m", memory = "1 GiB" },
+# system_reserved = { … }, eviction_hard = "100 MiB" (its default)
 
 [[datastore]]
 name = "san-1"

@@ -64,8 +64,25 @@ class PolicyIn(InputModel):
         return build(Policy, data, where, p, self.names()) or Policy()
 
 
+#: kubelet's default hard eviction threshold for memory (``memory.available<100Mi``).
+EVICTION_HARD_DEFAULT_MIB = 100.0
+
+
+class ReservedIn(InputModel):
+    """A kubelet reservation, ``kube_reserved`` or ``system_reserved``: ``{ cpu, memory }``."""
+
+    cpu_m: Millicores = Field(0.0, validation_alias="cpu")
+    memory_mib: MiB = Field(0.0, validation_alias="memory")
+
+
 class HostIn(InputModel):
-    """``[[host]]``: a physical server; ``disk`` gives it a local datastore ``<name>-local``."""
+    """``[[host]]``: a physical server; ``disk`` gives it a local datastore ``<name>-local``.
+
+    A Kubernetes node (``hypervisor = "none"``) may give the kubelet's reservations instead of
+    ``reserved_memory`` / ``reserved_cpus``: allocatable = capacity − ``kube_reserved`` −
+    ``system_reserved`` − ``eviction_hard`` (Kubernetes "Reserve Compute Resources for System
+    Daemons"; the hard eviction threshold defaults to 100 MiB).
+    """
 
     memory_mib: Annotated[MiB | None, Missing('missing (e.g. memory = "256 GiB")')] = Field(
         None, validation_alias="memory")
@@ -80,10 +97,26 @@ class HostIn(InputModel):
     mhz: Any = None
     status: Any = None
     reserved_cpus: Any = None
+    kube_reserved: ReservedIn | None = None
+    system_reserved: ReservedIn | None = None
+    eviction_hard_mib: MiB | None = Field(None, validation_alias="eviction_hard")
 
     def to_core(self, where: str, p: Problems) -> Host | None:
         """The host; a missing memory or core count is stood in for, so the rest is judged."""
-        data = {"cores_per_socket": 1, "memory_mib": 1.0, **self.given("local_disk_gib")}
+        kubelet = ("kube_reserved", "system_reserved", "eviction_hard_mib")
+        data = {"cores_per_socket": 1, "memory_mib": 1.0, **self.given("local_disk_gib", *kubelet)}
+        if self.model_fields_set & set(kubelet):
+            if self.model_fields_set & {"reserved_memory_mib", "reserved_cpus"}:
+                p.add(f"{where}.kube_reserved", "give reserved_memory / reserved_cpus or the kubelet's "
+                      "kube_reserved / system_reserved / eviction_hard, not both")
+            elif self.hypervisor != "none":
+                p.add(f"{where}.kube_reserved", 'the kubelet\'s reservations are for a Kubernetes node '
+                      '(hypervisor = "none")')
+            else:
+                parts = [r for r in (self.kube_reserved, self.system_reserved) if r is not None]
+                eviction = EVICTION_HARD_DEFAULT_MIB if self.eviction_hard_mib is None else self.eviction_hard_mib
+                data["reserved_memory_mib"] = sum(r.memory_mib for r in parts) + eviction
+                data["reserved_cpus"] = sum(r.cpu_m for r in parts) / 1000
         return build(Host, data, where, p, self.names())
 
 
@@ -152,6 +185,15 @@ class DemandIn(InputModel):
     memory: Any = None
 
 
+class DynamicMemoryIn(InputModel):
+    """A VM's ``dynamic_memory = { minimum, maximum, buffer }`` (Hyper-V; ``memory`` is its
+    startup RAM, ``buffer`` a percentage, 20 by default)."""
+
+    minimum_mib: Annotated[MiB | None, Missing("missing")] = Field(None, validation_alias="minimum")
+    maximum_mib: Annotated[MiB | None, Missing("missing")] = Field(None, validation_alias="maximum")
+    buffer_pct: Any = Field(None, validation_alias="buffer")
+
+
 class VMIn(InputModel):
     """``[[vm]]``: a virtual machine on ``host``, with ``disk`` (a size) or ``disks`` (tables)."""
 
@@ -170,6 +212,7 @@ class VMIn(InputModel):
     demand: Any = None
     status: Any = None
     backup_age_h: Any = None
+    dynamic_memory: DynamicMemoryIn | None = None
 
     @field_validator("disks", mode="before")
     @classmethod
@@ -180,6 +223,8 @@ class VMIn(InputModel):
 
     def to_core(self, disks: list[VirtualDisk], where: str, p: Problems) -> VM | None:
         data = {**self.given("disk", "disks", "demand"), "disks": disks}
+        if self.dynamic_memory is not None:
+            data["dynamic_memory"] = self.dynamic_memory.given()
         return build(VM, data, where, p, self.names())
 
 

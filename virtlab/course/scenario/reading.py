@@ -9,6 +9,7 @@ by the core's own model, whose field names it maps back to the file's keys. Each
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Self, TypeVar
@@ -131,9 +132,10 @@ class InputModel(BaseModel):
                 loc = [str(x) for x in err["loc"]]
                 key = loc[0] if loc else ""
                 bad.add(key)
-                if err["type"] != "extra_forbidden":
+                if err["type"] != "extra_forbidden" or len(loc) > 1:  # a nested table's too
                     order = keys.index(key) if key in keys else len(keys)
-                    found.append((order, InputError(_message(err), _join(where, ".".join(loc)))))
+                    text = "unknown key" if err["type"] == "extra_forbidden" else _message(err)
+                    found.append((order, InputError(text, _join(where, ".".join(loc)))))
             found += [(-1, e) for e in cls.unknown_keys(raw, where)]
         for i, (name, info) in enumerate(cls.model_fields.items()):
             key = cls._key(name)
@@ -166,7 +168,10 @@ def build(model: type[M], data: dict[str, Any], where: str, p: Problems,
     except ValidationError as e:
         for err in e.errors():
             field = ".".join(names.get(str(x), str(x)) for x in err["loc"])
-            p.add(_join(where, field), err["msg"].removeprefix("Value error, "))
+            text = err["msg"].removeprefix("Value error, ")
+            # A rule between two fields names them as the file does (cpu_limit, not cpu_limit_mhz).
+            text = re.sub(r"\b[a-z][a-z0-9_]*\b", lambda m: names.get(m[0], m[0]), text)
+            p.add(_join(where, field), text)
         return None
 
 

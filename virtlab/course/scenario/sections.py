@@ -191,11 +191,9 @@ def read_vm(raw: dict[str, Any], where: str, p: Problems, local: Mapping[str, st
     else:
         cpu = dem["cpu"] if "cpu" in dem else dem["cpu_pct"] * vm.vcpus if "cpu_pct" in dem else 0.0
         mem = dem["memory"] if "memory" in dem else dem["mem_pct"] * vm.memory_mib if "mem_pct" in dem else 0.0
-    if cpu > vm.vcpus:
-        p.add(f"{where}.demand.cpu", f"{cpu:g} cores of work is more than the VM's {vm.vcpus} vCPUs")
-    if mem > vm.memory_mib:
-        p.add(f"{where}.demand.memory", "active memory is more than the VM's memory")
-    return vm.model_copy(update={"cpu_demand": min(cpu, vm.vcpus), "mem_active_mib": min(mem, vm.memory_mib)})
+    # Demand is what the application needs: a VM may start smaller than its work (the report
+    # shows the shortfall), as a student may make it.
+    return vm.model_copy(update={"cpu_demand": cpu, "mem_active_mib": mem})
 
 
 def read_container(raw: dict[str, Any], where: str, p: Problems) -> Container | None:

@@ -117,7 +117,8 @@ def host_block(out: Lines, h: HostReport, ctx: ViewContext) -> None:
         label = _resource_label(res, lang, with_containers)
         over = line.overcommit
         text = Lines().add(f"{label} ", "bold")
-        key = "labp.bars.line" if line.reserved > 0 else "labp.bars.line_no_reserve"
+        key = ("labp.bars.line_after_ratio" if line.reserve_after_ratio
+               else "labp.bars.line" if line.reserved > 0 else "labp.bars.line_no_reserve")
         text.add(t(key, lang, allocated=qty(res, line.allocated),
                    physical=qty(res, line.physical), reserved=qty(res, line.reserved),
                    ratio=f"{line.ratio:g}", schedulable=qty(res, line.schedulable)))
