@@ -16,11 +16,17 @@ from virtlab.ui.widgets.contention_view import ContentionView
 from virtlab.ui.widgets.host_bars import HostBars
 from virtlab.ui.widgets.isolation_view import IsolationView
 from virtlab.ui.widgets.lines_view import LinesView
+from virtlab.ui.widgets.storage_view import StorageView
 
 
 def compute_lab(_state: Datacenter) -> bool:
     """The compute views apply to every compute lab (and the sandbox), even an empty one."""
     return True
+
+
+def has_stack(state: Datacenter) -> bool:
+    """The storage view applies to a lab whose scenario has a storage stack."""
+    return not state.storage.stack.empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,7 @@ LAB_VIEWS: tuple[LabView, ...] = (
     LabView("hosts", "labp.view.hosts", HostBars, compute_lab),
     LabView("isolation", "labp.view.isolation", IsolationView, compute_lab),
     LabView("contention", "labp.view.contention", ContentionView, compute_lab),
+    LabView("storage", "labp.view.storage", StorageView, has_stack),
 )
 """Every lab view, in the order ``v`` cycles through them."""
 

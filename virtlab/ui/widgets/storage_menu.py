@@ -1,0 +1,92 @@
+"""The lab panel's storage key, as a mixin of :class:`LabPanel`: ``S`` offers what can be
+done to the storage stack — fail or repair a disk, a Ceph host, an OSD or a MON, mark an OSD
+out or in, grow a VG with a free PV and an LV online, write to a thin volume, and change a
+Ceph pool's failure domain or PG count — only the actions the lab allows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from virtlab.core.base import ActionBase
+from virtlab.core.state import Datacenter
+from virtlab.core.storage.actions import (
+    CephPool,
+    LvExtend,
+    OsdOut,
+    StorageFail,
+    StorageRepair,
+    ThinWrite,
+    VgExtend,
+)
+from virtlab.core.storage.ceph import pg_count
+from virtlab.core.storage.raid import DiskState
+from virtlab.course.i18n import t
+from virtlab.ui.widgets.choice_dialog import ChoiceDialog
+
+if TYPE_CHECKING:
+    from virtlab.ui.widgets.lab_lifecycle import _Panel
+
+GIB = 1024.0
+#: What one thin write writes (a day of a file system's growth, say).
+WRITE_MIB = 1024.0
+
+
+def storage_choices(dc: Datacenter, lang: str) -> list[tuple[str, ActionBase]]:
+    """(label, action) for everything ``S`` offers on ``dc``'s stack, in a fixed order."""
+    stack = dc.storage.stack
+    out: list[tuple[str, ActionBase]] = []
+    for d in stack.disks:
+        key = {DiskState.OK: "fail_disk", DiskState.FAILED: "replace_disk",
+               DiskState.REBUILDING: "rebuilt_disk"}[d.state]
+        action: ActionBase = StorageFail(name=d.name) if d.state is DiskState.OK else StorageRepair(name=d.name)
+        out.append((t(f"labp.storage_menu.{key}", lang, name=d.name), action))
+    in_vg = {pv for vg in stack.vgs for pv in vg.pvs}
+    for vg in stack.vgs:
+        for pv in stack.pvs:
+            if pv.name not in in_vg:
+                out.append((t("labp.storage_menu.vgextend", lang, vg=vg.name, pv=pv.name), VgExtend(vg=vg.name, pv=pv.name)))
+    sizes = [(x.name, x.size_mib) for x in stack.lvs] + [(x.name, x.size_mib) for x in stack.thin_pools]
+    for name, size in sizes:
+        out.append((t("labp.storage_menu.lvextend", lang, name=name), LvExtend(name=name, size_mib=size + GIB)))
+    for vol in stack.thin_volumes:
+        out.append((t("labp.storage_menu.thin_write", lang, name=vol.name), ThinWrite(name=vol.name, mib=WRITE_MIB)))
+    c = stack.ceph
+    if c is not None:
+        for host in dict.fromkeys(o.host for o in c.osds):
+            down = all(not o.up for o in c.osds if o.host == host)
+            out.append((t("labp.storage_menu.repair_host" if down else "labp.storage_menu.fail_host", lang, name=host),
+                        StorageRepair(name=host) if down else StorageFail(name=host)))
+        for o in c.osds:
+            out.append((t("labp.storage_menu.fail_osd" if o.up else "labp.storage_menu.repair_osd", lang, name=o.name),
+                        StorageFail(name=o.name) if o.up else StorageRepair(name=o.name)))
+            out.append((t("labp.storage_menu.osd_out" if o.marked_in else "labp.storage_menu.osd_in", lang, name=o.name),
+                        OsdOut(name=o.name, out=o.marked_in)))
+        for i, up in enumerate(c.mons):
+            out.append((t("labp.storage_menu.fail_mon" if up else "labp.storage_menu.repair_mon", lang, name=f"mon.{i}"),
+                        StorageFail(name=f"mon.{i}") if up else StorageRepair(name=f"mon.{i}")))
+        osds = sum(1 for o in c.osds if o.marked_in)
+        for pool in c.pools:
+            other = "osd" if pool.failure_domain == "host" else "host"
+            out.append((t("labp.storage_menu.domain", lang, pool=pool.name, domain=other),
+                        CephPool(name=pool.name, changes={"failure_domain": other})))
+            rule = pg_count(osds, pool.width)
+            if rule != pool.pgs:
+                out.append((t("labp.storage_menu.pgs", lang, pool=pool.name, pgs=rule),
+                            CephPool(name=pool.name, changes={"pgs": rule})))
+    return out
+
+
+class StorageActions:
+    """Mixed into LabPanel (the ``_Panel`` protocol of :mod:`.lab_lifecycle`)."""
+
+    def action_storage(self: _Panel) -> None:
+        choices = [(label, a) for label, a in storage_choices(self.session.state, self.lang)
+                   if self.session.allows(a.kind)]
+        if not choices:
+            self._set_message(t("labp.storage_menu.nothing", self.lang))
+            return
+        actions = {str(i): a for i, (_, a) in enumerate(choices)}
+        self.app.push_screen(
+            ChoiceDialog(t("labp.storage_menu.title", self.lang), [(label, str(i)) for i, (label, _) in enumerate(choices)]),
+            lambda picked: self._apply_result(actions.get(picked or "")))
