@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", parents=[common], help="validate lessons, labs and scenarios")
     c.add_argument("paths", nargs="+", type=Path)
 
+    from virtlab.cli_reports import add_parsers
+
+    add_parsers(sub, common)
+
     v = sub.add_parser("serve", parents=[common], help="serve the app to a browser (textual-serve)")
     v.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     v.add_argument("--port", type=int, default=8000)
@@ -249,6 +253,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return cmd_check(args)
     if args.command == "serve":
         return cmd_serve(args)
+    if args.command in ("export", "verify"):
+        from virtlab.cli_reports import cmd_export, cmd_verify
+
+        return cmd_export(args) if args.command == "export" else cmd_verify(args)
     return cmd_app(args)
 
 

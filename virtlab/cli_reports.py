@@ -1,0 +1,108 @@
+"""``virtlab export --report`` and ``virtlab verify``: lab reports an instructor can re-check.
+
+``export`` writes, for every lab the student worked in (its saved work in the data folder),
+the lab report of :mod:`virtlab.course.labreport` as JSON (to check) or Markdown (to read).
+``verify REPORT…`` replays each report with this engine and prints what disagrees; with
+``--csv`` it prints a class table instead. Exit status: 0 when every report verifies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _course(args: argparse.Namespace):
+    from virtlab.course.labs import load_labs
+    from virtlab.course.lessons import load_catalog
+    from virtlab.course.paths import lessons_dir
+
+    root = lessons_dir()
+    catalog, _ = load_catalog(root)
+    labs, _ = load_labs(root / "labs")
+    return catalog, labs
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from virtlab.course.atomic import write_text_atomic
+    from virtlab.course.labreport import lab_report, report_document, report_markdown
+    from virtlab.course.paths import data_dir, progress_file
+    from virtlab.course.progress import load_progress
+    from virtlab.course.work import restore_work, work_path
+
+    folder = data_dir(getattr(args, "data_dir", None))
+    progress, notice = load_progress(progress_file(folder))
+    if notice:
+        print(notice, file=sys.stderr)
+    catalog, labs = _course(args)
+    if not args.report:  # the progress export: what was achieved, lesson by lesson
+        from virtlab.course.export import export_progress
+
+        lang = getattr(args, "lang", None) or progress.lang or "en"
+        texts = {lesson.id: {**{g.id: g.text.get(lang) for g in labs[lesson.lab].goals},
+                             **{q.id: q.prompt.get(lang) for q in labs[lesson.lab].questions}}
+                 for lesson in catalog.lessons.get(lang, {}).values() if lesson.lab in labs}
+        dest = args.out or Path(f"virtlab-progress.{args.format}")
+        export_progress(progress, catalog, dest, args.format, lang=lang, goal_texts=texts)
+        print(f"Wrote {dest}.", file=sys.stderr)
+        return 0
+    entries = []
+    for lesson in catalog.lessons.get("en", {}).values():
+        lab = labs.get(lesson.lab or "")
+        path = work_path(folder, lab.id) if lab else None
+        if lab is None or path is None or not path.exists():
+            continue
+        session, problem = restore_work(path, lab)
+        if problem:
+            print(problem, file=sys.stderr)
+            continue
+        entries.append(lab_report(session, progress, lesson.id))
+    doc = report_document(entries, args.student or "")
+    text = report_markdown(doc) if args.format == "md" else json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(args.out, text)
+        print(f"Wrote {args.out} ({len(entries)} lab(s)).", file=sys.stderr)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from virtlab.core.errors import InputError
+    from virtlab.course.files import parse_json, read_text
+    from virtlab.course.labreport import Verification, class_table, verify
+
+    _, labs = _course(args)
+    rows: list[tuple[Path, object, list[Verification]]] = []
+    for path in args.reports:
+        try:
+            doc = parse_json(read_text(path), str(path))
+        except InputError as e:
+            doc, checks = None, [Verification("", False, problems=[str(e)])]
+        else:
+            checks = verify(doc, labs)
+        rows.append((path, doc, checks))
+    ok = all(v.ok for _, _, checks in rows for v in checks)
+    if args.csv:
+        sys.stdout.write(class_table(rows))
+        return 0 if ok else 1
+    for path, _, checks in rows:
+        for v in checks:
+            if v.ok:
+                print(f"{path}: {v.lab}: verified ({v.goals_met}/{v.goals} goals met)")
+            for p in v.problems:
+                print(f"{path}: {p}")
+    return 0 if ok else 1
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    e = sub.add_parser("export", parents=[common], help="write a lab report an instructor can re-check")
+    e.add_argument("--report", action="store_true", help="the lab report (what was done in each lab)")
+    e.add_argument("--format", choices=("json", "md"), default="json")
+    e.add_argument("--out", type=Path, help="file to write (default: print)")
+    e.add_argument("--student", help="a name to put in the report")
+    v = sub.add_parser("verify", parents=[common], help="replay lab reports and check their claims")
+    v.add_argument("reports", nargs="+", type=Path)
+    v.add_argument("--csv", action="store_true", help="print a class table (CSV)")
