@@ -17,6 +17,7 @@ from virtlab.course.lessons import load_catalog
 from virtlab.course.links import link_problems
 from virtlab.course.plays import play_problems
 from virtlab.course.scenario import read_toml, scenario_from_dict
+from virtlab.course.walkthrough import load_walkthrough, walkthrough_problems
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
@@ -117,6 +118,10 @@ def check_lessons_folder(root: Path) -> tuple[list[str], int]:
 
         problems += load_glossary(root / "glossary.toml")[1]
         count += 1
+    for path in sorted((root / "walkthroughs").glob("*.toml")):
+        count += 1
+        w, found = load_walkthrough(path)
+        problems += found if w is None else walkthrough_problems(path, w, catalog, labs)
     for lang in ("en", "ko"):
         for lessons in catalog.tracks(lang).values():
             for lesson in lessons:
