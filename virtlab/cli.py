@@ -253,10 +253,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return cmd_check(args)
     if args.command == "serve":
         return cmd_serve(args)
-    if args.command in ("export", "verify"):
-        from virtlab.cli_reports import cmd_export, cmd_verify
+    if args.command in ("export", "verify", "new"):
+        from virtlab.cli_reports import cmd_export, cmd_new, cmd_verify
 
-        return cmd_export(args) if args.command == "export" else cmd_verify(args)
+        return {"export": cmd_export, "verify": cmd_verify, "new": cmd_new}[args.command](args)
     return cmd_app(args)
 
 

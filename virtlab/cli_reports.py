@@ -1,4 +1,5 @@
-"""``virtlab export --report`` and ``virtlab verify``: lab reports an instructor can re-check.
+"""``virtlab export --report`` and ``virtlab verify`` (lab reports an instructor can re-check), and
+``virtlab new`` (scaffolds for authors).
 
 ``export`` writes, for every lab the student worked in (its saved work in the data folder),
 the lab report of :mod:`virtlab.course.labreport` as JSON (to check) or Markdown (to read).
@@ -97,12 +98,38 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from virtlab.course.paths import lessons_dir
+    from virtlab.course.scaffold import new_lab, new_lesson
+
+    root = args.root or lessons_dir()
+    try:
+        if args.what == "lab":
+            made = new_lab(root, args.name)
+        else:
+            made = new_lesson(root, args.name, lab=args.lab, track=args.track, order=args.order)
+    except (ValueError, OSError) as e:
+        print(f"virtlab new: {e}", file=sys.stderr)
+        return 1
+    for path in made:
+        print(f"Wrote {path}")
+    print(f"Next: edit, then run virtlab check {root}")
+    return 0
+
+
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     e = sub.add_parser("export", parents=[common], help="write a lab report an instructor can re-check")
     e.add_argument("--report", action="store_true", help="the lab report (what was done in each lab)")
     e.add_argument("--format", choices=("json", "md"), default="json")
     e.add_argument("--out", type=Path, help="file to write (default: print)")
     e.add_argument("--student", help="a name to put in the report")
+    n = sub.add_parser("new", parents=[common], help="scaffold a lab or a lesson that virtlab check accepts")
+    n.add_argument("what", choices=("lab", "lesson"))
+    n.add_argument("name", help="its id: lower-case letters, digits and '-'")
+    n.add_argument("--root", type=Path, help="the lessons folder (default: the course's)")
+    n.add_argument("--lab", help="a lesson's lab id")
+    n.add_argument("--track", default="server", help="a lesson's track (default: server)")
+    n.add_argument("--order", type=int, default=99, help="a lesson's place in its track")
     v = sub.add_parser("verify", parents=[common], help="replay lab reports and check their claims")
     v.add_argument("reports", nargs="+", type=Path)
     v.add_argument("--csv", action="store_true", help="print a class table (CSV)")
