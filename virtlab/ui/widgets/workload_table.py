@@ -161,16 +161,13 @@ class WorkloadTable(DataTable):
                          .rstrip() for r in rows)
 
     def note(self, lang: str) -> str:
-        """The line under the table: how to read a container's size, and which columns are a
-        sideways scroll away (empty when there is nothing to say)."""
-        parts = []
-        if self._dc is not None and self._dc.compute.containers:
-            parts.append(t("labp.note.sizes", lang))
+        """The line under the table: which columns are a sideways scroll away (empty when the
+        table fits)."""
         hidden = self.hidden_columns()
-        if hidden:
-            names = ", ".join(str(self.columns[ColumnKey(k)].label).strip() for k in hidden)
-            parts.append(t("labp.note.scroll", lang, columns=names))
-        return " · ".join(parts)
+        if not hidden:
+            return ""
+        names = ", ".join(str(self.columns[ColumnKey(k)].label).strip() for k in hidden)
+        return t("labp.note.scroll", lang, columns=names)
 
     def hidden_columns(self) -> list[str]:
         """Keys of the columns not wholly in view (a sideways scroll away)."""
