@@ -258,8 +258,11 @@ class LessonScreen(VirtlabScreen[None]):
             app.update_progress(lambda _p: progress)
         self._offer_next()
         if newly_done:
-            self.notify(t("lesson.all_goals_met", self.lang), title=self.lesson.title, timeout=6,
-                        markup=False)
+            following = self.next_lesson()
+            text = t("lesson.all_goals_met", self.lang)
+            if following is not None:
+                text += "\n" + t("lesson.next_lesson", self.lang, title=following.title) + " → N"
+            self.notify(text, title=self.lesson.title, timeout=6, markup=False)
 
     # ------------------------------------------------------------------ the next lesson
 
