@@ -118,12 +118,21 @@ class KeyBar(Widget):
 
     def _bindings_changed(self, _screen: object = None) -> None:
         seen: set[str] = set()
-        keys = []
-        for _node, binding in live_bindings(self.screen):
+        keys: list[tuple[str, str, str]] = []
+        where: dict[tuple[int, str], int] = {}  # one entry for the keys of one action
+        for node, binding in live_bindings(self.screen):
             label = key_label(binding)
-            if binding.show and label not in seen:
-                seen.add(label)
-                keys.append((label, short_describe(binding, self.lang), binding.id or ""))
+            if not binding.show or label in seen:
+                continue
+            seen.add(label)
+            words = short_describe(binding, self.lang)
+            at = where.get((id(node), binding.action))
+            if at is not None:
+                key, _, bid = keys[at]
+                keys[at] = (f"{key}/{label}", words, bid)
+            else:
+                where[(id(node), binding.action)] = len(keys)
+                keys.append((label, words, binding.id or ""))
         if keys != self._keys:
             self._keys = keys
             self.refresh()
