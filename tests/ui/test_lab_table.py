@@ -10,6 +10,11 @@ import pytest
 from virtlab.ui.app import make_app
 
 
+async def _settle(pilot) -> None:
+    for _ in range(4):
+        await pilot.pause()
+
+
 async def _table(pilot):
     for _ in range(6):
         await pilot.pause()
@@ -55,3 +60,15 @@ async def test_narrow_table_says_what_is_to_the_side(tmp_path: Path) -> None:
             await pilot.pause()
         assert table.scroll_x > 0
         assert "Memory" not in str(panel.query_one("#lab-table-note").render())
+
+
+async def test_l4_a_moved_container_shows_where_it_runs(tmp_path: Path) -> None:
+    from virtlab.core.compute.actions import Move
+
+    app = make_app(lang="en", data_dir=tmp_path, open_lesson="l4-containers")
+    async with app.run_test(size=(120, 36)) as pilot:
+        panel, table = await _table(pilot)
+        assert "on" not in table.column_keys  # one host, nothing inside the VM: nothing to say
+        panel.apply(Move(name="db", host="vm-1"))
+        await _settle(pilot)
+        assert table.cell("db", "on") == "vm-1" and "on" not in table.hidden_columns()

@@ -28,9 +28,10 @@ def columns_for(dc: Datacenter, *, faults: bool = False) -> tuple[str, ...]:
     the lab pane (72 cells at 120×36) and the rest is a sideways scroll away.
 
     Kind only when VMs and containers are mixed; On only with several hosts or containers
-    inside VMs; Shares / QoS only with containers or VMs whose shares were changed. Size and
-    demand sit side by side (a lesson compares them); the status comes early when something
-    can stop (containers, or a lab that allows faults), else after the numbers.
+    inside VMs (then early: where a workload runs is what a move changes); Shares / QoS only
+    with containers or VMs whose shares were changed. Size and demand sit side by side (a
+    lesson compares them); the status comes early when something can stop (containers, or a
+    lab that allows faults), else after the numbers.
     """
     compute = dc.compute
     has_vms, has_ctrs = bool(compute.vms), bool(compute.containers)
@@ -40,11 +41,11 @@ def columns_for(dc: Datacenter, *, faults: bool = False) -> tuple[str, ...]:
         cols.append("kind")
     if early:
         cols.append("status")
+    if len(dc.hosts) > 1 or any(c.vm for c in compute.containers):
+        cols.append("on")
     cols += ["size", "demand", "cpu", "memory"]
     if not early:
         cols.append("status")
-    if len(dc.hosts) > 1 or any(c.vm for c in compute.containers):
-        cols.append("on")
     if has_ctrs or any(v.cpu_shares != "normal" for v in compute.vms):
         cols.append("qos")
     return tuple(cols)
