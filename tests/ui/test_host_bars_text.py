@@ -39,7 +39,7 @@ def test_memory_state_change_is_explained(lang: str) -> None:
         assert words in " ".join(text.split()), words
     flat = " ".join(text.split())
     for state in ("high ≥ 400%", "clear ≥ 64%", "soft ≥ 32%", "hard ≥ 16%", "low < 16%") if lang == "en" \
-            else ("high 400% 이상", "clear 64% 이상", "low 16% 미만"):
+            else ("high(400% 이상)", "clear(64% 이상)", "low(16% 미만)"):
         assert state in flat, state
 
 

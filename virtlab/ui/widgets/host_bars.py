@@ -160,8 +160,8 @@ def memory_states(out: Lines, m: HostMemory, lang: str, width: int) -> None:
             free_before=qty("ram", m.free_before_mib), free_after=qty("ram", m.free_after_mib),
             min_free=qty("ram", m.min_free_mib), techniques=techniques or "—")
     out.block(Content.styled(why, "$foreground-muted"), width, "  ")
-    scale = " · ".join(f"{s.value} {_state_rule(s, lang)}{t(f'labp.memx.does.{s.value}', lang)}"
-                       for s in MemState)
+    scale = " · ".join(t("labp.memx.item", lang, state=s.value, rule=_state_rule(s, lang),
+                         does=t(f"labp.memx.does.{s.value}", lang)) for s in MemState)
     out.block(Content.styled(t("labp.memx.scale", lang, states=scale), "$foreground-muted"), width,
               "  ")
 
