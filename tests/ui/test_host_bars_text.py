@@ -33,8 +33,10 @@ def test_legend_items_are_whole_and_unambiguous(width: int) -> None:
 def test_memory_state_change_is_explained(lang: str) -> None:
     text = _view("l5-overcommit-budget", lang, 70)
     assert "low → clear:" in text
-    why = {"en": ("before reclaiming", "minFree 5.7 GiB", "take memory back from the guests"),
-           "ko": ("회수 전 여유 메모리", "minFree 5.7 GiB", "게스트에게서 메모리를 되찾아")}[lang]
+    why = {"en": ("before reclaiming, the guests want 86.1 GiB more than the host has", "minFree 5.7 GiB",
+                  "take memory back from the guests"),
+           "ko": ("게스트가 호스트에 있는 메모리보다 86.1 GiB 더 원합니다", "minFree 5.7 GiB",
+                  "게스트에게서 메모리를 되찾아")}[lang]
     for words in why:
         assert words in " ".join(text.split()), words
     flat = " ".join(text.split())

@@ -155,10 +155,13 @@ def memory_states(out: Lines, m: HostMemory, lang: str, width: int) -> None:
         return
     techniques = ", ".join(t(f"labp.technique.{x}", lang) for x in m.techniques)
     key = "labp.memx.moved" if m.state_after != m.state_before else "labp.memx.stays"
+    if key == "labp.memx.moved" and m.free_before_mib < 0:
+        key = "labp.memx.moved_over"  # the guests want more than the host has
     why = t(key, lang, state_before=m.state_before.value, state_after=m.state_after.value,
             before=_state_rule(m.state_before, lang), after=_state_rule(m.state_after, lang),
             free_before=qty("ram", m.free_before_mib), free_after=qty("ram", m.free_after_mib),
-            min_free=qty("ram", m.min_free_mib), techniques=techniques or "—")
+            over=qty("ram", -m.free_before_mib), min_free=qty("ram", m.min_free_mib),
+            techniques=techniques or "—")
     out.block(Content.styled(why, "$foreground-muted"), width, "  ")
     scale = " · ".join(t("labp.memx.item", lang, state=s.value, rule=_state_rule(s, lang),
                          does=t(f"labp.memx.does.{s.value}", lang)) for s in MemState)
