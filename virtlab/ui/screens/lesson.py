@@ -299,7 +299,7 @@ class LessonScreen(VirtlabScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_lesson":
             return self.next_lesson() is not None
-        return True
+        return super().check_action(action, parameters)
 
     def action_next_lesson(self) -> None:
         """Open the next lesson (offered once this one is finished)."""

@@ -144,7 +144,7 @@ class GoalsPanel(VerticalScroll, can_focus=True):
         if action == "toggle_hints":
             target = self.target()
             return target is not None and self.hints_used.get(target.id, 0) > 1
-        return True
+        return super().check_action(action, parameters)
 
     def as_text(self) -> str:
         """Plain-text twin: one line per goal, hints indented."""

@@ -251,7 +251,7 @@ class QuizPanel(VerticalScroll, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         types = self.KEY_TYPES.get(action)
         if types is None:
-            return True
+            return super().check_action(action, parameters)
         return bool(self.questions) and self.questions[self.q].type in types
 
     def action_cursor(self, step: int) -> None:
