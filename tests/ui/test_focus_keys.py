@@ -69,3 +69,34 @@ async def test_focused_area_has_a_heavy_border(tmp_path: Path) -> None:
         goals.focus()
         await _settle(pilot, 2)
         assert pane.styles.border_top[0] == "round" and goals.styles.border_top[0] == "heavy"
+
+
+async def test_quiz_keys_follow_the_question_type(tmp_path: Path) -> None:
+    app = make_app(lang="en", data_dir=tmp_path, open_lesson="l2-hypervisor-types")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        panel = app.screen.lab_panel
+        panel.focus()
+        await _settle(pilot, 2)
+        bar = app.screen.query_one(KeyBar)
+        kinds = [q.type for q in panel.questions]
+        assert kinds[0] == "choice" and "order" in kinds
+        assert "enter/space" in bar.shown and "s" not in bar.shown
+        while panel.questions[panel.q].type != "order":
+            await pilot.press("down")
+        await _settle(pilot, 2)
+        assert "s" in bar.shown and "alt+up/K" in bar.shown
+
+
+async def test_focused_quiz_is_marked(tmp_path: Path) -> None:
+    app = make_app(lang="en", data_dir=tmp_path, open_lesson="l2-hypervisor-types")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        quiz = app.screen.lab_panel
+        quiz.focus()
+        await _settle(pilot, 2)
+        focused = quiz.styles.border_left
+        app.screen.query_one("#lesson-scroll").focus()
+        await _settle(pilot, 2)
+        assert quiz.styles.border_left[0] == focused[0] == "tall"
+        assert quiz.styles.border_left[1] != focused[1]  # the accent only while focused

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from virtlab.ui.app import make_app
+from virtlab.ui.screens._chrome import KeyBar
 from virtlab.ui.widgets.goals_panel import GoalsPanel
 
 
@@ -47,8 +48,13 @@ async def test_earlier_hints_fold_and_unfold(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(pilot)
         goals = app.screen.query_one(GoalsPanel)
-        await pilot.press("h", "h")
+        goals.focus()
+        await pilot.press("h")
         await _settle(pilot, 2)
+        assert "enter" not in app.screen.query_one(KeyBar).shown  # nothing to fold yet
+        await pilot.press("h")
+        await _settle(pilot, 2)
+        assert "enter" in app.screen.query_one(KeyBar).shown
         hints = goals.target().hints
         assert hints[0].get("ko") in goals.as_text() and hints[1].get("ko") in goals.as_text()
         goals.focus()

@@ -486,7 +486,7 @@ async def test_table_columns_first_and_demand_after_resize(session: LabSession) 
     async with app.run_test(size=(120, 36)) as pilot:
         panel = app.query_one(LabPanel)
         table = panel.table
-        assert table.column_keys[:6] == ("name", "kind", "status", "size", "demand", "cpu")
+        assert table.column_keys[:7] == ("name", "kind", "status", "on", "size", "demand", "cpu")
         await select(pilot, panel, "web-1")
         await pilot.press("plus")
         assert table.cell("web-1", "demand") == "0.8 cores"  # the work did not change

@@ -84,6 +84,10 @@ def short_describe(binding: Binding, lang: str) -> str:
     return describe(binding, lang).split("(")[0].strip()
 
 
+#: Binding ids the key bar always shows when they are active: the next lesson, help.
+PINNED = ("next-lesson", "help")
+
+
 class KeyBar(Widget):
     """One line at the bottom: the keys that work where the focus is, localized.
 
@@ -103,7 +107,7 @@ class KeyBar(Widget):
     def __init__(self, lang: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.set_reactive(KeyBar.lang, lang)
-        self._keys: list[tuple[str, str]] = []
+        self._keys: list[tuple[str, str, str]] = []
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -114,12 +118,21 @@ class KeyBar(Widget):
 
     def _bindings_changed(self, _screen: object = None) -> None:
         seen: set[str] = set()
-        keys = []
-        for _node, binding in live_bindings(self.screen):
+        keys: list[tuple[str, str, str]] = []
+        where: dict[tuple[int, str], int] = {}  # one entry for the keys of one action
+        for node, binding in live_bindings(self.screen):
             label = key_label(binding)
-            if binding.show and label not in seen:
-                seen.add(label)
-                keys.append((label, short_describe(binding, self.lang)))
+            if not binding.show or label in seen:
+                continue
+            seen.add(label)
+            words = short_describe(binding, self.lang)
+            at = where.get((id(node), binding.action))
+            if at is not None:
+                key, _, bid = keys[at]
+                keys[at] = (f"{key}/{label}", words, bid)
+            else:
+                where[(id(node), binding.action)] = len(keys)
+                keys.append((label, words, binding.id or ""))
         if keys != self._keys:
             self._keys = keys
             self.refresh()
@@ -130,9 +143,12 @@ class KeyBar(Widget):
         return [key for key, _ in self._fitting(self.size.width or 10_000)]
 
     def _fitting(self, width: int) -> list[tuple[str, str]]:
-        helps = [k for k in self._keys if k[0] == "?"]
-        rest = [k for k in self._keys if k[0] != "?"]
-        room = width - sum(cell_len(f"{k} {d}") + 2 for k, d in helps)
+        """The keys that fit ``width``, nearest first; :data:`PINNED` ones always (the next
+        lesson first, help last)."""
+        first = [(k, d) for k, d, i in self._keys if i == PINNED[0]]
+        last = [(k, d) for k, d, i in self._keys if i == PINNED[1]]
+        rest = [(k, d) for k, d, i in self._keys if i not in PINNED]
+        room = width - sum(cell_len(f"{k} {d}") + 2 for k, d in first + last)
         out = []
         for key, text in rest:
             cost = cell_len(f"{key} {text}") + 2
@@ -140,7 +156,7 @@ class KeyBar(Widget):
                 break
             out.append((key, text))
             room -= cost
-        return out + helps
+        return first + out + last
 
     def render(self) -> Content:
         parts = [Content.assemble((key, "bold $accent"), " ", text)

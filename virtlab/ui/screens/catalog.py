@@ -35,7 +35,7 @@ class CatalogScreen(VirtlabScreen[None]):
     CSS_PATH = "catalog.tcss"
     AUTO_FOCUS = "#lesson-list"
     BINDINGS = [
-        Binding("enter", "open", "open", show=True, id="open"),
+        Binding("enter", "open", "open", show=True, id="open", priority=True),
         Binding("c", "continue", "continue", id="continue"),
         Binding("s", "sandbox", "sandbox", id="sandbox"),
         Binding("e", "export", "export", id="export"),

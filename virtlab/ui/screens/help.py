@@ -30,6 +30,10 @@ GROUP_TITLES = {
 }
 
 
+#: Cells before a description: two spaces, the keys right-aligned in 13, two spaces.
+KEY_COLUMN = 17
+
+
 def _title(node: DOMNode) -> str | None:
     if node is node.app:
         return "shell.keys_app"
@@ -64,13 +68,20 @@ def binding_groups(screen: Screen[Any], lang: str) -> list[tuple[str, list[tuple
     return [*out, ("help.moving", moving)]
 
 
-def help_text(lang: str, screen: Screen[Any]) -> Content:
-    """The help screen's body: the keys that work on ``screen`` now, by area."""
+def help_text(lang: str, screen: Screen[Any], width: int = 0) -> Content:
+    """The help screen's body: the keys that work on ``screen`` now, by area; with a
+    ``width``, a long description wraps under itself, not under the keys."""
     lines: list[Content] = [Content(t("help.intro", lang)), Content(t("help.focus_intro", lang)),
                             Content("")]
     for title, keys in binding_groups(screen, lang):
         lines.append(Content.styled(t(title, lang), "bold $accent"))
-        lines += [Content.assemble((f"  {key:>13}  ", "bold"), words) for key, words in keys]
+        for key, words in keys:
+            if width <= 0:
+                lines.append(Content.assemble((f"  {key:>13}  ", "bold"), words))
+                continue
+            rows = Content(words).wrap(max(12, width - KEY_COLUMN))
+            lines.append(Content.assemble((f"  {key:>13}  ", "bold"), rows[0].rstrip()))
+            lines += [Content.assemble(" " * KEY_COLUMN, row.rstrip()) for row in rows[1:]]
         lines.append(Content(""))
     lines.append(Content.styled(t("help.close_hint", lang), "$text-muted"))
     return Content("\n").join(lines)
@@ -100,7 +111,14 @@ class HelpScreen(VirtlabModalScreen[None]):
 
     def set_lang(self, lang: str) -> None:
         self.query_one("#help-box").border_title = t("help.title", lang)
-        self.query_one("#help-body", Static).update(help_text(lang, self.under))
+        self._fill(lang)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fill, self.lang)
+
+    def _fill(self, lang: str) -> None:
+        body = self.query_one("#help-body", Static)
+        body.update(help_text(lang, self.under, body.content_region.width))
 
     def action_close(self) -> None:
         self.dismiss()

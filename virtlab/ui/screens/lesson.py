@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import Button, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
@@ -59,6 +59,7 @@ class LessonScreen(VirtlabScreen[None]):
         Binding("n", "next_step", "next_step", id="next-step"),
         Binding("p", "previous_step", "previous_step", id="previous-step"),
         Binding("h", "hint", "hint", id="hint"),
+        Binding("N", "next_lesson", "next_lesson", id="next-lesson"),
         Binding("escape", "back", "back", id="back"),
     ]
 
@@ -70,6 +71,7 @@ class LessonScreen(VirtlabScreen[None]):
         self.lesson: Lesson
         self.session: LabSession | None = None
         self.lab_panel: LabPanel | QuizPanel | None = None
+        self._offered: tuple[str, str] | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -92,6 +94,8 @@ class LessonScreen(VirtlabScreen[None]):
                 yield SafeOptionList(id="step-list")
             with Vertical(id="lab-pane"):
                 yield from self._compose_lab()
+                yield Button("", id="next-lesson", variant="success", compact=True,
+                             action="screen.next_lesson")
         yield KeyBar(self.lang)
 
     def _compose_lab(self) -> ComposeResult:
@@ -163,6 +167,7 @@ class LessonScreen(VirtlabScreen[None]):
         last = step == len(self.lesson.sections) - 1
         if last and self.session is None and app.progress.state(self.lesson_id) != "done":
             app.update_progress(lambda p: set_state(p, self.lesson_id, "done"))
+        self._offer_next()
 
     def action_next_step(self) -> None:
         self.show_step(self.step + 1)
@@ -199,6 +204,7 @@ class LessonScreen(VirtlabScreen[None]):
             goals.set_lang(lang)
         if self.session is None:
             self.query_one("#lab-note", Static).update(self._lab_note(lang))
+        self._offer_next()
 
     def _lab_note(self, lang: str) -> str:
         """Why there is no lab: the lesson has none, its file is missing, or it has problems."""
@@ -252,9 +258,56 @@ class LessonScreen(VirtlabScreen[None]):
             progress = set_state(progress, self.lesson_id, "done")
         if progress is not app.progress:
             app.update_progress(lambda _p: progress)
+        self._offer_next()
         if newly_done:
-            self.notify(t("lesson.all_goals_met", self.lang), title=self.lesson.title, timeout=6,
-                        markup=False)
+            following = self.next_lesson()
+            text = t("lesson.all_goals_met", self.lang)
+            if following is not None:
+                text += "\n" + t("lesson.next_lesson", self.lang, title=following.title) + " → N"
+            self.notify(text, title=self.lesson.title, timeout=6, markup=False)
+
+    # ------------------------------------------------------------------ the next lesson
+
+    def next_lesson(self) -> Lesson | None:
+        """The lesson after this one in course order, once this one is finished (its goals
+        all met; a lesson without a lab: its last step reached), else None."""
+        if not self._finished():
+            return None
+        ordered = self.virtlab_app.catalog.ordered(self.lang)
+        ids = [lesson.id for lesson in ordered]
+        at = ids.index(self.lesson_id) if self.lesson_id in ids else len(ids)
+        return ordered[at + 1] if at + 1 < len(ordered) else None
+
+    def _finished(self) -> bool:
+        if self.session is None:
+            return self.step == len(self.lesson.sections) - 1
+        goals = self.query(GoalsPanel)
+        return bool(goals) and goals.first().all_met
+
+    def _offer_next(self) -> None:
+        """Show (or hide) the "next lesson" button and key, whose label names the lesson."""
+        following = self.next_lesson()
+        offer = (following.id, self.lang) if following is not None else None
+        if offer == self._offered:
+            return
+        self._offered = offer
+        button = self.query_one("#next-lesson", Button)
+        button.display = following is not None
+        if following is not None:
+            button.label = Content.assemble(t("lesson.next_lesson", self.lang, title=following.title),
+                                            " →  ", ("N", "bold"))
+        self.refresh_bindings()  # the key bar shows N only while it is offered
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_lesson":
+            return self.next_lesson() is not None
+        return super().check_action(action, parameters)
+
+    def action_next_lesson(self) -> None:
+        """Open the next lesson (offered once this one is finished)."""
+        following = self.next_lesson()
+        if following is not None:
+            self.virtlab_app.open_lesson_screen(following.id)
 
     # ------------------------------------------------------------------ lesson links
 

@@ -121,6 +121,7 @@ class GoalsPanel(VerticalScroll, can_focus=True):
         self.hints_used[result.id] = shown + 1
         self._reveal = True  # bring the new hint into view once it is laid out
         self._redraw()
+        self.refresh_bindings()
         self.post_message(self.HintRevealed(self, result.id, shown + 1))
         return result.hints[shown]
 
@@ -138,6 +139,13 @@ class GoalsPanel(VerticalScroll, can_focus=True):
     def action_toggle_hints(self) -> None:
         self.toggle_hints()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``enter`` folds hints only where there are earlier hints to fold (or unfold)."""
+        if action == "toggle_hints":
+            target = self.target()
+            return target is not None and self.hints_used.get(target.id, 0) > 1
+        return super().check_action(action, parameters)
+
     def as_text(self) -> str:
         """Plain-text twin: one line per goal, hints indented."""
         return self.render_content().plain
@@ -153,6 +161,7 @@ class GoalsPanel(VerticalScroll, can_focus=True):
 
     def watch_selected(self) -> None:
         self._redraw()
+        self.refresh_bindings()
 
     def _update_title(self) -> None:
         done = sum(r.met for r in self.results)

@@ -3,8 +3,9 @@
 A bar's scale is the largest of physical, schedulable and allocated capacity, so overcommit is
 visible at a glance: ``│`` marks the physical capacity and ``┤`` the schedulable one
 (``(physical − reserved) × ratio``); ``░`` is free usable capacity, ``▒`` what the host keeps
-for itself, ``·`` room the allocation ratio still allows beyond physical, and any allocation
-past physical is drawn in ``$error``. With many hosts only the selected workload's host gets
+for itself, ``╌`` room the allocation ratio still allows beyond physical, and any allocation
+past physical is drawn in ``$error``. The legend (:func:`legend`) shows each glyph as the bar
+draws it, beside its words, with no separator that could be mistaken for a glyph. With many hosts only the selected workload's host gets
 bars; the others get one summary line each (at most :data:`MAX_SUMMARIES`).
 """
 
@@ -15,6 +16,7 @@ from bisect import bisect_right
 from textual.content import Content
 
 from virtlab.core.compute.capacity import ResourceLine
+from virtlab.core.compute.memory import STATE_THRESHOLDS, HostMemory, MemState
 from virtlab.core.compute.report import HostReport
 from virtlab.core.hosts import HostStatus
 from virtlab.core.state import Datacenter
@@ -28,6 +30,35 @@ MANY_HOSTS = 3
 MAX_SUMMARIES = 24
 SEGMENT_STYLES = ("$accent", "$primary")
 SEGMENT_GLYPHS = ("█", "▓")
+ROOM_GLYPH = "╌"
+#: The legend: each glyph as the bar draws it, and the key of its words (labp.legend.*).
+LEGEND = (
+    (Content.assemble(("█", SEGMENT_STYLES[0]), ("▓", SEGMENT_STYLES[1])), "segments"),
+    (Content.styled("░", "$foreground-muted"), "free"),
+    (Content.styled("▒", "$foreground-muted"), "reserved"),
+    (Content.styled("│", "bold"), "physical"),
+    (Content.styled(ROOM_GLYPH, "$foreground-muted"), "room"),
+    (Content.styled("┤", "bold"), "schedulable"),
+    (Content.styled("█", "bold $error"), "beyond"),
+)
+
+
+def legend(out: Lines, lang: str, width: int) -> None:
+    """``█▓ workloads   ░ free   …``: glyphs in their bar styles, items three spaces apart,
+    wrapped between items (never inside one unless it alone is wider than the view)."""
+    items = [Content.assemble(glyph, " ", (t(f"labp.legend.{key}", lang), "$foreground-muted"))
+             for glyph, key in LEGEND]
+    row: list[Content] = []
+    used = 0
+    for item in items:
+        cost = item.cell_length + (3 if row else 0)
+        if row and used + cost > width:
+            out.block(Content("   ").join(row), width)
+            row, used, cost = [], 0, item.cell_length
+        row.append(item)
+        used += cost
+    if row:
+        out.block(Content("   ").join(row), width)
 
 
 def allocations(dc: Datacenter, host: str) -> dict[str, list[tuple[str, float]]]:
@@ -77,7 +108,7 @@ def draw_bar(out: Lines, line: ResourceLine, segments: list[tuple[str, float]], 
         elif v < line.physical:
             out.add("▒", "$foreground-muted")
         elif v < line.schedulable:
-            out.add("·", "$foreground-muted")
+            out.add(ROOM_GLYPH, "$foreground-muted")
         else:
             out.add(" ")
     out.nl()
@@ -108,9 +139,40 @@ def host_header(out: Lines, h: HostReport, lang: str, width: int = 0) -> None:
                   width or 10_000, "  ")
 
 
+def _state_rule(state: MemState, lang: str) -> str:
+    """``≥ 64%`` / ``< 16%`` of minFree: the engine's own thresholds, so the words follow it."""
+    shares = dict(STATE_THRESHOLDS)
+    if state in shares:
+        return t("labp.memx.at_least", lang, pct=f"{shares[state] * 100:g}")
+    return t("labp.memx.under", lang, pct=f"{STATE_THRESHOLDS[-1][1] * 100:g}")
+
+
+def memory_states(out: Lines, m: HostMemory, lang: str, width: int) -> None:
+    """Under a host whose memory is short (not ``high``): why its state moves from one to the
+    other — free memory before reclaiming, what reclaiming does — and the ESXi scale of
+    states (vSphere Resource Management: free memory against minFree)."""
+    if m.state_before is MemState.HIGH and m.state_after is MemState.HIGH:
+        return
+    techniques = ", ".join(t(f"labp.technique.{x}", lang) for x in m.techniques)
+    key = "labp.memx.moved" if m.state_after != m.state_before else "labp.memx.stays"
+    if key == "labp.memx.moved" and m.free_before_mib < 0:
+        key = "labp.memx.moved_over"  # the guests want more than the host has
+    why = t(key, lang, state_before=m.state_before.value, state_after=m.state_after.value,
+            before=_state_rule(m.state_before, lang), after=_state_rule(m.state_after, lang),
+            free_before=qty("ram", m.free_before_mib), free_after=qty("ram", m.free_after_mib),
+            over=qty("ram", -m.free_before_mib), min_free=qty("ram", m.min_free_mib),
+            techniques=techniques or "—")
+    out.block(Content.styled(why, "$foreground-muted"), width, "  ")
+    scale = " · ".join(t("labp.memx.item", lang, state=s.value, rule=_state_rule(s, lang),
+                         does=t(f"labp.memx.does.{s.value}", lang)) for s in MemState if s is not MemState.DOWN)
+    out.block(Content.styled(t("labp.memx.scale", lang, states=scale), "$foreground-muted"), width,
+              "  ")
+
+
 def host_block(out: Lines, h: HostReport, ctx: ViewContext) -> None:
     dc, width, lang = ctx.state, ctx.width, ctx.lang
     host_header(out, h, lang, width)
+    memory_states(out, h.memory, lang, width)
     alloc = allocations(dc, h.name)
     with_containers = bool(dc.compute.containers_by_parent.get(("host", h.name)))
     for res, line in h.lines.items():
@@ -148,18 +210,17 @@ def render_hosts(ctx: ViewContext) -> Lines:
     out = Lines()
     if not report.hosts:
         return out.line(t("labp.bars.no_hosts", lang))
-    legend = t("labp.bars.legend", lang)
     if len(report.hosts) <= MANY_HOSTS:
         for h in report.hosts:
             host_block(out, h, ctx)
-        out.line(legend, "$foreground-muted")
+        legend(out, lang, ctx.width)
         render_datastores(out, ctx)
         return out
     focus = dc.host_of(selected) if selected else None
     main = report.host(focus) if focus else None
     main = main or report.hosts[0]
     host_block(out, main, ctx)
-    out.line(legend, "$foreground-muted")
+    legend(out, lang, ctx.width)
     others = [h for h in report.hosts if h.name != main.name]
     out.line(t("labp.bars.others", lang, n=len(others)), "bold")
     for h in others[:MAX_SUMMARIES]:

@@ -20,19 +20,19 @@ from textual.reactive import var
 from textual.widgets import ContentSwitcher, DataTable, Static
 
 from virtlab.core.actions import Action
-from virtlab.core.compute.actions import Remove, SetDemand, Update
+from virtlab.core.compute.actions import Remove, SetDemand
 from virtlab.course.i18n import t
 from virtlab.course.session import LabSession, Outcome
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
 from virtlab.ui.widgets.edit_dialog import EditDialog
 from virtlab.ui.widgets.lab_keys import LabKeyChecks
 from virtlab.ui.widgets.lab_lifecycle import LifecycleActions
-from virtlab.ui.widgets.lab_resize import cpu_step, memory_step
+from virtlab.ui.widgets.lab_resize import ResizeActions
 from virtlab.ui.widgets.lab_views import LabView, views_for
+from virtlab.ui.widgets.storage_menu import StorageActions
 from virtlab.ui.widgets.labtext import (
     demand_level,
     describe,
-    field_words,
     needs_layout,
     next_demand,
 )
@@ -42,7 +42,7 @@ from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 from virtlab.ui.widgets.workload_table import WorkloadTable
 
 
-class LabPanel(LabKeyChecks, LifecycleActions, Vertical):
+class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Vertical):
     """Workload table plus host bars / isolation / contention; handles the lab keys."""
 
     DEFAULT_CSS = """
@@ -53,7 +53,9 @@ class LabPanel(LabKeyChecks, LifecycleActions, Vertical):
     LabPanel:focus-within { background-tint: $accent 4%; }
     LabPanel:focus-within #lab-status { background: $accent; color: $text; text-style: bold; }
     LabPanel #lab-status.-refused { background: $error 30%; }
-    LabPanel #lab-table-note { height: auto; padding: 0 1; color: $text-muted; display: none; }
+    LabPanel #lab-table { max-height: 50%; }
+    LabPanel #lab-table-note { height: 1; padding: 0 1; color: $text-muted; display: none;
+                               text-wrap: nowrap; text-overflow: ellipsis; }
     LabPanel #lab-views { height: 1fr; }
     LabPanel #lab-views > VerticalScroll { height: 1fr; padding: 0 1; }
     """
@@ -70,16 +72,18 @@ class LabPanel(LabKeyChecks, LifecycleActions, Vertical):
         Binding("x", "remove", "Remove", id="remove"),
         Binding("f", "fail", "Fail/repair", id="fail"),
         Binding("m", "move", "Move", id="move"),
-        Binding("u", "undo", "Undo", id="undo"),
-        Binding("U", "redo", "Redo", id="redo"),
-        Binding("R", "reset", "Reset", id="reset"),
-        Binding("v", "cycle_view", "View", id="cycle-view"),
         Binding("s", "snapshot", "Take a snapshot of the VM", id="snapshot"),
         Binding("w", "write", "Write 5 GiB in the VM (a patch)", id="write"),
         Binding("r", "revert", "Revert the VM to its newest snapshot", id="revert"),
         Binding("o", "consolidate", "Consolidate (delete) the VM's snapshots", id="consolidate"),
         Binding("b", "backup", "Back up the VM", id="backup"),
         Binding("t", "time", "Let simulated time pass", id="time"),
+        Binding("S", "storage", "Storage: faults, repairs, volumes, pools", id="storage"),
+        # Last: the keys every lab has (the key bar shows the lab's own actions first).
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("U", "redo", "Redo", id="redo"),
+        Binding("R", "reset", "Reset", id="reset"),
+        Binding("v", "cycle_view", "View", id="cycle-view"),
         Binding("shift+up", "scroll_view(-1)", "Scroll the view up", show=False, id="scroll-up"),
         Binding("shift+down", "scroll_view(1)", "Scroll the view down", show=False,
                 id="scroll-down"),
@@ -259,7 +263,7 @@ class LabPanel(LabKeyChecks, LifecycleActions, Vertical):
         self._status_plain = text
 
     def _render_note(self, _value: object = None) -> None:
-        """The line under the table (container sizes, columns off to the side); hidden when empty."""
+        """The line under the table (the columns off to the side); hidden when empty."""
         text = self.table.note(self.lang)
         if text != self._note_text:
             self._note_text = text
@@ -324,27 +328,6 @@ class LabPanel(LabKeyChecks, LifecycleActions, Vertical):
                 c = dc.compute.container_index[name]
                 parent = f"host:{c.host}" if c.host else f"vm:{c.vm}"
             self.app.push_screen(AddContainerDialog(dc, self.lang, parent), self._apply_result)
-
-    def resize(self, resource: str, step: int) -> Outcome | None:
-        """One step of ``cpu`` or ``memory`` for the selected workload; at the minimum, a
-        status message instead of a refused action (returns None then)."""
-        name = self._need_selection()
-        if name is None or not self._allowed("update"):
-            return None
-        steps = cpu_step if resource == "cpu" else memory_step
-        result = steps(self.session.state, name, step)
-        if not result.changes:
-            key = "labp.msg.no_limit" if result.unset else "labp.msg.at_minimum"
-            self._set_message(t(key, self.lang, name=name, field=field_words(result.field, self.lang),
-                                minimum=result.minimum))
-            return None
-        return self.apply(Update(name=name, changes=result.changes))
-
-    def action_cpu(self, step: int) -> None:
-        self.resize("cpu", step)
-
-    def action_memory(self, step: int) -> None:
-        self.resize("memory", step)
 
     def action_demand(self) -> None:
         name = self._need_selection()

@@ -3,16 +3,24 @@
 
 A step down from the minimum is not sent to the engine (which would refuse it with a
 validation error); :func:`cpu_step` and :func:`memory_step` return no changes and name the
-minimum instead, for a short status message.
+minimum instead, for a short status message. :class:`ResizeActions` is the lab panel's side of
+the keys (a mixin).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from virtlab.core.compute.actions import Update
 from virtlab.core.state import Datacenter
 from virtlab.core.units import fmt_mib
+from virtlab.course.i18n import t
+from virtlab.ui.widgets.labtext import field_words
+
+if TYPE_CHECKING:
+    from virtlab.core.actions import Action
+    from virtlab.course.session import LabSession, Outcome
 
 CPU_STEP_M = 250  # container CPU limit step, millicores
 MEM_STEP_VM = 1024  # VM memory step, MiB (512 below 2 GiB)
@@ -91,3 +99,41 @@ def memory_step(dc: Datacenter, name: str, step: int) -> Step:
     if c.mem_request_mib is not None and c.mem_request_mib > new:
         changes["mem_request_mib"] = new
     return Step(changes)
+
+
+class _Panel(Protocol):
+    """What :class:`ResizeActions` uses of :class:`~virtlab.ui.widgets.lab_panel.LabPanel`."""
+
+    session: LabSession
+
+    @property
+    def lang(self) -> str: ...
+    def apply(self, action: Action) -> Outcome: ...
+    def _need_selection(self) -> str | None: ...
+    def _allowed(self, kind: str) -> bool: ...
+    def _set_message(self, message: str, *, refused: bool = False) -> None: ...
+
+
+class ResizeActions:
+    """Mixed into LabPanel: the ``+``/``-`` and ``]``/``[`` keys, through the steps above."""
+
+    def resize(self: _Panel, resource: str, step: int) -> Outcome | None:
+        """One step of ``cpu`` or ``memory`` for the selected workload; at the minimum, a
+        status message instead of a refused action (returns None then)."""
+        name = self._need_selection()
+        if name is None or not self._allowed("update"):
+            return None
+        steps = cpu_step if resource == "cpu" else memory_step
+        result = steps(self.session.state, name, step)
+        if not result.changes:
+            key = "labp.msg.no_limit" if result.unset else "labp.msg.at_minimum"
+            self._set_message(t(key, self.lang, name=name, field=field_words(result.field, self.lang),
+                                minimum=result.minimum))
+            return None
+        return self.apply(Update(name=name, changes=result.changes))
+
+    def action_cpu(self: _Panel, step: int) -> None:
+        ResizeActions.resize(self, "cpu", step)
+
+    def action_memory(self: _Panel, step: int) -> None:
+        ResizeActions.resize(self, "memory", step)

@@ -265,9 +265,19 @@ class QuizPanel(VerticalScroll, can_focus=True):
             event.prevent_default()
             self.action_assign(int(event.character))
 
+    #: The question types a key acts on (the key bar and help offer it only there).
+    KEY_TYPES = {"move_item": ("order",), "assign": ("classify",), "submit": ("order", "classify")}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        types = self.KEY_TYPES.get(action)
+        if types is None:
+            return super().check_action(action, parameters)
+        return bool(self.questions) and self.questions[self.q].type in types
+
     def action_cursor(self, step: int) -> None:
         if not self.questions:
             return
+        before = self.q
         rows = len(self._rows(self.questions[self.q]))
         new = self.row + step
         if new < 0 and self.q > 0:
@@ -280,6 +290,8 @@ class QuizPanel(VerticalScroll, can_focus=True):
             self.row = max(0, min(rows - 1, new))
         self.notice = ""
         self.refresh_view()
+        if self.q != before and self.questions[self.q].type != self.questions[before].type:
+            self.refresh_bindings()
 
     def action_choose(self) -> None:
         if not self.questions:

@@ -28,9 +28,10 @@ def columns_for(dc: Datacenter, *, faults: bool = False) -> tuple[str, ...]:
     the lab pane (72 cells at 120×36) and the rest is a sideways scroll away.
 
     Kind only when VMs and containers are mixed; On only with several hosts or containers
-    inside VMs; Shares / QoS only with containers or VMs whose shares were changed. Size and
-    demand sit side by side (a lesson compares them); the status comes early when something
-    can stop (containers, or a lab that allows faults), else after the numbers.
+    inside VMs (then early: where a workload runs is what a move changes); Shares / QoS only
+    with containers or VMs whose shares were changed. Size and demand sit side by side (a
+    lesson compares them); the status comes early when something can stop (containers, or a
+    lab that allows faults), else after the numbers.
     """
     compute = dc.compute
     has_vms, has_ctrs = bool(compute.vms), bool(compute.containers)
@@ -40,11 +41,11 @@ def columns_for(dc: Datacenter, *, faults: bool = False) -> tuple[str, ...]:
         cols.append("kind")
     if early:
         cols.append("status")
+    if len(dc.hosts) > 1 or any(c.vm for c in compute.containers):
+        cols.append("on")
     cols += ["size", "demand", "cpu", "memory"]
     if not early:
         cols.append("status")
-    if len(dc.hosts) > 1 or any(c.vm for c in compute.containers):
-        cols.append("on")
     if has_ctrs or any(v.cpu_shares != "normal" for v in compute.vms):
         cols.append("qos")
     return tuple(cols)
@@ -161,16 +162,13 @@ class WorkloadTable(DataTable):
                          .rstrip() for r in rows)
 
     def note(self, lang: str) -> str:
-        """The line under the table: how to read a container's size, and which columns are a
-        sideways scroll away (empty when there is nothing to say)."""
-        parts = []
-        if self._dc is not None and self._dc.compute.containers:
-            parts.append(t("labp.note.sizes", lang))
+        """The line under the table: which columns are a sideways scroll away (empty when the
+        table fits)."""
         hidden = self.hidden_columns()
-        if hidden:
-            names = ", ".join(str(self.columns[ColumnKey(k)].label).strip() for k in hidden)
-            parts.append(t("labp.note.scroll", lang, columns=names))
-        return " · ".join(parts)
+        if not hidden:
+            return ""
+        names = ", ".join(str(self.columns[ColumnKey(k)].label).strip() for k in hidden)
+        return t("labp.note.scroll", lang, columns=names)
 
     def hidden_columns(self) -> list[str]:
         """Keys of the columns not wholly in view (a sideways scroll away)."""
