@@ -22,10 +22,10 @@ from pydantic_core import PydanticCustomError
 from virtlab.core.compute.isolation import Level
 from virtlab.core.compute.memory import MemState
 from virtlab.core.state import Datacenter
-from virtlab.core.units import UnitError, parse_gib, parse_mib, parse_millicores
+from virtlab.core.units import UnitError, parse_cgroup_mib, parse_gib, parse_mib, parse_millicores
 
 __all__ = ["ContainerRef", "DatastoreRef", "Hours", "HostRef", "IsolationLevel", "MemoryState",
-           "Mib", "Gib", "Millicores", "NonNeg", "Percent", "RefKind", "Resource", "StorageRef", "VmRef",
+           "LvmMib", "Mib", "Gib", "Millicores", "NonNeg", "Percent", "RefKind", "Resource", "StorageRef", "VmRef",
            "WorkloadRef", "problem", "read_quantity"]
 
 Resource = Literal["cpu", "ram", "disk"]
@@ -61,6 +61,8 @@ Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 Hours = NonNeg
 #: Memory in MiB: ``"8 GiB"``, ``"512 MiB"`` or a number of MiB.
 Mib = Annotated[float, BeforeValidator(read_quantity(parse_mib)), _finite]
+#: A size as LVM reads it: a bare K, M, G, T is a power of 1024 ("15G" is 15 GiB).
+LvmMib = Annotated[float, BeforeValidator(read_quantity(parse_cgroup_mib)), _finite]
 #: Disk in GiB: ``"115 GiB"``, ``"2 TB"`` or a number of GiB.
 Gib = Annotated[float, BeforeValidator(read_quantity(parse_gib)), _finite]
 #: Container CPU in millicores: ``"500m"``, ``"1.5"`` or a number of cores.

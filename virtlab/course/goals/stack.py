@@ -15,7 +15,7 @@ from virtlab.core.state import Datacenter
 from virtlab.core.storage.actions import StorageFail
 from virtlab.core.storage.ceph import MON_MAX_PG_PER_OSD, pg_count
 from virtlab.core.storage.models import Provisioning
-from virtlab.course.goals.fields import DatastoreRef, Mib, NonNeg, Percent, StorageRef, VmRef
+from virtlab.course.goals.fields import DatastoreRef, LvmMib, NonNeg, Percent, StorageRef, VmRef
 from virtlab.course.goals.registry import CheckSpec, GoalParams, Qty, Verdict, fail, ok
 
 __all__ = ["CHECKS"]
@@ -59,7 +59,8 @@ def disk_format(dc: Datacenter, report: Report, p: DiskFormat) -> Verdict:
 
 class LvSizeMin(GoalParams):
     lv: StorageRef
-    size: Mib
+    size: LvmMib
+    """As lvcreate reads it: "15G" is 15 GiB."""
 
 
 def lv_size_min(dc: Datacenter, report: Report, p: LvSizeMin) -> Verdict:
@@ -115,6 +116,28 @@ def ceph_survives(dc: Datacenter, report: Report, p: CephSurvives) -> Verdict:
     return ok("goal.stack.ceph_survives", pool=p.pool, n=len(targets))
 
 
+class CephRedundancy(GoalParams):
+    pool: StorageRef
+    size: int = 3
+    """At least this many copies (Ceph's default: 3)."""
+    min_size: int = 2
+    """And client I/O only while at least this many are up (default 2: never a single copy)."""
+
+
+def ceph_redundancy(dc: Datacenter, report: Report, p: CephRedundancy) -> Verdict:
+    """A replicated pool keeps at least ``size`` copies and takes writes only while
+    ``min_size`` are up: Ceph's defaults 3/2 (min_size 1 lets one surviving copy take
+    writes, which the Ceph docs warn can lose data)."""
+    cluster = dc.storage.stack.ceph
+    pool = next((x for x in cluster.pools if x.name == p.pool), None) if cluster else None
+    if pool is None:
+        return fail("goal.stack.no_pool", name=p.pool)
+    if pool.width < p.size or pool.min_active < p.min_size:
+        return fail("goal.stack.redundancy", pool=pool.name, size=pool.width, min_size=pool.min_active,
+                    want_size=p.size, want_min=p.min_size)
+    return ok("goal.stack.redundancy_ok", pool=pool.name, size=pool.width, min_size=pool.min_active)
+
+
 class CephPgRule(GoalParams):
     pool: StorageRef
     share: Percent = 100.0
@@ -145,4 +168,5 @@ CHECKS: tuple[CheckSpec[Any], ...] = (
     CheckSpec("thin_pool_data_max", ThinPoolDataMax, thin_pool_data_max),
     CheckSpec("ceph_survives", CephSurvives, ceph_survives),
     CheckSpec("ceph_pg_rule", CephPgRule, ceph_pg_rule),
+    CheckSpec("ceph_redundancy", CephRedundancy, ceph_redundancy),
 )

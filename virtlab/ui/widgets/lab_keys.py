@@ -31,7 +31,8 @@ ACTION_NEEDS: dict[str, tuple[str, ...]] = {
     "consolidate": ("consolidate",),
     "backup": ("backup", "restore"),
     "time": ("advance",),
-    "storage": ("storage_fail", "storage_repair", "osd_out", "vgextend", "lvextend", "thin_write", "ceph_pool"),
+    "storage": ("storage_fail", "storage_repair", "osd_out", "vgextend", "lvextend", "thin_write", "ceph_pool",
+                "convert_disk"),
 }
 
 
@@ -45,7 +46,8 @@ class LabKeyChecks:
         """False (not shown, not run) for a key whose action this lab does not allow."""
         if action == "cycle_view":
             return len(self.views) > 1
-        if action == "storage" and self.session.state.storage.stack.empty:
+        if action == "storage" and self.session.state.storage.stack.empty and not (
+                self.session.allows("convert_disk") and any(vm.disks for vm in self.session.state.compute.vms)):
             return False
         needs = ACTION_NEEDS.get(action)
         if needs is not None and not any(self.session.allows(kind) for kind in needs):

@@ -29,7 +29,6 @@ from virtlab.ui.widgets.lab_keys import LabKeyChecks
 from virtlab.ui.widgets.lab_lifecycle import LifecycleActions
 from virtlab.ui.widgets.lab_resize import ResizeActions
 from virtlab.ui.widgets.lab_views import LabView, views_for
-from virtlab.ui.widgets.storage_menu import StorageActions
 from virtlab.ui.widgets.labtext import (
     demand_level,
     describe,
@@ -38,6 +37,7 @@ from virtlab.ui.widgets.labtext import (
 )
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 from virtlab.ui.widgets.refused_dialog import RefusedDialog
+from virtlab.ui.widgets.storage_menu import StorageActions
 from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 from virtlab.ui.widgets.workload_table import WorkloadTable
 

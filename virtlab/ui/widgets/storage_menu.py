@@ -1,5 +1,5 @@
 """The lab panel's storage key, as a mixin of :class:`LabPanel`: ``S`` offers what can be
-done to the storage stack — fail or repair a disk, a Ceph host, an OSD or a MON, mark an OSD
+done to the storage — convert a VM's virtual disk to another format, fail or repair a disk, a Ceph host, an OSD or a MON, mark an OSD
 out or in, grow a VG with a free PV and an LV online, write to a thin volume, and change a
 Ceph pool's failure domain or PG count — only the actions the lab allows.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from virtlab.core.base import ActionBase
+from virtlab.core.compute.lifecycle import ConvertDisk
 from virtlab.core.state import Datacenter
 from virtlab.core.storage.actions import (
     CephPool,
@@ -20,6 +21,7 @@ from virtlab.core.storage.actions import (
     VgExtend,
 )
 from virtlab.core.storage.ceph import pg_count
+from virtlab.core.storage.models import Provisioning
 from virtlab.core.storage.raid import DiskState
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
@@ -36,6 +38,12 @@ def storage_choices(dc: Datacenter, lang: str) -> list[tuple[str, ActionBase]]:
     """(label, action) for everything ``S`` offers on ``dc``'s stack, in a fixed order."""
     stack = dc.storage.stack
     out: list[tuple[str, ActionBase]] = []
+    for vm in dc.compute.vms:  # a virtual disk's format (inflate, Storage vMotion)
+        for i, disk in enumerate(vm.disks, 1):
+            for fmt in Provisioning:
+                if fmt is not disk.provisioning:
+                    out.append((t("labp.storage_menu.convert", lang, vm=vm.name, n=i, was=disk.provisioning.value,
+                                  fmt=fmt.value), ConvertDisk(name=vm.name, disk=i, provisioning=fmt)))
     for d in stack.disks:
         key = {DiskState.OK: "fail_disk", DiskState.FAILED: "replace_disk",
                DiskState.REBUILDING: "rebuilt_disk"}[d.state]
