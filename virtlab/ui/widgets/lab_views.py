@@ -53,5 +53,9 @@ LAB_VIEWS: tuple[LabView, ...] = (
 
 
 def views_for(state: Datacenter) -> tuple[LabView, ...]:
-    """The views a lab over ``state`` shows, in cycle order."""
-    return tuple(view for view in LAB_VIEWS if view.applies(state))
+    """The views a lab over ``state`` shows, in cycle order; a lab about storage alone (a
+    stack and no workloads) opens on the storage view."""
+    views = tuple(view for view in LAB_VIEWS if view.applies(state))
+    if has_stack(state) and not state.workload_names():
+        views = tuple(sorted(views, key=lambda v: v.id != "storage"))
+    return views

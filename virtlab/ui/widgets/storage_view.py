@@ -3,12 +3,14 @@ groups, logical volumes and thin pools, each with a bar of used and promised aga
 capacity, and for a Ceph cluster a host × OSD grid with the PG states and health.
 
 Every number comes from the report's :attr:`~virtlab.core.report.Report.storage_stack`. A
-thin pool's bar shows what is written (█) against its size, and a ┤ where the thin volumes'
-promises end when they promise more than the pool holds; a grid cell is an OSD: ● up and
+thin pool's bar shows what is written (█) against its size (░), the promise beyond it (╌)
+and a ┤ where the thin volumes' promises end; a grid cell is an OSD: ● up and
 in, ○ down, × out. Symbols carry the state as well as colour.
 """
 
 from __future__ import annotations
+
+import math
 
 from virtlab.core.storage.lvm import FullPool
 from virtlab.core.storage.raid import RaidState
@@ -23,7 +25,7 @@ HEALTH_STYLE = {"HEALTH_OK": "$success", "HEALTH_WARN": "$warning", "HEALTH_ERR"
 
 
 def _bar(out: Lines, used: float, size: float, promised: float, width: int) -> None:
-    """``used`` of ``size`` as █ on ░; past the size, the promise as · up to a ┤."""
+    """``used`` of ``size`` as █ on ░; past the size, the promise as ╌ up to a ┤."""
     scale = max(size, promised, 1e-9)
     for i in range(width):
         v = (i + 0.5) * scale / width
@@ -32,7 +34,7 @@ def _bar(out: Lines, used: float, size: float, promised: float, width: int) -> N
         elif v < size:
             out.add("░", "$foreground-muted")
         elif v < promised:
-            out.add("·", "$warning")
+            out.add("╌", "$warning")
     if promised > size:
         out.add("┤", "bold $warning")
 
@@ -57,6 +59,12 @@ def storage_lines(ctx: ViewContext) -> Lines:
         out.add("  ")
         _bar(out, used, max(vg.extents, 1), 0, bar_w)
         out.nl()
+        members = [(x.name, x.size_mib) for x in ctx.state.storage.stack.lvs if x.vg == vg.name]
+        members += [(x.name, x.size_mib) for x in ctx.state.storage.stack.thin_pools if x.vg == vg.name]
+        if members:
+            out.wrapped("  ", "   ".join(t("labp.storage.member", lang, name=n, size=fmt_mib(m),
+                                             extents=f"{math.ceil(m / vg.extent_mib - 1e-9):,}")
+                                           for n, m in members), ctx.width or 10_000, "$foreground-muted")
     for tp in stack.thin_pools.values():
         u = tp.use
         row = Lines().add(f"{tp.name} ", "bold")
@@ -68,9 +76,11 @@ def storage_lines(ctx: ViewContext) -> Lines:
         out.add("  ")
         _bar(out, u.data_used_mib, u.size_mib, u.virtual_mib, bar_w)
         out.nl()
+    if stack.vgs or stack.thin_pools:
+        out.line(t("labp.storage.legend", lang), "$foreground-muted")
     if stack.ceph is not None:
         _ceph(out, ctx)
-    out.line(t("labp.storage.legend", lang), "$foreground-muted")
+        out.line(t("labp.storage.legend_ceph", lang), "$foreground-muted")
     return out
 
 
