@@ -264,7 +264,10 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ve
 
     def _render_note(self, _value: object = None) -> None:
         """The line under the table (the columns off to the side); hidden when empty."""
-        text = self.table.note(self.lang)
+        tables = self.query(WorkloadTable)
+        if not tables:  # a late callback after the panel was taken down
+            return
+        text = tables.first().note(self.lang)
         if text != self._note_text:
             self._note_text = text
             note = self.query_one("#lab-table-note", Static)
