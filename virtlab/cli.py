@@ -253,10 +253,11 @@ def _main(argv: Sequence[str] | None) -> int:
         return cmd_check(args)
     if args.command == "serve":
         return cmd_serve(args)
-    if args.command in ("export", "verify", "new"):
-        from virtlab.cli_reports import cmd_export, cmd_new, cmd_verify
+    if args.command in ("export", "verify", "new", "present"):
+        from virtlab.cli_reports import cmd_export, cmd_new, cmd_present, cmd_verify
 
-        return {"export": cmd_export, "verify": cmd_verify, "new": cmd_new}[args.command](args)
+        commands = {"export": cmd_export, "verify": cmd_verify, "new": cmd_new, "present": cmd_present}
+        return commands[args.command](args)
     return cmd_app(args)
 
 

@@ -117,12 +117,52 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_present(args: argparse.Namespace) -> int:
+    """Check the walkthrough first (so a bad one never reaches the projector), then open the
+    audience view, or with --notes the presenter's notes."""
+    from virtlab.course.paths import data_dir, lessons_dir
+    from virtlab.course.presenting import CueFile, resolve_walkthrough
+    from virtlab.course.walkthrough import load_walkthrough, walkthrough_problems
+
+    root = lessons_dir()
+    path = resolve_walkthrough(root, args.walkthrough)
+    if path is None:
+        known = ", ".join(sorted(p.stem for p in (root / "walkthroughs").glob("*.toml"))) or "none"
+        print(f"virtlab present: no walkthrough {args.walkthrough!r} (known: {known})", file=sys.stderr)
+        return 1
+    catalog, labs = _course(args)
+    w, problems = load_walkthrough(path)
+    if w is not None:
+        problems = walkthrough_problems(path, w, catalog, labs)
+    if w is None or problems:
+        for line in problems:
+            print(line, file=sys.stderr)
+        return 1
+    lang = getattr(args, "lang", None) or "en"
+    folder = data_dir(getattr(args, "data_dir", None))
+    if args.notes:
+        from virtlab.ui.notes import NotesApp
+
+        lesson = catalog.get(w.walkthrough.lesson, lang)
+        assert lesson is not None  # checked above
+        NotesApp(w, lesson, labs.get(lesson.lab or ""), CueFile.of(folder, w.walkthrough.id), lang).run()
+        return 0
+    from virtlab.ui.app import make_app
+
+    app = make_app(lang=lang, data_dir=folder, present=path)
+    app.run()
+    return app.return_code or 0
+
+
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     e = sub.add_parser("export", parents=[common], help="write a lab report an instructor can re-check")
     e.add_argument("--report", action="store_true", help="the lab report (what was done in each lab)")
     e.add_argument("--format", choices=("json", "md"), default="json")
     e.add_argument("--out", type=Path, help="file to write (default: print)")
     e.add_argument("--student", help="a name to put in the report")
+    p = sub.add_parser("present", parents=[common], help="lead a walkthrough on a projector (--notes: the notes)")
+    p.add_argument("walkthrough", help="a walkthrough id (lessons/walkthroughs/) or file")
+    p.add_argument("--notes", action="store_true", help="the presenter's notes, in a second terminal")
     n = sub.add_parser("new", parents=[common], help="scaffold a lab or a lesson that virtlab check accepts")
     n.add_argument("what", choices=("lab", "lesson"))
     n.add_argument("name", help="its id: lower-case letters, digits and '-'")

@@ -7,7 +7,7 @@ re-drawing panels and re-checking goals costs nothing extra.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +125,15 @@ class LabSession:
             return Outcome(False, action.describe(), tuple(e.violations))
         self._push(Step(action, new))
         return Outcome(True, action.describe())
+
+    def replay(self, actions: Sequence[ActionBase]) -> None:
+        """Start over from the lab's start with exactly ``actions`` (a walkthrough's cue sets
+        the lab this way: an instructor's actions, not limited to what the lab allows)."""
+        self.log.clear()
+        self.position = 0
+        self.answers, self.wrong = {}, {}
+        for action in actions:
+            self._push(Step(action, apply(self.state, action)))
 
     def undo(self) -> bool:
         if not self.position:

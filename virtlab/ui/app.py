@@ -75,6 +75,7 @@ class VirtlabApp(App[None]):
         lessons_root: Path,
         open_lesson: str | None = None,
         sandbox: Sandbox | None = None,
+        present: Path | None = None,
     ) -> None:
         super().__init__()
         self.set_reactive(VirtlabApp.lang, lang if lang in LANGS else "en")
@@ -82,6 +83,7 @@ class VirtlabApp(App[None]):
         self.lessons_root = Path(lessons_root)
         self.progress_path = progress_file(self.data_dir)
         self.open_lesson = open_lesson
+        self.present_request = present
         self.sandbox_request = sandbox
         self.catalog: Catalog = Catalog(lessons={})
         self.catalog_problems: list[CourseFileError] = []
@@ -242,7 +244,9 @@ class VirtlabApp(App[None]):
         self.push_screen(CatalogScreen())
         if self.startup_notice:
             self.notify(self.startup_notice, severity="warning", timeout=15, markup=False)
-        if self.open_lesson is not None:
+        if self.present_request is not None:
+            self.open_presenter(self.present_request)
+        elif self.open_lesson is not None:
             self.open_lesson_screen(self.open_lesson)
         elif self.sandbox_request is not None:
             self.open_sandbox(*self.sandbox_request)
@@ -290,6 +294,26 @@ class VirtlabApp(App[None]):
         self.push_screen(LessonScreen(lesson_id, step=step))
         return True
 
+    def open_presenter(self, path: Path) -> bool:
+        """Open a walkthrough in presenter mode (``virtlab present``); its problems, if any,
+        are shown instead."""
+        from virtlab.course.presenting import CueFile
+        from virtlab.course.walkthrough import cue_states, load_walkthrough, walkthrough_problems
+        from virtlab.ui.screens.present import PresentScreen
+
+        w, problems = load_walkthrough(path)
+        if w is not None:
+            problems = walkthrough_problems(path, w, self.catalog, self.labs)
+        if w is None or problems:
+            self.notify("\n".join(problems[:4]), severity="error", timeout=15, markup=False)
+            return False
+        lesson = self.catalog.get(w.walkthrough.lesson, self.lang)
+        lab = self.labs.get(lesson.lab or "") if lesson else None
+        states = cue_states(w, lab) if lab is not None and lab.state is not None else []
+        self._pop_to_catalog()
+        self.push_screen(PresentScreen(w, states, CueFile.of(self.data_dir, w.walkthrough.id)))
+        return True
+
     def open_sandbox(self, path: Path | None = None, state: Datacenter | None = None) -> None:
         """Open the sandbox over ``state`` (a Datacenter) or one empty default host."""
         from virtlab.ui.screens.sandbox import SandboxScreen
@@ -329,6 +353,7 @@ def make_app(
     open_lesson: str | None = None,
     sandbox: Sandbox | None = None,
     lessons_root: Path | None = None,
+    present: Path | None = None,
 ) -> VirtlabApp:
     """Build the app for the CLI, tests and benchmarks.
 
@@ -342,6 +367,7 @@ def make_app(
         lessons_root=lessons_root or lessons_dir(),
         open_lesson=open_lesson,
         sandbox=sandbox,
+        present=present,
     )
     app.load()
     if lang is None:

@@ -1,0 +1,57 @@
+"""Presenter mode: cue forward and back set and restore the lab exactly, a fault fires on
+its cue and leaves with it, and the notes terminal's cue file drives the projector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from virtlab.course.labs import load_lab
+from virtlab.course.lessons import load_catalog
+from virtlab.course.presenting import CueFile
+from virtlab.course.walkthrough import load_walkthrough
+from virtlab.ui.app import make_app
+from virtlab.ui.notes import notes_text
+from virtlab.ui.screens.present import PresentScreen
+
+LESSONS = Path(__file__).resolve().parents[2] / "lessons"
+W6 = LESSONS / "walkthroughs" / "w6-patch-night.toml"
+
+
+def _lost(app) -> bool:
+    return any(d.lost for d in app.sessions["l6-patch-night"].state.compute.vm_index["app-1"].disks)
+
+
+async def test_cues_set_the_lab_and_going_back_restores_it(tmp_path: Path) -> None:
+    app = make_app(lang="en", data_dir=tmp_path, lessons_root=LESSONS, present=W6)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PresentScreen) and screen.cue == 0
+        assert screen.step == 2  # cue 1 shows step 3
+        for _ in range(3):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        assert screen.cue == 3 and _lost(app)  # the fault of cue 4
+        written = app.sessions["l6-patch-night"].state.compute.vm_index["app-1"].disks[0].written_gib
+        assert written == 115
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert screen.cue == 2 and not _lost(app)
+        assert CueFile.of(tmp_path, "w6-patch-night").read() == 2
+        # The notes terminal moves the cue: the projector follows.
+        CueFile.of(tmp_path, "w6-patch-night").write(0)
+        await pilot.pause(0.5)
+        assert screen.cue == 0
+        assert app.sessions["l6-patch-night"].actions() == []
+        assert not (tmp_path / "work").exists()  # a walkthrough is not saved as lab work
+
+
+def test_notes_say_what_to_say_and_what_comes_next() -> None:
+    w, _ = load_walkthrough(W6)
+    catalog, _ = load_catalog(LESSONS)
+    lab, _ = load_lab(LESSONS / "labs" / "l6-patch-night.toml")
+    text = notes_text(w, catalog.get(w.walkthrough.lesson, "ko"), lab, 3, "ko", 300, 65)
+    assert "큐 5개 중 4번째 · 5단계" in text
+    assert "경과 5:00 (계획 17:00) · 이 큐 1:05 / 4분" in text
+    assert "오해: 스냅샷은 백업이다" in text and "다음: 5번째 큐, 6단계" in text

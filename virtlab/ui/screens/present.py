@@ -1,0 +1,84 @@
+"""Presenter mode: a lesson on a projector, driven cue by cue through a walkthrough.
+
+``PageDown`` / ``PageUp`` move to the next / previous cue: each shows its lesson step and sets
+the lab to the cue's state (the walkthrough's actions from the lab's start, the cue's fault
+included), so going back restores the lab exactly and a fault leaves with its cue. The cue is
+shared through :class:`~virtlab.course.presenting.CueFile`, so ``virtlab present --notes`` in a
+second terminal follows (and can drive) the same walkthrough. The audience sees no notes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+
+from virtlab.course.i18n import t
+from virtlab.course.presenting import CueFile
+from virtlab.course.walkthrough import CueState, Walkthrough
+from virtlab.ui.screens.lesson import LessonScreen
+from virtlab.ui.widgets.lab_panel import LabPanel
+
+if TYPE_CHECKING:
+    from virtlab.ui.widgets.quiz_panel import QuizPanel
+
+POLL_S = 0.3
+
+
+class PresentScreen(LessonScreen):
+    """The lesson screen, with cues."""
+
+    BINDINGS = [
+        Binding("pagedown", "next_cue", "next_cue", priority=True, id="next-cue"),
+        Binding("pageup", "previous_cue", "previous_cue", priority=True, id="previous-cue"),
+    ]
+
+    def __init__(self, walkthrough: Walkthrough, states: list[CueState], cue_file: CueFile) -> None:
+        super().__init__(walkthrough.walkthrough.lesson, step=walkthrough.cue[0].step - 1)
+        self.walkthrough = walkthrough
+        self.states = states
+        self.cue_file = cue_file
+        self.cue = -1
+
+    def on_mount(self) -> None:
+        # The lesson screen's own on_mount runs after this one (Textual walks the MRO).
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        start = self.cue_file.read()
+        self.go_to(start if start is not None and start < len(self.walkthrough.cue) else 0)
+        self.set_interval(POLL_S, self._follow)
+
+    def go_to(self, index: int, *, share: bool = True) -> None:
+        """Show cue ``index``: its step, and the lab as the cue sets it."""
+        index = max(0, min(index, len(self.walkthrough.cue) - 1))
+        cue = self.walkthrough.cue[index]
+        self.cue = index
+        self.show_step(min(cue.step - 1, len(self.lesson.sections) - 1))
+        panel: LabPanel | QuizPanel | None = self.lab_panel
+        if self.session is not None and panel is not None and index < len(self.states):
+            self.session.replay(self.states[index].actions)
+            message = t("present.cue", self.lang, n=index + 1, total=len(self.walkthrough.cue))
+            if isinstance(panel, LabPanel):
+                panel._changed(message)
+            else:
+                panel.refresh()
+        if share:
+            self.cue_file.write(index)
+
+    def action_next_cue(self) -> None:
+        self.go_to(self.cue + 1)
+
+    def action_previous_cue(self) -> None:
+        self.go_to(self.cue - 1)
+
+    def _follow(self) -> None:
+        """Go where the notes terminal moved the cue."""
+        shared = self.cue_file.read()
+        if shared is not None and shared != self.cue and shared < len(self.walkthrough.cue):
+            self.go_to(shared, share=False)
+
+    def on_lab_panel_changed(self, event: LabPanel.Changed) -> None:
+        """The goals follow the lab; an instructor's walkthrough is not saved as lab work."""
+        event.prevent_default()  # not the lesson screen's handler, which saves the work
+        self._goals_changed()
