@@ -1,0 +1,227 @@
+"""The physical fabric's part of a trace: from a host's uplinks (or a router's port) through
+switch ports, trunks and links to the uplinks of the destination's host (or a router), by
+IEEE 802.1Q's port rules and the flow tables of switches under the controller.
+
+A port's ingress: an access port admits untagged frames into its VLAN and drops tagged ones;
+a trunk admits the VLANs it allows and puts untagged frames in its native VLAN. Its egress:
+an access port sends its VLAN untagged; a trunk sends an allowed VLAN tagged (the native one
+untagged). Sources: IEEE 802.1Q-2018 6.9 (acceptable frame types, ingress filtering), 8.8
+(member set, untagged set); Cisco and vSphere use the same access/trunk/native terms.
+
+The search is breadth-first, so the path is a shortest one. When no path passes, the path
+found with the VLAN and flow rules set aside (then with failed parts too) is walked, and the
+first rule or failed part on it is the reason: the first hop that drops the packet.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from virtlab.core.network.flows import FlowAction, Packet, lookup
+from virtlab.core.network.learning import seen
+from virtlab.core.network.topology import NetworkPart, PortMode, SwitchPort
+
+__all__ = ["Hop", "Start", "Walk", "egress", "ingress", "search", "switch_flows"]
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One step of a trace: where, what happened, and (for a switch) the port and VLAN the
+    frame came in on — what a learning switch learns."""
+
+    node: str
+    note: str
+    switch: str | None = None
+    in_port: str | None = None
+    vlan: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"node": self.node, "note": self.note}
+
+    def __str__(self) -> str:
+        return f"{self.node}: {self.note}"
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Where a frame enters the fabric: ``label`` (an uplink or a router) on ``switch`` port
+    ``port`` with ``tag`` (None: untagged); ``fail`` if that entry is itself down."""
+
+    label: str
+    switch: str
+    port: int
+    tag: int | None
+    fail: Hop | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """A path through the fabric: its hops, where it ended (an uplink name, or
+    ``router:NAME``), the tag it arrived with, and the first hop that drops it (if any)."""
+
+    hops: tuple[Hop, ...]
+    end: str
+    tag: int | None
+    fail: Hop | None
+
+
+def _tag(tag: int | None) -> str:
+    return "untagged" if tag is None else f"tagged VLAN {tag}"
+
+
+def ingress(port: SwitchPort, tag: int | None) -> tuple[int, str | None]:
+    """The VLAN a frame is in after entering ``port``, and why the port drops it (or None)."""
+    if port.mode is PortMode.ACCESS:
+        if tag is not None:
+            return tag, f"access port (VLAN {port.vlan}) drops a frame tagged VLAN {tag}"
+        return port.vlan, None
+    if tag is None:
+        if not port.carries(port.native):
+            return port.native, f"trunk does not allow its native VLAN {port.native} (untagged frame)"
+        return port.native, None
+    if not port.carries(tag):
+        return tag, f"trunk does not allow VLAN {tag}"
+    return tag, None
+
+
+def egress(port: SwitchPort, vlan: int) -> tuple[int | None, str | None]:
+    """The tag a frame of ``vlan`` leaves ``port`` with, and why it cannot (or None)."""
+    if port.mode is PortMode.ACCESS:
+        return None, None if vlan == port.vlan else f"access port is in VLAN {port.vlan}, not VLAN {vlan}"
+    if not port.carries(vlan):
+        return vlan, f"trunk does not allow VLAN {vlan}"
+    return (None if vlan == port.native else vlan), None
+
+
+def switch_flows(net: NetworkPart, switch: str, pkt: Packet) -> tuple[FlowAction, str | None, str]:
+    """What a controlled switch's table does: the action, the output port, and the words."""
+    if not net.controlled(switch):
+        return FlowAction.NORMAL, None, ""
+    c = net.controller
+    assert c is not None
+    hit = lookup(net.flows_by_switch.get(switch, ()), pkt, controller_up=c.up, fail_mode=c.fail_mode)
+    action = hit.action
+    if action is FlowAction.CONTROLLER:
+        action = FlowAction.NORMAL  # the controller's app answers the packet-in as a learning switch
+    return action, hit.flow.port if hit.flow is not None else None, hit.why
+
+
+def mac_note(net: NetworkPart, switch: str, mac: str, vlan: int | None, now_s: float) -> str:
+    """What a learning table with entries says about ``mac`` (nothing if the switch has none)."""
+    table = net.table_index.get(switch)
+    if table is None:
+        return ""
+    s = seen(table, mac, vlan, now_s)
+    if s.port is not None:
+        return f"; {mac} learned on port {s.port} {s.age_s:.0f} s ago"
+    if s.expired:
+        return f"; {mac}'s entry aged out ({s.age_s:.0f} s > {table.aging_s:g} s): unknown unicast, flooded"
+    return f"; {mac} unknown: flooded to every port of the VLAN"
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    switch: str
+    port: int
+    vlan: int
+    hops: tuple[Hop, ...]
+    fail: Hop | None
+
+
+def search(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tuple[str, str | None] | None],
+           pkt: Packet, now_s: float) -> Walk | None:
+    """A path from one of ``starts`` to a port for which ``is_end(switch, port)`` names the end
+    (an uplink or ``router:NAME``, and why it is down, if it is): one that passes if there is one, else the shortest with
+    the VLAN and flow rules set aside (then with failed parts too), with its first drop."""
+    for mode in (0, 1, 2):
+        walk = _bfs(net, starts, is_end, pkt, now_s, mode)
+        if walk is not None:
+            return walk
+    return None
+
+
+def _bfs(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tuple[str, str | None] | None],
+         pkt: Packet, now_s: float, mode: int) -> Walk | None:
+    """Mode 0: every rule prunes. 1: VLAN and flow rules are noted, not pruned. 2: failed
+    parts are noted too."""
+    queue: deque[_State] = deque()
+    seen_at: set[tuple[str, int, int]] = set()
+
+    def enter(switch: str, port: int, tag: int | None, hops: tuple[Hop, ...], fail: Hop | None,
+              down: str | None) -> None:
+        node = f"{switch} port {port}"
+        sw = net.switch_index.get(switch)
+        p = sw.port_index.get(port) if sw else None
+        if sw is None or p is None:
+            return
+        problems: list[tuple[bool, str]] = []
+        if down:
+            problems.append((True, down))
+        if not sw.up:
+            problems.append((True, f"switch {switch} is down"))
+        if not p.up:
+            problems.append((True, "port is down"))
+        vlan, rule = ingress(p, tag)
+        if rule:
+            problems.append((False, rule))
+        for is_down, why in problems:
+            if mode == 0 or (mode == 1 and is_down):
+                return
+            fail = fail or Hop(node, why, switch, str(port), vlan)
+        key = (switch, port, vlan if mode == 0 else 0)
+        if key in seen_at:
+            return
+        seen_at.add(key)
+        note = f"in {_tag(tag)} ({p.describe()}) → VLAN {vlan}" + mac_note(net, switch, pkt.eth_dst, vlan, now_s)
+        queue.append(_State(switch, port, vlan, (*hops, Hop(node, note, switch, str(port), vlan)), fail))
+
+    for s in starts:
+        if s.fail is not None and mode < 2:
+            continue
+        enter(s.switch, s.port, s.tag, (Hop(s.label, f"out {_tag(s.tag)}"),), s.fail, None)
+    while queue:
+        st = queue.popleft()
+        action, out_port, why = switch_flows(net, st.switch, replace(pkt, in_port=str(st.port), vlan=st.vlan))
+        hops, fail = st.hops, st.fail
+        if why:
+            hops = (*hops, Hop(f"{st.switch} flows", why))
+        if action is FlowAction.DROP:
+            if mode == 0:
+                continue
+            fail = fail or Hop(f"{st.switch} flows", why)
+        sw = net.switch_index[st.switch]
+        for p in sw.ports:
+            if p.number == st.port or (action is FlowAction.OUTPUT and str(p.number) != out_port and mode == 0):
+                continue
+            end = is_end(st.switch, p.number)
+            link = net.links_at.get((st.switch, p.number))
+            if end is None and (link is None or link.peer is None):
+                continue
+            node = f"{st.switch} port {p.number}"
+            tag, rule = egress(p, st.vlan)
+            f2 = fail
+            if rule:
+                if mode == 0:
+                    continue
+                f2 = f2 or Hop(node, rule, st.switch, str(p.number), st.vlan)
+            if not p.up:
+                if mode < 2:
+                    continue
+                f2 = f2 or Hop(node, "port is down")
+            out = (*hops, Hop(node, f"out {_tag(tag)} ({p.describe()})"))
+            if end is not None:
+                name, down = end
+                if down:
+                    if mode < 2:
+                        continue
+                    f2 = f2 or Hop(node, down)
+                return Walk(out, name, tag, f2)
+            assert link is not None
+            peer, peer_port = ((link.peer, link.peer_port) if link.switch == st.switch and link.port == p.number
+                               else (link.switch, link.port))
+            if peer is None or peer_port is None:
+                continue
+            enter(peer, peer_port, tag, out, f2, None if link.up else f"link {link.name} is down")
+    return None

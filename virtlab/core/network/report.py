@@ -1,0 +1,117 @@
+"""The network part of the report: the reachability matrix for the lab's workloads (each
+cell the trace's verdict and the reason), the segments (VLANs and VNIs and who is on them),
+the effective MTUs and the flow tables, computed from exactly the network part and where the
+workloads run (:class:`~virtlab.core.network.trace.Where`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from virtlab.core.network.topology import NetworkPart
+from virtlab.core.network.trace import Trace, Where, trace
+from virtlab.core.network.vlan import VXLAN_OVERHEAD_V4, VXLAN_OVERHEAD_V6
+
+__all__ = ["Cell", "MtuRow", "NetworkReport", "SegmentRow", "matrix", "network_report"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    src: str
+    dst: str
+    ok: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRow:
+    kind: str  # "vlan" | "vxlan"
+    id: int | None
+    name: str
+    tenant: str | None
+    vnics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MtuRow:
+    """An MTU and the largest packet it carries unfragmented with DF set."""
+
+    where: str
+    mtu: int
+    carries: int
+    note: str
+
+
+@dataclass(slots=True)
+class NetworkReport:
+    workloads: list[str]
+    probe: str
+    cells: list[Cell]
+    segments: list[SegmentRow]
+    mtus: list[MtuRow]
+    flows: dict[str, list[str]]
+    controller: str | None
+    _traces: dict[tuple[str, str], Trace] = field(default_factory=dict, repr=False)
+
+    def cell(self, src: str, dst: str) -> Cell | None:
+        return next((c for c in self.cells if c.src == src and c.dst == dst), None)
+
+    def trace(self, src: str, dst: str) -> Trace | None:
+        """The full trace behind a cell (what a cell → its trace shows)."""
+        return self._traces.get((src, dst))
+
+    def as_json(self) -> dict[str, object]:
+        return {"workloads": self.workloads, "probe": self.probe,
+                "matrix": [{"src": c.src, "dst": c.dst, "ok": c.ok, "reason": c.reason} for c in self.cells],
+                "segments": [{"kind": s.kind, "id": s.id, "name": s.name, "tenant": s.tenant,
+                              "vnics": list(s.vnics)} for s in self.segments],
+                "mtus": [{"where": m.where, "mtu": m.mtu, "carries": m.carries, "note": m.note} for m in self.mtus],
+                "flows": self.flows, "controller": self.controller}
+
+
+def matrix_workloads(net: NetworkPart) -> list[str]:
+    return list(net.matrix) if net.matrix else list(dict.fromkeys(v.workload for v in net.vnics))
+
+
+def matrix(net: NetworkPart, where: Where, workloads: list[str], proto: str = "icmp",
+           port: int | None = None, size: int = 1500) -> dict[tuple[str, str], Trace]:
+    """The trace of every ordered pair of ``workloads`` (a workload to itself is left out)."""
+    return {(a, b): trace(net, where, a, b, proto, port, size)
+            for a in workloads for b in workloads if a != b}
+
+
+def network_report(net: NetworkPart, where: Where) -> NetworkReport:
+    names = matrix_workloads(net)
+    traces = matrix(net, where, names, net.probe_proto, net.probe_port, net.probe_size)
+    cells = [Cell(a, b, t.ok, t.reason if not t.ok else "reachable") for (a, b), t in traces.items()]
+    segs: list[SegmentRow] = []
+    vlans: dict[int | None, list[str]] = {}
+    vnis: dict[str, list[str]] = {}
+    pgs = {pg.name: pg for pg in net.port_groups}
+    for v in net.vnics:
+        pg = pgs.get(v.port_group)
+        if pg is None:
+            continue
+        if pg.segment is not None:
+            vnis.setdefault(pg.segment, []).append(v.name)
+        else:
+            vlans.setdefault(pg.vlan, []).append(v.name)
+    for vid in sorted(vlans, key=lambda x: -1 if x is None else x):
+        segs.append(SegmentRow("vlan", vid, ", ".join(sorted({pg.name for pg in net.port_groups if pg.vlan == vid and pg.segment is None})),
+                               None, tuple(vlans[vid])))
+    for s in net.segments:
+        segs.append(SegmentRow("vxlan", s.vni, s.name, s.tenant, tuple(vnis.get(s.name, ()))))
+    mtus = [MtuRow(f"vSwitch {vs.name}", vs.mtu, vs.mtu, "") for vs in net.vswitches]
+    if net.segments:
+        ipv6 = any(t.ipv6 for t in net.vteps)
+        over = VXLAN_OVERHEAD_V6 if ipv6 else VXLAN_OVERHEAD_V4
+        mtus.append(MtuRow("underlay", net.underlay_mtu, net.underlay_mtu - over,
+                           f"VXLAN adds {over} bytes: an overlay packet may be {net.underlay_mtu - over}"))
+    else:
+        mtus.append(MtuRow("physical network", net.underlay_mtu, net.underlay_mtu, ""))
+    flows = {sw: [f.describe() for f in sorted(fs, key=lambda f: -f.priority)]
+             for sw, fs in net.flows_by_switch.items()}
+    c = net.controller
+    ctl = None if c is None else f"{c.name}: {'up' if c.up else 'lost'}, fail_mode {c.fail_mode.value}"
+    what = f"{net.probe_proto}/{net.probe_port}" if net.probe_port is not None else net.probe_proto
+    return NetworkReport(names, f"{what}, {net.probe_size} bytes, DF set", cells, segs, mtus, flows, ctl, traces)

@@ -1,0 +1,338 @@
+"""The packet trace: can A reach B, and if not, where exactly does the packet die and why?
+
+A packet (protocol, destination port, size in bytes with DF set) is walked hop by hop: the
+source vNIC and its security groups, the port group on the vSwitch of the host the workload
+runs on, the vSwitch's flow table if the controller programs it, then either the same
+vSwitch (both ends on one host), the physical fabric (:mod:`.fabric`: uplinks, switch ports,
+trunks, links, physical switches' flows), a router between subnets, or VXLAN between VTEPs —
+and at the far end the vSwitch, the destination's security groups and its vNIC. The result is
+the path, or the first hop that drops it with the rule that did. A reply is traced back the
+same way, with stateful groups letting it through by connection tracking (:mod:`.secgroups`).
+
+Simplifications, said once: an ARP answer is assumed wherever the L2 path exists (an on-link
+destination on another VLAN or VNI gets none); MACs are the two vNICs' end to end (a router's
+rewrite is not modelled); the VXLAN underlay is a routed fabric, reachable from every host
+with a working uplink; routers route between VLANs only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from virtlab.core.network.fabric import Hop, Start, Walk, mac_note, search, switch_flows
+from virtlab.core.network.flows import FlowAction, Packet
+from virtlab.core.network.secgroups import EPHEMERAL_PORT, Peer, sg_verdict
+from virtlab.core.network.topology import NetworkPart, PortGroup, Router, RouterIf, VNic, VSwitch
+from virtlab.core.network.vlan import vxlan_underlay_needed
+
+if TYPE_CHECKING:
+    from virtlab.core.state import Datacenter
+
+__all__ = ["Hop", "Trace", "Where", "trace", "where_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """What the trace reads of the rest of the datacenter: where each workload runs, which
+    hosts are up, which workloads are not running, and the time (for MAC aging)."""
+
+    host_of: Mapping[str, str | None]
+    up_hosts: frozenset[str]
+    stopped: frozenset[str]
+    now_s: float = 0.0
+
+
+def where_of(dc: Datacenter) -> Where:
+    compute = dc.compute
+    names = dc.workload_names()
+    stopped = {w.name for w in (*compute.vms, *compute.containers) if str(w.status.value) != "running"}
+    return Where({n: dc.host_of(n) for n in names}, frozenset(h.name for h in dc.hosts if h.is_up),
+                 frozenset(stopped), dc.clock_h * 3600.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    src: str
+    dst: str
+    proto: str
+    port: int | None
+    size: int
+    hops: tuple[Hop, ...]
+    drop: Hop | None
+    reply: Trace | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.drop is None and (self.reply is None or self.reply.ok)
+
+    @property
+    def reason(self) -> str:
+        """Why it failed (``"leaf-1 port 3: trunk does not allow VLAN 30"``), or the path."""
+        if self.drop is not None:
+            return str(self.drop)
+        if self.reply is not None and not self.reply.ok:
+            return f"reply: {self.reply.reason}"
+        return " → ".join(h.node for h in self.hops)
+
+    def as_json(self) -> dict[str, object]:
+        return {"src": self.src, "dst": self.dst, "proto": self.proto, "port": self.port,
+                "size": self.size, "ok": self.ok, "reason": self.reason,
+                "hops": [h.as_json() for h in self.hops],
+                "drop": self.drop.as_json() if self.drop else None,
+                "reply": self.reply.as_json() if self.reply else None}
+
+
+@dataclass(frozen=True, slots=True)
+class _End:
+    vnic: VNic
+    host: str
+    pg: PortGroup
+    vs: VSwitch
+    vni: int | None
+
+    @property
+    def domain(self) -> str:
+        return f"VNI {self.vni}" if self.vni is not None else (
+            f"VLAN {self.pg.vlan}" if self.pg.vlan is not None else "untagged")
+
+
+class _Dropped(Exception):
+    def __init__(self, hop: Hop) -> None:
+        self.hop = hop
+
+
+def _vnic(net: NetworkPart, name: str) -> VNic:
+    if name in net.vnic_index:
+        return net.vnic_index[name]
+    found = net.vnics_of.get(name)
+    if not found:
+        raise _Dropped(Hop(name, "has no vNIC"))
+    return found[0]
+
+
+def _end(net: NetworkPart, where: Where, v: VNic) -> _End:
+    host = where.host_of.get(v.workload)
+    if host is None:
+        raise _Dropped(Hop(v.name, f"{v.workload} runs on no host"))
+    if host not in where.up_hosts:
+        raise _Dropped(Hop(v.name, f"host {host} is down"))
+    if v.workload in where.stopped:
+        raise _Dropped(Hop(v.name, f"{v.workload} is not running"))
+    if not v.up:
+        raise _Dropped(Hop(v.name, "vNIC is disconnected"))
+    pg = net.port_group_on.get((host, v.port_group))
+    if pg is None:
+        raise _Dropped(Hop(v.name, f"no port group {v.port_group} on {host} (a standard vSwitch is "
+                           "configured per host; a distributed one on every member host)"))
+    seg = net.segment_index.get(pg.segment) if pg.segment else None
+    return _End(v, host, pg, net.vswitch_index[pg.vswitch], seg.vni if seg else None)
+
+
+class _Path:
+    """The hops of one direction, and the packet as the flow tables see it."""
+
+    def __init__(self, net: NetworkPart, where: Where, a: _End, b: _End, pkt: Packet) -> None:
+        self.net, self.where, self.a, self.b, self.pkt = net, where, a, b, pkt
+        self.hops: list[Hop] = []
+
+    def drop(self, node: str, why: str) -> None:
+        raise _Dropped(Hop(node, why))
+
+    def vswitch(self, end: _End, in_port: str, vlan: int | None) -> None:
+        node = f"{end.vs.name}@{end.host}"
+        action, _, why = switch_flows(self.net, end.vs.name, Packet(
+            in_port, vlan, self.pkt.eth_src, self.pkt.eth_dst, self.pkt.ip_src, self.pkt.ip_dst,
+            self.pkt.proto, self.pkt.tp_src, self.pkt.tp_dst))
+        if action is FlowAction.DROP:
+            self.drop(f"{end.vs.name} flows", why)
+        note = f"port group {end.pg.name} ({end.domain})"
+        if why:
+            note += f"; {why}"
+        self.hops.append(Hop(node, note + mac_note(self.net, end.vs.name, self.pkt.eth_dst, vlan, self.where.now_s),
+                             end.vs.name, in_port, vlan))
+
+    def starts_from(self, end: _End) -> list[Start]:
+        out = []
+        for name in end.vs.uplinks:
+            u = self.net.uplink_index.get(name)
+            link = self.net.links_of_uplink.get(name)
+            if u is None or u.host != end.host or link is None:
+                continue
+            fail = None if u.up else Hop(name, "uplink is down")
+            if fail is None and not link.up:
+                fail = Hop(name, f"link {link.name} is down")
+            out.append(Start(name, link.switch, link.port, end.pg.vlan, fail))
+        if not out:
+            self.drop(f"{end.vs.name}@{end.host}", "no uplink connects this vSwitch to the physical network")
+        return out
+
+    def to_end(self, end: _End) -> Mapping[tuple[str, int], tuple[str, str | None]]:
+        out: dict[tuple[str, int], tuple[str, str | None]] = {}
+        for name in end.vs.uplinks:
+            u = self.net.uplink_index.get(name)
+            link = self.net.links_of_uplink.get(name)
+            if u is not None and u.host == end.host and link is not None:
+                down = "uplink is down" if not u.up else None if link.up else f"link {link.name} is down"
+                out[(link.switch, link.port)] = (name, down)
+        return out
+
+    def fabric(self, starts: list[Start], ends: Mapping[tuple[str, int], tuple[str, str | None]],
+               what: str) -> Walk:
+        mtu = self.net.underlay_mtu
+        if self.pkt_size > mtu:
+            self.drop(starts[0].label, f"physical network MTU {mtu} < {self.pkt_size}-byte packet (DF set; "
+                      "the 802.1Q tag's 4 bytes are in the frame, not the MTU)")
+        walk = search(self.net, starts, lambda s, p: ends.get((s, p)), self.pkt, self.where.now_s)
+        if walk is None:
+            self.drop(starts[0].label, f"no physical path to {what}")
+        assert walk is not None
+        if walk.fail is not None:
+            for h in walk.hops:
+                if h.node == walk.fail.node:
+                    break
+                self.hops.append(h)
+            raise _Dropped(walk.fail)
+        self.hops.extend(walk.hops)
+        return walk
+
+    pkt_size = 0
+
+
+def _tagged(tag: int | None) -> str:
+    return "untagged" if tag is None else f"tagged VLAN {tag}"
+
+
+def _arrive(p: _Path, walk: Walk, end: _End) -> None:
+    if walk.tag != end.pg.vlan:
+        p.drop(walk.end, f"frame arrives {_tagged(walk.tag)}; port group {end.pg.name} is "
+               f"{_tagged(end.pg.vlan).replace('tagged ', 'on ')}")
+    p.vswitch(end, walk.end, walk.tag)
+
+
+def _overlay(p: _Path, size: int) -> None:
+    a, b, net = p.a, p.b, p.net
+    ta, tb = net.vtep_index.get(a.host), net.vtep_index.get(b.host)
+    for host, t in ((a.host, ta), (b.host, tb)):
+        if t is None:
+            p.drop(host, f"no VTEP on {host}: it cannot carry VNI {a.vni}")
+    assert ta is not None and tb is not None
+    need = vxlan_underlay_needed(size, ta.ipv6)
+    if need > net.underlay_mtu:
+        p.drop(f"vtep {a.host}", f"underlay MTU {net.underlay_mtu} < {need} needed for a {size}-byte frame "
+               f"in VXLAN ({need - size} bytes of overhead, RFC 7348; DF set, VTEPs never fragment)")
+    for host in (a.host, b.host):
+        if not any(u.host == host and u.up and (link := net.links_of_uplink.get(u.name)) is not None and link.up
+                   and (sw := net.switch_index.get(link.switch)) is not None and sw.up for u in net.uplinks):
+            p.drop(host, "no working uplink to the underlay")
+    p.hops.append(Hop(f"vtep {a.host} ({ta.ip})", f"VXLAN VNI {a.vni}, UDP 4789: {need}-byte outer packet "
+                      f"≤ underlay MTU {net.underlay_mtu}"))
+    p.hops.append(Hop(f"underlay {ta.ip} → {tb.ip}", "routed between racks"))
+    p.hops.append(Hop(f"vtep {b.host} ({tb.ip})", f"decapsulated: VNI {b.vni} → port group {b.pg.name}"))
+    p.vswitch(b, "vxlan", None)
+
+
+def _l2(p: _Path, size: int) -> None:
+    a, b = p.a, p.b
+    if a.host == b.host and a.vs.name == b.vs.name:
+        p.hops.append(Hop(f"{a.vs.name}@{a.host}", f"switched locally in {a.domain}: the frame never leaves {a.host}"))
+        return
+    if a.vni is not None:
+        _overlay(p, size)
+        return
+    walk = p.fabric(p.starts_from(a), p.to_end(b), f"{b.vnic.workload} on {b.host}")
+    _arrive(p, walk, b)
+
+
+def _gateway(net: NetworkPart, end: _End) -> tuple[Router, RouterIf] | None:
+    addr = ipaddress.ip_address(end.vnic.address)
+    for r in net.routers:
+        for i in r.interfaces:
+            if addr in i.network and i.vlan == end.pg.vlan:
+                return r, i
+    return None
+
+
+def _routed(p: _Path, size: int) -> None:
+    a, b, net = p.a, p.b, p.net
+    a_net = ipaddress.ip_interface(a.vnic.ip).network
+    found = _gateway(net, a) if a.vni is None else None
+    if found is None:
+        p.drop(a.vnic.name, f"{b.vnic.address} is off-link ({a_net}) and no router has a gateway on "
+               f"{a_net} in {a.domain}")
+    assert found is not None
+    r, gw = found
+    dst = ipaddress.ip_address(b.vnic.address)
+    out_if = next((i for i in r.interfaces if dst in i.network), None)
+    ends = {(r.switch, r.port): (f"router:{r.name}", None if r.up else f"router {r.name} is down")}
+    walk = p.fabric(p.starts_from(a), ends, f"gateway {gw.ip.split('/')[0]} on {r.name}")
+    if walk.tag != gw.vlan and not (walk.tag is None and gw.vlan is None):
+        p.drop(r.name, f"frame arrives {_tagged(walk.tag)}; the gateway is {_tagged(gw.vlan)}")
+    if out_if is None or b.vni is not None:
+        p.drop(r.name, f"no route to {dst}: {r.name} has no interface on its subnet")
+    assert out_if is not None
+    p.hops.append(Hop(r.name, f"routed {a_net} → {out_if.network} (VLAN {out_if.vlan})"))
+    walk = p.fabric([Start(r.name, r.switch, r.port, out_if.vlan)], p.to_end(b), f"{b.vnic.workload} on {b.host}")
+    _arrive(p, walk, b)
+
+
+def _one_way(net: NetworkPart, where: Where, va: VNic, vb: VNic, proto: str, sport: int | None,
+             dport: int | None, size: int, reply: bool) -> tuple[tuple[Hop, ...], Hop | None]:
+    hops: list[Hop] = []
+    try:
+        a, b = _end(net, where, va), _end(net, where, vb)
+        p = _Path(net, where, a, b, Packet(va.name, a.pg.vlan, va.mac, vb.mac, va.address, vb.address,
+                                           proto, sport, dport))
+        p.pkt_size = size
+        hops = p.hops
+        what = f"{proto}/{dport}" if dport is not None else proto
+        hops.append(Hop(va.name, f"{'reply ' if reply else ''}{va.address} → {vb.address} {what}, {size} bytes, DF set"))
+        peer_b = Peer(vb.address, frozenset(vb.groups))
+        why = sg_verdict(va.groups, net.group_index, "egress", proto, dport, peer_b, reply=reply)
+        if why:
+            p.drop(f"{va.name} security groups", why)
+        if size > a.vs.mtu:
+            p.drop(f"{a.vs.name}@{a.host}", f"{size}-byte packet > MTU {a.vs.mtu} (DF set: dropped, "
+                   "ICMP 'fragmentation needed' back)")
+        p.vswitch(a, va.name, a.pg.vlan)
+        if ipaddress.ip_address(vb.address) in ipaddress.ip_interface(va.ip).network:
+            if (a.vni, a.pg.vlan if a.vni is None else None) != (b.vni, b.pg.vlan if b.vni is None else None):
+                keep = " (VNIs keep tenants apart, even with overlapping subnets)" if a.vni is not None else (
+                    " (a VLAN is its own broadcast domain)")
+                p.drop(va.name, f"ARP for {vb.address} in {a.domain} gets no answer: {vb.workload} is in "
+                       f"{b.domain}{keep}")
+            _l2(p, size)
+        else:
+            _routed(p, size)
+        if size > b.vs.mtu:
+            p.drop(f"{b.vs.name}@{b.host}", f"{size}-byte packet > MTU {b.vs.mtu} (DF set)")
+        why = sg_verdict(vb.groups, net.group_index, "ingress", proto, dport,
+                         Peer(va.address, frozenset(va.groups)), reply=reply)
+        if why:
+            p.drop(f"{vb.name} security groups", why)
+        if vb.groups:
+            hops.append(Hop(f"{vb.name} security groups", "allowed (connection tracking)" if reply
+                            and all(g.stateful for g in net.group_index.values() if g.name in vb.groups)
+                            else "allowed by a rule"))
+        hops.append(Hop(vb.name, f"delivered to {vb.workload}"))
+        return tuple(hops), None
+    except _Dropped as d:
+        return (*hops, d.hop), d.hop
+
+
+def trace(net: NetworkPart, where: Where, src: str, dst: str, proto: str = "icmp",
+          port: int | None = None, size: int = 1500) -> Trace:
+    """Walk a packet from ``src`` to ``dst`` (workloads or vNICs) and its reply back."""
+    try:
+        va, vb = _vnic(net, src), _vnic(net, dst)
+    except _Dropped as d:
+        return Trace(src, dst, proto, port, size, (d.hop,), d.hop)
+    sport = EPHEMERAL_PORT if port is not None else None
+    hops, drop = _one_way(net, where, va, vb, proto, sport, port, size, False)
+    reply = None
+    if drop is None:
+        r_hops, r_drop = _one_way(net, where, vb, va, proto, port, sport, size, True)
+        reply = Trace(dst, src, proto, sport, size, r_hops, r_drop)
+    return Trace(src, dst, proto, port, size, hops, drop, reply)
