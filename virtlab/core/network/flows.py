@@ -114,8 +114,10 @@ class Match(Frozen):
         return self.tp_dst is None or self.tp_dst == p.tp_dst
 
     def describe(self) -> str:
-        """``ovs-ofctl``'s words: ``tcp,tp_dst=23`` (``tcp_dst=23``), or ``any``."""
-        parts = [self.proto] if self.proto else []
+        """``ovs-ofctl``'s words: ``tcp_dst=23`` (the protocol is in the port's name),
+        ``icmp,ip_dst=10.0.0.0/24``, or ``any``."""
+        ports = self.tp_src is not None or self.tp_dst is not None
+        parts: list[str] = [self.proto] if self.proto and not ports else []
         for name in ("in_port", "vlan", "eth_src", "eth_dst", "ip_src", "ip_dst"):
             value = getattr(self, name)
             if value is not None:

@@ -48,7 +48,8 @@ class Where:
 def where_of(dc: Datacenter) -> Where:
     compute = dc.compute
     names = dc.workload_names()
-    stopped = {w.name for w in (*compute.vms, *compute.containers) if str(w.status.value) != "running"}
+    stopped = {w.name for w in compute.vms if w.status.value != "running"} | {
+        c.name for c in compute.containers if c.status.value != "running"}
     return Where({n: dc.host_of(n) for n in names}, frozenset(h.name for h in dc.hosts if h.is_up),
                  frozenset(stopped), dc.clock_h * 3600.0)
 
@@ -301,6 +302,10 @@ def _one_way(net: NetworkPart, where: Where, va: VNic, vb: VNic, proto: str, spo
             if (a.vni, a.pg.vlan if a.vni is None else None) != (b.vni, b.pg.vlan if b.vni is None else None):
                 keep = " (VNIs keep tenants apart, even with overlapping subnets)" if a.vni is not None else (
                     " (a VLAN is its own broadcast domain)")
+                twin = next((v.workload for v in net.vnics if v.address == vb.address and v is not vb
+                             and v is not va and net.port_group_on.get((a.host, v.port_group)) == a.pg), None)
+                if twin is not None:
+                    keep += f"; {twin} answers for {vb.address} there: the subnets overlap"
                 p.drop(va.name, f"ARP for {vb.address} in {a.domain} gets no answer: {vb.workload} is in "
                        f"{b.domain}{keep}")
             _l2(p, size)

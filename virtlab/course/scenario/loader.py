@@ -18,6 +18,7 @@ from virtlab.core.hosts import Host
 from virtlab.core.state import Datacenter
 from virtlab.core.storage.models import Datastore
 from virtlab.course.files import read_text
+from virtlab.course.scenario.network import read_network
 from virtlab.course.scenario.placement import container_home_problems, vm_home_problems
 from virtlab.course.scenario.reading import Problems, table_list
 from virtlab.course.scenario.sections import (
@@ -28,7 +29,6 @@ from virtlab.course.scenario.sections import (
     read_policy,
     read_vm,
 )
-from virtlab.course.scenario.network import read_network
 from virtlab.course.scenario.storage import read_storage
 
 TOP_KEYS = {"scenario", "policy", "host", "datastore", "vm", "container", "storage", "network"}
