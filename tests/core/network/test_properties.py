@@ -12,7 +12,7 @@ from tests.core.network.netkit import lan
 from virtlab.core.actions import apply
 from virtlab.core.base import Refused
 from virtlab.core.network.actions import AddFlow, SetMtu, SetPortGroupVlan, SetSwitchPort
-from virtlab.core.network.flows import Flow, FlowAction, Match, Packet, lookup
+from virtlab.core.network.flows import Flow, FlowAction, FlowTable, Match, Packet, lookup
 from virtlab.core.network.report import matrix
 from virtlab.core.network.secgroups import SecurityGroup, SgRule
 from virtlab.core.network.topology import PortMode, SwitchPort
@@ -148,3 +148,18 @@ def test_a_refused_action_leaves_the_state_unchanged(dc: Datacenter, data: st.Da
         return
     assert dc.model_dump() == before  # the old state is kept for undo either way
     assert after is not dc
+
+
+@FAST
+@given(st.lists(matches(), max_size=12), st.lists(st.integers(0, 3), min_size=12, max_size=12), matches(),
+       st.sampled_from(["10.10.0.2", "10.20.0.1", "10.30.1.9"]))
+def test_the_compiled_flow_table_answers_as_the_linear_scan(ms: list[Match], prios: list[int], probe: Match,
+                                                            ip: str) -> None:
+    flows = [Flow(name=f"f{i}", switch="s", priority=prios[i] * 100, match=m) for i, m in enumerate(ms)]
+    pkt = Packet("1", probe.vlan, "02:00:00:00:00:01", "02:00:00:00:00:02", "10.10.0.1", ip,
+                 probe.proto or "icmp", probe.tp_src, probe.tp_dst)
+    best = None
+    for f in flows:  # OpenFlow: the highest priority match, the first listed among equals
+        if f.match.matches(pkt) and (best is None or f.priority > best.priority):
+            best = f
+    assert FlowTable(flows).lookup(pkt) is best

@@ -101,7 +101,7 @@ def switch_flows(net: NetworkPart, switch: str, pkt: Packet) -> tuple[FlowAction
         return FlowAction.NORMAL, None, ""
     c = net.controller
     assert c is not None
-    hit = lookup(net.flows_by_switch.get(switch, ()), pkt, controller_up=c.up, fail_mode=c.fail_mode)
+    hit = lookup(net.flow_tables.get(switch, ()), pkt, controller_up=c.up, fail_mode=c.fail_mode)
     action = hit.action
     if action is FlowAction.CONTROLLER:
         action = FlowAction.NORMAL  # the controller's app answers the packet-in as a learning switch

@@ -10,6 +10,10 @@ Sources:
   7.2.3.8 / A.2.3.7: match prerequisites — a TCP or UDP port needs ``ip_proto`` 6 or 17.
   Actions: ``output:PORT``, ``drop`` (an empty action list), ``NORMAL`` (the switch's own
   L2 forwarding) and ``CONTROLLER`` (a packet-in).
+- Pfaff et al., "The Design and Implementation of Open vSwitch" (NSDI 2015), 5.1: OVS's
+  classifier is a tuple space search — flows grouped by which fields (and prefix lengths)
+  they match, one hash lookup per group, groups tried in order of their highest priority so
+  the search stops early. :class:`FlowTable` does the same; its answer is the linear scan's.
 - ``ovs-vswitchd.conf.db(5)``, Bridge ``fail_mode``: when the controller connection is lost,
   ``standalone`` (the default) makes the bridge "act like an ordinary MAC-learning switch"
   (OVS's fail-open adds a NORMAL flow above every OpenFlow priority, so the controller's drop
@@ -20,16 +24,18 @@ Sources:
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from virtlab.core.base import Frozen, Name
 
-__all__ = ["DEFAULT_PRIORITY", "FailMode", "Flow", "FlowAction", "FlowHit", "Match", "Packet",
-           "lookup"]
+__all__ = ["DEFAULT_PRIORITY", "FailMode", "Flow", "FlowAction", "FlowHit", "FlowTable", "Match",
+           "Packet", "lookup"]
 
 DEFAULT_PRIORITY = 32768
 Proto = Literal["tcp", "udp", "icmp"]
@@ -166,7 +172,82 @@ class FlowHit:
     why: str
 
 
-def lookup(flows: tuple[Flow, ...], p: Packet, *, controller_up: bool = True,
+_EXACT = ("in_port", "vlan", "eth_src", "eth_dst", "proto", "tp_src", "tp_dst")
+_Mask = tuple[bool, bool, bool, bool, bool, bool, bool, tuple[int, int] | None, tuple[int, int] | None]
+_Key = tuple[object, ...]
+
+
+@lru_cache(maxsize=65536)
+def _addr(text: str) -> tuple[int, int, int] | None:
+    """An address as (version, bits, integer), or None if it is not one."""
+    try:
+        a = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    return a.version, a.max_prefixlen, int(a)
+
+
+def _exact(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _compile(m: Match) -> tuple[_Mask, _Key]:
+    """The fields a match sets (its mask) and their values (its key)."""
+    exact = tuple(getattr(m, f) is not None for f in _EXACT)
+    key: list[object] = [_exact(getattr(m, f)) for f, on in zip(_EXACT, exact, strict=True) if on]
+    prefixes: list[tuple[int, int] | None] = []
+    for prefix in (m.ip_src, m.ip_dst):
+        if prefix is None:
+            prefixes.append(None)
+            continue
+        net = ipaddress.ip_network(prefix)
+        prefixes.append((net.version, net.prefixlen))
+        key.append(int(net.network_address) >> (net.max_prefixlen - net.prefixlen))
+    return (*exact, prefixes[0], prefixes[1]), tuple(key)  # type: ignore[return-value]
+
+
+def _packet_key(mask: _Mask, p: Packet) -> _Key | None:
+    values = (p.in_port, p.vlan, p.eth_src, p.eth_dst, p.proto, p.tp_src, p.tp_dst)
+    key: list[object] = [_exact(v) for v, on in zip(values, mask[:7], strict=True) if on]
+    for spec, text in ((mask[7], p.ip_src), (mask[8], p.ip_dst)):
+        if spec is None:
+            continue
+        addr = _addr(text)
+        if addr is None or addr[0] != spec[0]:
+            return None
+        key.append(addr[2] >> (addr[1] - spec[1]))
+    return tuple(key)
+
+
+class FlowTable:
+    """One switch's flows, compiled for lookup by tuple space search (see the module's
+    sources); the winner is the highest priority match, the first listed among equals."""
+
+    def __init__(self, flows: Iterable[Flow]) -> None:
+        groups: dict[_Mask, dict[_Key, tuple[tuple[int, int], Flow]]] = {}
+        self.flows = tuple(flows)
+        for order, f in enumerate(self.flows):
+            mask, key = _compile(f.match)
+            rank = (f.priority, -order)
+            bucket = groups.setdefault(mask, {})
+            if key not in bucket or rank > bucket[key][0]:
+                bucket[key] = (rank, f)
+        self._groups = sorted(((max(r for r, _ in b.values()), mask, b) for mask, b in groups.items()),
+                              key=lambda g: g[0], reverse=True)
+
+    def lookup(self, p: Packet) -> Flow | None:
+        best: tuple[tuple[int, int], Flow] | None = None
+        for top, mask, bucket in self._groups:
+            if best is not None and top < best[0]:
+                break
+            key = _packet_key(mask, p)
+            hit = bucket.get(key) if key is not None else None
+            if hit is not None and (best is None or hit[0] > best[0]):
+                best = hit
+        return best[1] if best is not None else None
+
+
+def lookup(flows: tuple[Flow, ...] | FlowTable, p: Packet, *, controller_up: bool = True,
            fail_mode: FailMode = FailMode.STANDALONE) -> FlowHit:
     """The one flow of ``flows`` (one switch's table) that decides ``p``, by OpenFlow 1.3.
 
@@ -179,10 +260,8 @@ def lookup(flows: tuple[Flow, ...], p: Packet, *, controller_up: bool = True,
     if not controller_up and fail_mode is FailMode.STANDALONE:
         return FlowHit(None, FlowAction.NORMAL, "controller lost, fail_mode standalone: the "
                        "switch acts as a learning switch and the controller's flows no longer apply")
-    best: Flow | None = None
-    for f in flows:
-        if (best is None or f.priority > best.priority) and f.match.matches(p):
-            best = f
+    table = flows if isinstance(flows, FlowTable) else FlowTable(flows)
+    best = table.lookup(p)
     if best is None:
         return FlowHit(None, FlowAction.DROP, "table miss: no flow matches and there is no "
                        "table-miss entry → drop (OpenFlow 1.3)")

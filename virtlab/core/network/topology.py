@@ -17,13 +17,13 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from virtlab.core.base import Frozen, Name
-from virtlab.core.network.flows import FailMode, Flow
+from virtlab.core.network.flows import FailMode, Flow, FlowTable
 from virtlab.core.network.learning import MacTable
 from virtlab.core.network.secgroups import SecurityGroup
 from virtlab.core.network.vlan import DEFAULT_MTU, MAX_VNI, vid_problem
@@ -43,6 +43,17 @@ def _iface(v: str) -> str:
         return str(ipaddress.ip_interface(v))
     except ValueError as e:
         raise ValueError(f"{v!r} is not an address with a prefix (10.0.10.11/24)") from e
+
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=65536)
+def parse_iface(text: str) -> tuple[IPAddress, IPNetwork]:
+    """An address with its prefix (``10.0.10.11/24``) as (address, network), parsed once."""
+    i = ipaddress.ip_interface(text)
+    return i.ip, i.network
 
 
 class PortMode(StrEnum):
@@ -139,8 +150,8 @@ class RouterIf(Frozen):
         return _vid(v)
 
     @property
-    def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-        return ipaddress.ip_interface(self.ip).network
+    def network(self) -> IPNetwork:
+        return parse_iface(self.ip)[1]
 
 
 class Router(Frozen):
@@ -203,7 +214,11 @@ class VNic(Frozen):
 
     @property
     def address(self) -> str:
-        return str(ipaddress.ip_interface(self.ip).ip)
+        return self.ip.split("/")[0]
+
+    @property
+    def network(self) -> IPNetwork:
+        return parse_iface(self.ip)[1]
 
 
 class Vtep(Frozen):
@@ -306,6 +321,11 @@ class NetworkPart(Frozen):
         for f in self.flows:
             out.setdefault(f.switch, []).append(f)
         return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def flow_tables(self) -> dict[str, FlowTable]:
+        """Each switch's flows compiled for lookup."""
+        return {sw: FlowTable(fs) for sw, fs in self.flows_by_switch.items()}
 
     @cached_property
     def links_at(self) -> dict[tuple[str, int], Link]:

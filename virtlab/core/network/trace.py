@@ -17,7 +17,6 @@ with a working uplink; routers route between VLANs only.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,7 +24,15 @@ from typing import TYPE_CHECKING
 from virtlab.core.network.fabric import Hop, Start, Walk, mac_note, search, switch_flows
 from virtlab.core.network.flows import FlowAction, Packet
 from virtlab.core.network.secgroups import EPHEMERAL_PORT, Peer, sg_verdict
-from virtlab.core.network.topology import NetworkPart, PortGroup, Router, RouterIf, VNic, VSwitch
+from virtlab.core.network.topology import (
+    NetworkPart,
+    PortGroup,
+    Router,
+    RouterIf,
+    VNic,
+    VSwitch,
+    parse_iface,
+)
 from virtlab.core.network.vlan import vxlan_underlay_needed
 
 if TYPE_CHECKING:
@@ -248,7 +255,7 @@ def _l2(p: _Path, size: int) -> None:
 
 
 def _gateway(net: NetworkPart, end: _End) -> tuple[Router, RouterIf] | None:
-    addr = ipaddress.ip_address(end.vnic.address)
+    addr = parse_iface(end.vnic.ip)[0]
     for r in net.routers:
         for i in r.interfaces:
             if addr in i.network and i.vlan == end.pg.vlan:
@@ -258,14 +265,14 @@ def _gateway(net: NetworkPart, end: _End) -> tuple[Router, RouterIf] | None:
 
 def _routed(p: _Path, size: int) -> None:
     a, b, net = p.a, p.b, p.net
-    a_net = ipaddress.ip_interface(a.vnic.ip).network
+    a_net = a.vnic.network
     found = _gateway(net, a) if a.vni is None else None
     if found is None:
         p.drop(a.vnic.name, f"{b.vnic.address} is off-link ({a_net}) and no router has a gateway on "
                f"{a_net} in {a.domain}")
     assert found is not None
     r, gw = found
-    dst = ipaddress.ip_address(b.vnic.address)
+    dst = parse_iface(b.vnic.ip)[0]
     out_if = next((i for i in r.interfaces if dst in i.network), None)
     ends = {(r.switch, r.port): (f"router:{r.name}", None if r.up else f"router {r.name} is down")}
     walk = p.fabric(p.starts_from(a), ends, f"gateway {gw.ip.split('/')[0]} on {r.name}")
@@ -298,7 +305,7 @@ def _one_way(net: NetworkPart, where: Where, va: VNic, vb: VNic, proto: str, spo
             p.drop(f"{a.vs.name}@{a.host}", f"{size}-byte packet > MTU {a.vs.mtu} (DF set: dropped, "
                    "ICMP 'fragmentation needed' back)")
         p.vswitch(a, va.name, a.pg.vlan)
-        if ipaddress.ip_address(vb.address) in ipaddress.ip_interface(va.ip).network:
+        if parse_iface(vb.ip)[0] in va.network:
             if (a.vni, a.pg.vlan if a.vni is None else None) != (b.vni, b.pg.vlan if b.vni is None else None):
                 keep = " (VNIs keep tenants apart, even with overlapping subnets)" if a.vni is not None else (
                     " (a VLAN is its own broadcast domain)")
