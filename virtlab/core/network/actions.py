@@ -15,17 +15,12 @@ from virtlab.core.base import ActionBase, refuse
 from virtlab.core.network.flows import Flow, FlowAction, Match
 from virtlab.core.network.secgroups import SgRule
 from virtlab.core.network.topology import NetworkPart, PortMode, SwitchPort
-from virtlab.core.network.vlan import check_vid
+from virtlab.core.network.vlan import MTU_MAX, MTU_MIN, check_vid
 
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
 
 __all__ = ["ACTIONS", "MTU_MAX", "MTU_MIN"]
-
-#: The MTUs a port takes: IPv4's minimum reassembly size (RFC 791: 576) up to a 9216-byte
-#: jumbo frame (the largest most data-centre switches and vSphere's 9000 allow).
-MTU_MIN, MTU_MAX = 576, 9216
-
 
 def _net(dc: Datacenter, **parts: Any) -> Datacenter:
     """A new state with parts of the network replaced (built anew, never ``model_copy``)."""

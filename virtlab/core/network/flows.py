@@ -147,10 +147,17 @@ class Flow(Frozen):
 
     name: Name
     switch: Name
-    priority: int = Field(DEFAULT_PRIORITY, ge=0, le=65535)
+    priority: int = DEFAULT_PRIORITY
     match: Match = Match()
     action: FlowAction = FlowAction.NORMAL
     port: str | None = None  # for output
+
+    @field_validator("priority")
+    @classmethod
+    def _priority(cls, v: int) -> int:
+        if not 0 <= v <= 65535:
+            raise ValueError(f"priority {v} is outside 0–65535 (an OpenFlow priority has 16 bits)")
+        return v
 
     @model_validator(mode="after")
     def _output_port(self) -> Flow:

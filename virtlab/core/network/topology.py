@@ -15,6 +15,7 @@ are the per-host equivalents; a controller-managed OVS fabric the distributed on
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -26,7 +27,7 @@ from virtlab.core.base import Frozen, Name
 from virtlab.core.network.flows import FailMode, Flow, FlowTable
 from virtlab.core.network.learning import MacTable
 from virtlab.core.network.secgroups import SecurityGroup
-from virtlab.core.network.vlan import DEFAULT_MTU, MAX_VNI, vid_problem
+from virtlab.core.network.vlan import DEFAULT_MTU, mtu_problem, vid_problem, vni_problem
 
 __all__ = ["Controller", "Link", "NetworkPart", "PhysicalSwitch", "PortGroup", "PortMode",
            "Router", "RouterIf", "Segment", "SwitchPort", "Uplink", "VNic", "VSwitch", "Vtep"]
@@ -40,9 +41,18 @@ def _vid(v: int | None) -> int | None:
 
 def _iface(v: str) -> str:
     try:
+        if "/" not in v:
+            raise ValueError(v)
         return str(ipaddress.ip_interface(v))
     except ValueError as e:
-        raise ValueError(f"{v!r} is not an address with a prefix (10.0.10.11/24)") from e
+        raise ValueError(f"{v!r} is not an address with its prefix (10.0.10.11/24)") from e
+
+
+def _mtu(v: int) -> int:
+    problem = mtu_problem(v)
+    if problem is not None:
+        raise ValueError(problem)
+    return v
 
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -169,7 +179,12 @@ class VSwitch(Frozen):
     kind: Literal["standard", "distributed"] = "standard"
     hosts: tuple[Name, ...] = Field(min_length=1)
     uplinks: tuple[Name, ...] = ()
-    mtu: int = Field(DEFAULT_MTU, ge=576, le=9216)
+    mtu: int = DEFAULT_MTU
+
+    @field_validator("mtu")
+    @classmethod
+    def _mtu_range(cls, v: int) -> int:
+        return _mtu(v)
 
     @model_validator(mode="after")
     def _standard_one_host(self) -> VSwitch:
@@ -201,7 +216,7 @@ class PortGroup(Frozen):
 class VNic(Frozen):
     name: Name
     workload: Name
-    mac: str = Field(pattern=r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
+    mac: str
     ip: str
     port_group: Name
     groups: tuple[Name, ...] = ()  # security groups (none: not filtered)
@@ -211,6 +226,13 @@ class VNic(Frozen):
     @classmethod
     def _ip(cls, v: str) -> str:
         return _iface(v)
+
+    @field_validator("mac")
+    @classmethod
+    def _mac(cls, v: str) -> str:
+        if not re.fullmatch(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}", v):
+            raise ValueError(f"{v!r} is not a MAC address (six hex pairs: 00:50:56:00:10:11)")
+        return v.lower()
 
     @property
     def address(self) -> str:
@@ -233,8 +255,16 @@ class Segment(Frozen):
     """A VXLAN segment (an overlay logical switch) of a tenant."""
 
     name: Name
-    vni: int = Field(ge=1, le=MAX_VNI)
+    vni: int
     tenant: str | None = None
+
+    @field_validator("vni")
+    @classmethod
+    def _vni(cls, v: int) -> int:
+        problem = vni_problem(v)
+        if problem is not None:
+            raise ValueError(problem)
+        return v
 
 
 class Controller(Frozen):
@@ -254,7 +284,7 @@ class NetworkPart(Frozen):
     vnics: tuple[VNic, ...] = ()
     vteps: tuple[Vtep, ...] = ()
     segments: tuple[Segment, ...] = ()
-    underlay_mtu: int = Field(DEFAULT_MTU, ge=576, le=9216)
+    underlay_mtu: int = DEFAULT_MTU
     controller: Controller | None = None
     flows: tuple[Flow, ...] = ()
     security_groups: tuple[SecurityGroup, ...] = ()
@@ -265,6 +295,11 @@ class NetworkPart(Frozen):
     probe_proto: Literal["tcp", "udp", "icmp"] = "icmp"
     probe_port: int | None = Field(None, ge=1, le=65535)
     probe_size: int = Field(1500, ge=28, le=9216)
+
+    @field_validator("underlay_mtu")
+    @classmethod
+    def _underlay(cls, v: int) -> int:
+        return _mtu(v)
 
     def evolve(self, **changes: Any) -> NetworkPart:
         """A new part with ``changes`` and fresh indexes (never ``model_copy``)."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from virtlab.core.base import refuse
 
-__all__ = ["DEFAULT_MTU", "MAX_VNI", "TAG_BYTES", "VID_MAX", "VID_MIN", "VXLAN_OVERHEAD_V4",
+__all__ = ["DEFAULT_MTU", "MAX_VNI", "MTU_MAX", "MTU_MIN", "mtu_problem", "vni_problem", "TAG_BYTES", "VID_MAX", "VID_MIN", "VXLAN_OVERHEAD_V4",
            "VXLAN_OVERHEAD_V6", "VXLAN_UDP_PORT", "check_vid", "check_vni", "vid_problem",
            "vxlan_overhead", "vxlan_underlay_needed"]
 
@@ -34,6 +34,21 @@ VXLAN_OVERHEAD_V4 = 14 + 20 + 8 + 8
 VXLAN_OVERHEAD_V6 = 14 + 40 + 8 + 8
 #: Ethernet's default IP MTU (RFC 894), what a vSwitch and a physical port start at.
 DEFAULT_MTU = 1500
+#: The MTUs a port takes: IPv4's minimum reassembly size (RFC 791: 576) up to a 9216-byte
+#: jumbo frame (the largest most data-centre switches take; vSphere allows 9000).
+MTU_MIN, MTU_MAX = 576, 9216
+
+
+def mtu_problem(mtu: int) -> str | None:
+    if not MTU_MIN <= mtu <= MTU_MAX:
+        return f"MTU {mtu} is outside {MTU_MIN}–{MTU_MAX}"
+    return None
+
+
+def vni_problem(vni: int) -> str | None:
+    if not 1 <= vni <= MAX_VNI:
+        return f"VNI {vni} is outside 1–{MAX_VNI:,} (VXLAN's VNI has 24 bits, RFC 7348)"
+    return None
 
 
 def vid_problem(vid: int) -> tuple[str, str] | None:
@@ -59,9 +74,9 @@ def check_vid(vid: int, subject: str) -> None:
 
 def check_vni(vni: int, subject: str) -> None:
     """Raise :class:`Refused` if ``vni`` does not fit VXLAN's 24 bits (1–16,777,215)."""
-    if not 1 <= vni <= MAX_VNI:
-        raise refuse("vni_range", subject, f"{subject}: VNI {vni} is outside 1–{MAX_VNI:,} "
-                     "(VXLAN's VNI has 24 bits, RFC 7348)", vni=vni)
+    problem = vni_problem(vni)
+    if problem is not None:
+        raise refuse("vni_range", subject, f"{subject}: {problem}", vni=vni)
 
 
 def vxlan_overhead(ipv6: bool = False) -> int:
