@@ -75,7 +75,7 @@ def test_moving_a_vnic_to_another_vlan_and_setting_a_port_groups_vlan() -> None:
                SetSwitchPort(switch="leaf-1", port=3, mode=PortMode.TRUNK, allowed=(10, 20, 30, 99)))
     moved = apply(dc, SetPortGroupVlan(name="pg-db", vlan=40))
     t = trace(moved.network, where_of(moved), "mgmt-1", "db-1")  # the router still tags db's subnet 30
-    assert t.reason == "esx-2.vmnic0: frame arrives tagged VLAN 30; port group pg-db is on VLAN 40"
+    assert t.reason == "esx-2.vmnic0: frame arrives tagged VLAN 30; port group pg-db expects tagged VLAN 40"
     t = trace(moved.network, where_of(moved), "db-1", "mgmt-1")
     assert t.reason == "db-1.eth0: 10.0.99.11 is off-link (10.0.30.0/24) and no router has a gateway on 10.0.30.0/24 in VLAN 40"
     back = apply(moved, MoveVnic(name="db-1.eth0", port_group="pg-app"))

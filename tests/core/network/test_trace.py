@@ -94,7 +94,7 @@ def test_same_host_same_vlan_never_leaves_the_host() -> None:
 def test_an_access_port_drops_a_tagged_frame_and_a_down_link_is_named() -> None:
     dc = lan([("a", 1, 10), ("b", 2, 10)], ports={2: SwitchPort(number=2, mode=PortMode.ACCESS, vlan=10)})
     assert _trace(dc, "b", "a").reason == "leaf-1 port 2: access port (VLAN 10) drops a frame tagged VLAN 10"
-    assert _trace(dc, "a", "b").reason == "h2.eth0: frame arrives untagged; port group pg-10 is on VLAN 10"
+    assert _trace(dc, "a", "b").reason == "h2.eth0: frame arrives untagged; port group pg-10 expects tagged VLAN 10"
     dc = lan([("a", 1, 10), ("b", 2, 10)], ports={2: SwitchPort(number=2, mode=PortMode.ACCESS, vlan=20)})
     assert _trace(dc, "a", "b").reason == "leaf-1 port 2: access port is in VLAN 20, not VLAN 10"
     t = _trace(lan([("a", 1, 10), ("b", 2, 10)], links_up={2: False}), "a", "b")

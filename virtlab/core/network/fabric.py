@@ -16,14 +16,15 @@ first rule or failed part on it is the reason: the first hop that drops the pack
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
 from virtlab.core.network.flows import FlowAction, Packet, lookup
 from virtlab.core.network.learning import seen
+from virtlab.core.network.reasons import Why, why
 from virtlab.core.network.topology import NetworkPart, PortMode, SwitchPort
 
-__all__ = ["Hop", "Start", "Walk", "egress", "ingress", "search", "switch_flows"]
+__all__ = ["FlowStep", "Hop", "Start", "Walk", "egress", "ingress", "search", "switch_flows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +37,20 @@ class Hop:
     switch: str | None = None
     in_port: str | None = None
     vlan: int | None = None
+    #: For the hop that drops a packet: the reason's code and numbers (:mod:`.reasons`).
+    code: str = ""
+    params: Mapping[str, str | int] = field(default_factory=dict)
+
+    @classmethod
+    def drop(cls, node: str, reason: Why, switch: str | None = None, in_port: str | None = None,
+             vlan: int | None = None) -> Hop:
+        return cls(node, reason.text, switch, in_port, vlan, reason.code, reason.params)
 
     def as_json(self) -> dict[str, object]:
-        return {"node": self.node, "note": self.note}
+        out: dict[str, object] = {"node": self.node, "note": self.note}
+        if self.code:
+            out["code"] = self.code
+        return out
 
     def __str__(self) -> str:
         return f"{self.node}: {self.note}"
@@ -71,41 +83,61 @@ def _tag(tag: int | None) -> str:
     return "untagged" if tag is None else f"tagged VLAN {tag}"
 
 
-def ingress(port: SwitchPort, tag: int | None) -> tuple[int, str | None]:
+def ingress(port: SwitchPort, tag: int | None) -> tuple[int, Why | None]:
     """The VLAN a frame is in after entering ``port``, and why the port drops it (or None)."""
     if port.mode is PortMode.ACCESS:
         if tag is not None:
-            return tag, f"access port (VLAN {port.vlan}) drops a frame tagged VLAN {tag}"
+            return tag, why("access_tagged", access=port.vlan, tag=tag)
         return port.vlan, None
     if tag is None:
         if not port.carries(port.native):
-            return port.native, f"trunk does not allow its native VLAN {port.native} (untagged frame)"
+            return port.native, why("trunk_native", native=port.native)
         return port.native, None
     if not port.carries(tag):
-        return tag, f"trunk does not allow VLAN {tag}"
+        return tag, why("trunk_vlan", vlan=tag)
     return tag, None
 
 
-def egress(port: SwitchPort, vlan: int) -> tuple[int | None, str | None]:
+def egress(port: SwitchPort, vlan: int) -> tuple[int | None, Why | None]:
     """The tag a frame of ``vlan`` leaves ``port`` with, and why it cannot (or None)."""
     if port.mode is PortMode.ACCESS:
-        return None, None if vlan == port.vlan else f"access port is in VLAN {port.vlan}, not VLAN {vlan}"
+        return None, None if vlan == port.vlan else why("access_other", access=port.vlan, vlan=vlan)
     if not port.carries(vlan):
-        return vlan, f"trunk does not allow VLAN {vlan}"
+        return vlan, why("trunk_vlan", vlan=vlan)
     return (None if vlan == port.native else vlan), None
 
 
-def switch_flows(net: NetworkPart, switch: str, pkt: Packet) -> tuple[FlowAction, str | None, str]:
-    """What a controlled switch's table does: the action, the output port, and the words."""
+@dataclass(frozen=True, slots=True)
+class FlowStep:
+    """What a controlled switch's table did: the action, an output port, the words, and the
+    reason when it drops."""
+
+    action: FlowAction
+    port: str | None = None
+    note: str = ""
+    reason: Why | None = None
+
+
+def switch_flows(net: NetworkPart, switch: str, pkt: Packet) -> FlowStep:
+    """What ``switch``'s flow table does with ``pkt`` (a switch the controller does not
+    program forwards as a learning switch)."""
     if not net.controlled(switch):
-        return FlowAction.NORMAL, None, ""
+        return FlowStep(FlowAction.NORMAL)
     c = net.controller
     assert c is not None
     hit = lookup(net.flow_tables.get(switch, ()), pkt, controller_up=c.up, fail_mode=c.fail_mode)
+    f = hit.flow
+    if hit.action is FlowAction.DROP:
+        if f is None:
+            reason = why("table_miss")
+        else:
+            code = "controller_secure" if f.action is FlowAction.CONTROLLER else "flow_drop"
+            reason = why(code, priority=f.priority, match=f.match.describe())
+        return FlowStep(FlowAction.DROP, None, hit.why, reason)
     action = hit.action
     if action is FlowAction.CONTROLLER:
         action = FlowAction.NORMAL  # the controller's app answers the packet-in as a learning switch
-    return action, hit.flow.port if hit.flow is not None else None, hit.why
+    return FlowStep(action, f.port if f is not None else None, hit.why)
 
 
 def mac_note(net: NetworkPart, switch: str, mac: str, vlan: int | None, now_s: float) -> str:
@@ -130,7 +162,7 @@ class _State:
     fail: Hop | None
 
 
-def search(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tuple[str, str | None] | None],
+def search(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tuple[str, Why | None] | None],
            pkt: Packet, now_s: float) -> Walk | None:
     """A path from one of ``starts`` to a port for which ``is_end(switch, port)`` names the end
     (an uplink or ``router:NAME``, and why it is down, if it is): one that passes if there is one, else the shortest with
@@ -142,7 +174,7 @@ def search(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], t
     return None
 
 
-def _bfs(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tuple[str, str | None] | None],
+def _bfs(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tuple[str, Why | None] | None],
          pkt: Packet, now_s: float, mode: int) -> Walk | None:
     """Mode 0: every rule prunes. 1: VLAN and flow rules are noted, not pruned. 2: failed
     parts are noted too."""
@@ -150,26 +182,26 @@ def _bfs(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tup
     seen_at: set[tuple[str, int, int]] = set()
 
     def enter(switch: str, port: int, tag: int | None, hops: tuple[Hop, ...], fail: Hop | None,
-              down: str | None) -> None:
+              down: Why | None) -> None:
         node = f"{switch} port {port}"
         sw = net.switch_index.get(switch)
         p = sw.port_index.get(port) if sw else None
         if sw is None or p is None:
             return
-        problems: list[tuple[bool, str]] = []
+        problems: list[tuple[bool, Why]] = []
         if down:
             problems.append((True, down))
         if not sw.up:
-            problems.append((True, f"switch {switch} is down"))
+            problems.append((True, why("switch_down", switch=switch)))
         if not p.up:
-            problems.append((True, "port is down"))
+            problems.append((True, why("port_down")))
         vlan, rule = ingress(p, tag)
         if rule:
             problems.append((False, rule))
-        for is_down, why in problems:
+        for is_down, reason in problems:
             if mode == 0 or (mode == 1 and is_down):
                 return
-            fail = fail or Hop(node, why, switch, str(port), vlan)
+            fail = fail or Hop.drop(node, reason, switch, str(port), vlan)
         key = (switch, port, vlan if mode == 0 else 0)
         if key in seen_at:
             return
@@ -183,14 +215,15 @@ def _bfs(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tup
         enter(s.switch, s.port, s.tag, (Hop(s.label, f"out {_tag(s.tag)}"),), s.fail, None)
     while queue:
         st = queue.popleft()
-        action, out_port, why = switch_flows(net, st.switch, replace(pkt, in_port=str(st.port), vlan=st.vlan))
+        step = switch_flows(net, st.switch, replace(pkt, in_port=str(st.port), vlan=st.vlan))
+        action, out_port = step.action, step.port
         hops, fail = st.hops, st.fail
-        if why:
-            hops = (*hops, Hop(f"{st.switch} flows", why))
-        if action is FlowAction.DROP:
+        if step.note:
+            hops = (*hops, Hop(f"{st.switch} flows", step.note))
+        if step.reason is not None:
             if mode == 0:
                 continue
-            fail = fail or Hop(f"{st.switch} flows", why)
+            fail = fail or Hop.drop(f"{st.switch} flows", step.reason)
         sw = net.switch_index[st.switch]
         for p in sw.ports:
             if p.number == st.port or (action is FlowAction.OUTPUT and str(p.number) != out_port and mode == 0):
@@ -205,23 +238,23 @@ def _bfs(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tup
             if rule:
                 if mode == 0:
                     continue
-                f2 = f2 or Hop(node, rule, st.switch, str(p.number), st.vlan)
+                f2 = f2 or Hop.drop(node, rule, st.switch, str(p.number), st.vlan)
             if not p.up:
                 if mode < 2:
                     continue
-                f2 = f2 or Hop(node, "port is down")
+                f2 = f2 or Hop.drop(node, why("port_down"))
             out = (*hops, Hop(node, f"out {_tag(tag)} ({p.describe()})"))
             if end is not None:
                 name, down = end
                 if down:
                     if mode < 2:
                         continue
-                    f2 = f2 or Hop(node, down)
+                    f2 = f2 or Hop.drop(node, down)
                 return Walk(out, name, tag, f2)
             assert link is not None
             peer, peer_port = ((link.peer, link.peer_port) if link.switch == st.switch and link.port == p.number
                                else (link.switch, link.port))
             if peer is None or peer_port is None:
                 continue
-            enter(peer, peer_port, tag, out, f2, None if link.up else f"link {link.name} is down")
+            enter(peer, peer_port, tag, out, f2, None if link.up else why("link_down", link=link.name))
     return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from virtlab.core.network.fabric import Hop
 from virtlab.core.network.topology import NetworkPart
 from virtlab.core.network.trace import Trace, Where, trace
 from virtlab.core.network.vlan import VXLAN_OVERHEAD_V4, VXLAN_OVERHEAD_V6
@@ -17,10 +18,22 @@ __all__ = ["Cell", "MtuRow", "NetworkReport", "SegmentRow", "matrix", "network_r
 
 @dataclass(frozen=True, slots=True)
 class Cell:
+    """One cell of the matrix: the verdict, the core's English reason, and the hop that drops
+    the packet (its ``code`` and ``params`` are what the string files word), on the reply or not."""
+
     src: str
     dst: str
     ok: bool
     reason: str
+    hop: Hop | None = None
+    on_reply: bool = False
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"src": self.src, "dst": self.dst, "ok": self.ok, "reason": self.reason}
+        if self.hop is not None:
+            out["code"] = self.hop.code
+            out["on_reply"] = self.on_reply
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +75,7 @@ class NetworkReport:
 
     def as_json(self) -> dict[str, object]:
         return {"workloads": self.workloads, "probe": self.probe,
-                "matrix": [{"src": c.src, "dst": c.dst, "ok": c.ok, "reason": c.reason} for c in self.cells],
+                "matrix": [c.as_json() for c in self.cells],
                 "segments": [{"kind": s.kind, "id": s.id, "name": s.name, "tenant": s.tenant,
                               "vnics": list(s.vnics)} for s in self.segments],
                 "mtus": [{"where": m.where, "mtu": m.mtu, "carries": m.carries, "note": m.note} for m in self.mtus],
@@ -80,10 +93,17 @@ def matrix(net: NetworkPart, where: Where, workloads: list[str], proto: str = "i
             for a in workloads for b in workloads if a != b}
 
 
+def _cell(a: str, b: str, t: Trace) -> Cell:
+    at = t.dropped_at
+    if at is None:
+        return Cell(a, b, True, "reachable")
+    return Cell(a, b, False, t.reason, at[0], at[1])
+
+
 def network_report(net: NetworkPart, where: Where) -> NetworkReport:
     names = matrix_workloads(net)
     traces = matrix(net, where, names, net.probe_proto, net.probe_port, net.probe_size)
-    cells = [Cell(a, b, t.ok, t.reason if not t.ok else "reachable") for (a, b), t in traces.items()]
+    cells = [_cell(a, b, t) for (a, b), t in traces.items()]
     segs: list[SegmentRow] = []
     vlans: dict[int | None, list[str]] = {}
     vnis: dict[str, list[str]] = {}

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from virtlab.core.network.fabric import Hop, Start, Walk, mac_note, search, switch_flows
-from virtlab.core.network.flows import FlowAction, Packet
+from virtlab.core.network.flows import Packet
+from virtlab.core.network.reasons import Why, why
 from virtlab.core.network.secgroups import EPHEMERAL_PORT, Peer, sg_verdict
 from virtlab.core.network.topology import (
     NetworkPart,
@@ -77,6 +78,15 @@ class Trace:
         return self.drop is None and (self.reply is None or self.reply.ok)
 
     @property
+    def dropped_at(self) -> tuple[Hop, bool] | None:
+        """The hop that dropped the packet and whether it was on the reply, or None."""
+        if self.drop is not None:
+            return self.drop, False
+        if self.reply is not None and self.reply.drop is not None:
+            return self.reply.drop, True
+        return None
+
+    @property
     def reason(self) -> str:
         """Why it failed (``"leaf-1 port 3: trunk does not allow VLAN 30"``), or the path."""
         if self.drop is not None:
@@ -117,24 +127,23 @@ def _vnic(net: NetworkPart, name: str) -> VNic:
         return net.vnic_index[name]
     found = net.vnics_of.get(name)
     if not found:
-        raise _Dropped(Hop(name, "has no vNIC"))
+        raise _Dropped(Hop.drop(name, why("no_vnic")))
     return found[0]
 
 
 def _end(net: NetworkPart, where: Where, v: VNic) -> _End:
     host = where.host_of.get(v.workload)
     if host is None:
-        raise _Dropped(Hop(v.name, f"{v.workload} runs on no host"))
+        raise _Dropped(Hop.drop(v.name, why("no_host", workload=v.workload)))
     if host not in where.up_hosts:
-        raise _Dropped(Hop(v.name, f"host {host} is down"))
+        raise _Dropped(Hop.drop(v.name, why("host_down", host=host)))
     if v.workload in where.stopped:
-        raise _Dropped(Hop(v.name, f"{v.workload} is not running"))
+        raise _Dropped(Hop.drop(v.name, why("not_running", workload=v.workload)))
     if not v.up:
-        raise _Dropped(Hop(v.name, "vNIC is disconnected"))
+        raise _Dropped(Hop.drop(v.name, why("vnic_down")))
     pg = net.port_group_on.get((host, v.port_group))
     if pg is None:
-        raise _Dropped(Hop(v.name, f"no port group {v.port_group} on {host} (a standard vSwitch is "
-                           "configured per host; a distributed one on every member host)"))
+        raise _Dropped(Hop.drop(v.name, why("no_port_group", pg=v.port_group, host=host)))
     seg = net.segment_index.get(pg.segment) if pg.segment else None
     return _End(v, host, pg, net.vswitch_index[pg.vswitch], seg.vni if seg else None)
 
@@ -146,19 +155,19 @@ class _Path:
         self.net, self.where, self.a, self.b, self.pkt = net, where, a, b, pkt
         self.hops: list[Hop] = []
 
-    def drop(self, node: str, why: str) -> None:
-        raise _Dropped(Hop(node, why))
+    def drop(self, node: str, reason: Why) -> None:
+        raise _Dropped(Hop.drop(node, reason))
 
     def vswitch(self, end: _End, in_port: str, vlan: int | None) -> None:
         node = f"{end.vs.name}@{end.host}"
-        action, _, why = switch_flows(self.net, end.vs.name, Packet(
+        step = switch_flows(self.net, end.vs.name, Packet(
             in_port, vlan, self.pkt.eth_src, self.pkt.eth_dst, self.pkt.ip_src, self.pkt.ip_dst,
             self.pkt.proto, self.pkt.tp_src, self.pkt.tp_dst))
-        if action is FlowAction.DROP:
-            self.drop(f"{end.vs.name} flows", why)
+        if step.reason is not None:
+            self.drop(f"{end.vs.name} flows", step.reason)
         note = f"port group {end.pg.name} ({end.domain})"
-        if why:
-            note += f"; {why}"
+        if step.note:
+            note += f"; {step.note}"
         self.hops.append(Hop(node, note + mac_note(self.net, end.vs.name, self.pkt.eth_dst, vlan, self.where.now_s),
                              end.vs.name, in_port, vlan))
 
@@ -169,33 +178,32 @@ class _Path:
             link = self.net.links_of_uplink.get(name)
             if u is None or u.host != end.host or link is None:
                 continue
-            fail = None if u.up else Hop(name, "uplink is down")
+            fail = None if u.up else Hop.drop(name, why("uplink_down"))
             if fail is None and not link.up:
-                fail = Hop(name, f"link {link.name} is down")
+                fail = Hop.drop(name, why("link_down", link=link.name))
             out.append(Start(name, link.switch, link.port, end.pg.vlan, fail))
         if not out:
-            self.drop(f"{end.vs.name}@{end.host}", "no uplink connects this vSwitch to the physical network")
+            self.drop(f"{end.vs.name}@{end.host}", why("no_uplink"))
         return out
 
-    def to_end(self, end: _End) -> Mapping[tuple[str, int], tuple[str, str | None]]:
-        out: dict[tuple[str, int], tuple[str, str | None]] = {}
+    def to_end(self, end: _End) -> Mapping[tuple[str, int], tuple[str, Why | None]]:
+        out: dict[tuple[str, int], tuple[str, Why | None]] = {}
         for name in end.vs.uplinks:
             u = self.net.uplink_index.get(name)
             link = self.net.links_of_uplink.get(name)
             if u is not None and u.host == end.host and link is not None:
-                down = "uplink is down" if not u.up else None if link.up else f"link {link.name} is down"
+                down = why("uplink_down") if not u.up else None if link.up else why("link_down", link=link.name)
                 out[(link.switch, link.port)] = (name, down)
         return out
 
-    def fabric(self, starts: list[Start], ends: Mapping[tuple[str, int], tuple[str, str | None]],
-               what: str) -> Walk:
+    def fabric(self, starts: list[Start], ends: Mapping[tuple[str, int], tuple[str, Why | None]],
+               unreachable: Why) -> Walk:
         mtu = self.net.underlay_mtu
         if self.pkt_size > mtu:
-            self.drop(starts[0].label, f"physical network MTU {mtu} < {self.pkt_size}-byte packet (DF set; "
-                      "the 802.1Q tag's 4 bytes are in the frame, not the MTU)")
+            self.drop(starts[0].label, why("physical_mtu", mtu=mtu, size=self.pkt_size))
         walk = search(self.net, starts, lambda s, p: ends.get((s, p)), self.pkt, self.where.now_s)
         if walk is None:
-            self.drop(starts[0].label, f"no physical path to {what}")
+            self.drop(starts[0].label, unreachable)
         assert walk is not None
         if walk.fail is not None:
             for h in walk.hops:
@@ -209,14 +217,9 @@ class _Path:
     pkt_size = 0
 
 
-def _tagged(tag: int | None) -> str:
-    return "untagged" if tag is None else f"tagged VLAN {tag}"
-
-
 def _arrive(p: _Path, walk: Walk, end: _End) -> None:
     if walk.tag != end.pg.vlan:
-        p.drop(walk.end, f"frame arrives {_tagged(walk.tag)}; port group {end.pg.name} is "
-               f"{_tagged(end.pg.vlan).replace('tagged ', 'on ')}")
+        p.drop(walk.end, why("tag_mismatch", arrive_tag=walk.tag or 0, pg=end.pg.name, expect_tag=end.pg.vlan or 0))
     p.vswitch(end, walk.end, walk.tag)
 
 
@@ -225,16 +228,15 @@ def _overlay(p: _Path, size: int) -> None:
     ta, tb = net.vtep_index.get(a.host), net.vtep_index.get(b.host)
     for host, t in ((a.host, ta), (b.host, tb)):
         if t is None:
-            p.drop(host, f"no VTEP on {host}: it cannot carry VNI {a.vni}")
+            p.drop(host, why("no_vtep", host=host, vni=a.vni or 0))
     assert ta is not None and tb is not None
     need = vxlan_underlay_needed(size, ta.ipv6)
     if need > net.underlay_mtu:
-        p.drop(f"vtep {a.host}", f"underlay MTU {net.underlay_mtu} < {need} needed for a {size}-byte frame "
-               f"in VXLAN ({need - size} bytes of overhead, RFC 7348; DF set, VTEPs never fragment)")
+        p.drop(f"vtep {a.host}", why("underlay_mtu", mtu=net.underlay_mtu, need=need, size=size, overhead=need - size))
     for host in (a.host, b.host):
         if not any(u.host == host and u.up and (link := net.links_of_uplink.get(u.name)) is not None and link.up
                    and (sw := net.switch_index.get(link.switch)) is not None and sw.up for u in net.uplinks):
-            p.drop(host, "no working uplink to the underlay")
+            p.drop(host, why("no_underlay_uplink"))
     p.hops.append(Hop(f"vtep {a.host} ({ta.ip})", f"VXLAN VNI {a.vni}, UDP 4789: {need}-byte outer packet "
                       f"≤ underlay MTU {net.underlay_mtu}"))
     p.hops.append(Hop(f"underlay {ta.ip} → {tb.ip}", "routed between racks"))
@@ -250,7 +252,7 @@ def _l2(p: _Path, size: int) -> None:
     if a.vni is not None:
         _overlay(p, size)
         return
-    walk = p.fabric(p.starts_from(a), p.to_end(b), f"{b.vnic.workload} on {b.host}")
+    walk = p.fabric(p.starts_from(a), p.to_end(b), why("no_path", dst=b.vnic.workload, host=b.host))
     _arrive(p, walk, b)
 
 
@@ -268,22 +270,38 @@ def _routed(p: _Path, size: int) -> None:
     a_net = a.vnic.network
     found = _gateway(net, a) if a.vni is None else None
     if found is None:
-        p.drop(a.vnic.name, f"{b.vnic.address} is off-link ({a_net}) and no router has a gateway on "
-               f"{a_net} in {a.domain}")
+        p.drop(a.vnic.name, why("no_gateway", ip=b.vnic.address, subnet=str(a_net), src_vlan=a.pg.vlan or 0)
+               if a.vni is None else why("no_gateway_vni", ip=b.vnic.address, subnet=str(a_net), vni=a.vni))
     assert found is not None
     r, gw = found
     dst = parse_iface(b.vnic.ip)[0]
     out_if = next((i for i in r.interfaces if dst in i.network), None)
-    ends = {(r.switch, r.port): (f"router:{r.name}", None if r.up else f"router {r.name} is down")}
-    walk = p.fabric(p.starts_from(a), ends, f"gateway {gw.ip.split('/')[0]} on {r.name}")
-    if walk.tag != gw.vlan and not (walk.tag is None and gw.vlan is None):
-        p.drop(r.name, f"frame arrives {_tagged(walk.tag)}; the gateway is {_tagged(gw.vlan)}")
+    ends = {(r.switch, r.port): (f"router:{r.name}", None if r.up else why("router_down", router=r.name))}
+    walk = p.fabric(p.starts_from(a), ends, why("no_path_gateway", gateway=gw.ip.split("/")[0], router=r.name))
+    if walk.tag != gw.vlan:
+        p.drop(r.name, why("gateway_tag", arrive_tag=walk.tag or 0, expect_tag=gw.vlan or 0))
     if out_if is None or b.vni is not None:
-        p.drop(r.name, f"no route to {dst}: {r.name} has no interface on its subnet")
+        p.drop(r.name, why("no_route", ip=str(dst), router=r.name))
     assert out_if is not None
     p.hops.append(Hop(r.name, f"routed {a_net} → {out_if.network} (VLAN {out_if.vlan})"))
-    walk = p.fabric([Start(r.name, r.switch, r.port, out_if.vlan)], p.to_end(b), f"{b.vnic.workload} on {b.host}")
+    walk = p.fabric([Start(r.name, r.switch, r.port, out_if.vlan)], p.to_end(b),
+                    why("no_path", dst=b.vnic.workload, host=b.host))
     _arrive(p, walk, b)
+
+
+def _no_arp(net: NetworkPart, a: _End, b: _End) -> Why:
+    """Why an on-link destination on another segment gets no ARP answer (and who answers
+    instead, when the tenants' subnets overlap)."""
+    ip, dst = b.vnic.address, b.vnic.workload
+    if a.vni is None and b.vni is None:
+        return why("no_arp", ip=ip, src_vlan=a.pg.vlan or 0, dst=dst, dst_vlan=b.pg.vlan or 0)
+    if a.vni is None or b.vni is None:
+        return why("no_arp_other", ip=ip, dst=dst)
+    twin = next((v.workload for v in net.vnics if v.address == ip and v is not b.vnic and v is not a.vnic
+                 and net.port_group_on.get((a.host, v.port_group)) == a.pg), None)
+    if twin is not None:
+        return why("no_arp_vni_twin", ip=ip, vni=a.vni, dst=dst, dst_vni=b.vni, twin=twin)
+    return why("no_arp_vni", ip=ip, vni=a.vni, dst=dst, dst_vni=b.vni)
 
 
 def _one_way(net: NetworkPart, where: Where, va: VNic, vb: VNic, proto: str, sport: int | None,
@@ -298,32 +316,26 @@ def _one_way(net: NetworkPart, where: Where, va: VNic, vb: VNic, proto: str, spo
         what = f"{proto}/{dport}" if dport is not None else proto
         hops.append(Hop(va.name, f"{'reply ' if reply else ''}{va.address} → {vb.address} {what}, {size} bytes, DF set"))
         peer_b = Peer(vb.address, frozenset(vb.groups))
-        why = sg_verdict(va.groups, net.group_index, "egress", proto, dport, peer_b, reply=reply)
-        if why:
-            p.drop(f"{va.name} security groups", why)
+        sg = sg_verdict(va.groups, net.group_index, "egress", proto, dport, peer_b, reply=reply)
+        if sg:
+            p.drop(f"{va.name} security groups", why("sg_egress", groups="+".join(va.groups), what=what,
+                                                     peer=vb.address))
         if size > a.vs.mtu:
-            p.drop(f"{a.vs.name}@{a.host}", f"{size}-byte packet > MTU {a.vs.mtu} (DF set: dropped, "
-                   "ICMP 'fragmentation needed' back)")
+            p.drop(f"{a.vs.name}@{a.host}", why("mtu_vswitch", size=size, mtu=a.vs.mtu))
         p.vswitch(a, va.name, a.pg.vlan)
         if parse_iface(vb.ip)[0] in va.network:
             if (a.vni, a.pg.vlan if a.vni is None else None) != (b.vni, b.pg.vlan if b.vni is None else None):
-                keep = " (VNIs keep tenants apart, even with overlapping subnets)" if a.vni is not None else (
-                    " (a VLAN is its own broadcast domain)")
-                twin = next((v.workload for v in net.vnics if v.address == vb.address and v is not vb
-                             and v is not va and net.port_group_on.get((a.host, v.port_group)) == a.pg), None)
-                if twin is not None:
-                    keep += f"; {twin} answers for {vb.address} there: the subnets overlap"
-                p.drop(va.name, f"ARP for {vb.address} in {a.domain} gets no answer: {vb.workload} is in "
-                       f"{b.domain}{keep}")
+                p.drop(va.name, _no_arp(net, a, b))
             _l2(p, size)
         else:
             _routed(p, size)
         if size > b.vs.mtu:
-            p.drop(f"{b.vs.name}@{b.host}", f"{size}-byte packet > MTU {b.vs.mtu} (DF set)")
-        why = sg_verdict(vb.groups, net.group_index, "ingress", proto, dport,
-                         Peer(va.address, frozenset(va.groups)), reply=reply)
-        if why:
-            p.drop(f"{vb.name} security groups", why)
+            p.drop(f"{b.vs.name}@{b.host}", why("mtu_vswitch", size=size, mtu=b.vs.mtu))
+        sg = sg_verdict(vb.groups, net.group_index, "ingress", proto, dport,
+                        Peer(va.address, frozenset(va.groups)), reply=reply)
+        if sg:
+            p.drop(f"{vb.name} security groups", why("sg_ingress", groups="+".join(vb.groups), what=what,
+                                                     peer=va.address))
         if vb.groups:
             hops.append(Hop(f"{vb.name} security groups", "allowed (connection tracking)" if reply
                             and all(g.stateful for g in net.group_index.values() if g.name in vb.groups)
