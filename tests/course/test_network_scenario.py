@@ -24,7 +24,8 @@ def _problems(network: dict) -> list[str]:
 
 
 def test_the_shipped_network_scenarios_load_with_their_matrix() -> None:
-    for name, cells in (("network-vlan-patch-panel.toml", 12), ("network-overlay-tenants.toml", 12)):
+    for name, cells in (("network-vlan-patch-panel.toml", 12), ("network-overlay-tenants.toml", 12),
+                        ("network-vss-learning.toml", 6)):
         dc, p = load_scenario(SCENARIOS / name)
         assert p == [] and dc is not None
         net = build_report(dc).network

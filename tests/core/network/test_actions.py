@@ -10,15 +10,14 @@ from virtlab.core.base import Refused
 from virtlab.core.network.actions import (
     AddFlow,
     AddSgRule,
-    MoveVnic,
-    NetFail,
-    NetRepair,
     RemoveFlow,
     RemoveSgRule,
     SetMtu,
     SetPortGroupVlan,
     SetSwitchPort,
 )
+from virtlab.core.network.build import AddPortGroup, AddSegment, AddVtep, MoveVnic
+from virtlab.core.network.faults import NetFail, NetRepair, NetSend
 from virtlab.core.network.topology import PortMode
 from virtlab.core.network.trace import trace, where_of
 from virtlab.core.state import Datacenter
@@ -30,7 +29,8 @@ def _ok(dc: Datacenter, a: str, b: str, proto: str = "icmp", port: int | None = 
 
 def test_the_network_kinds_are_actions() -> None:
     assert {"set_pg_vlan", "set_switch_port", "set_mtu", "add_flow", "remove_flow", "add_sg_rule",
-            "remove_sg_rule", "move_vnic", "net_fail", "net_repair"} <= set(ACTION_KINDS)
+            "remove_sg_rule", "move_vnic", "net_fail", "net_repair", "net_send", "add_port_group",
+            "add_vtep", "add_segment"} <= set(ACTION_KINDS)
 
 
 @pytest.mark.parametrize(("action", "code", "words"), [
@@ -99,3 +99,63 @@ def test_flows_faults_and_repairs() -> None:
     assert _ok(apply(down, NetRepair(name="cable-kvm-2")), "red-a", "red-b")
     sw = apply(dc, NetFail(name="leaf-1"))
     assert not _ok(sw, "red-a", "red-b") and _ok(apply(sw, NetRepair(name="leaf-1")), "red-a", "red-b")
+
+
+def test_sending_teaches_the_switches_and_the_entries_age_out_after_300_s() -> None:
+    from tests.core.network.netkit import lan
+    from virtlab.core.compute.lifecycle import Advance
+
+    dc = apply(lan([("a", 1, 10), ("b", 2, 10)]), NetSend(src="a", dst="b"))
+    tables = dc.network.table_index
+    assert {(e.mac, e.port) for e in tables[("leaf-1", None)].entries} == {
+        ("02:00:00:00:00:00", "1"), ("02:00:00:00:00:01", "2")}
+    assert [e.port for e in tables[("dvs", "h2")].entries if e.mac.endswith("01")] == ["b.eth0"]
+    notes = " ".join(h.note for h in trace(dc.network, where_of(dc), "a", "b").hops)
+    assert "02:00:00:00:00:01 learned on port 2 0 s ago" in notes
+    later = apply(dc, Advance(hours=299 / 3600))
+    assert "aged out" not in " ".join(h.note for h in trace(later.network, where_of(later), "a", "b").hops)
+    later = apply(dc, Advance(hours=301 / 3600))
+    notes = " ".join(h.note for h in trace(later.network, where_of(later), "a", "b").hops)
+    assert "aged out (301 s > 300 s): unknown unicast, flooded" in notes
+
+
+def test_a_standard_vswitch_needs_the_port_group_on_each_host() -> None:
+    dc = scenario("network-vss-learning.toml")
+    t = trace(dc.network, where_of(dc), "web-1", "backup-1")
+    assert t.reason.startswith("backup-1.eth0: no port group pg-backup on esx-2 (a standard vSwitch is configured per host")
+    fixed = apply(dc, AddPortGroup(name="pg-backup", vswitch="vss0-esx-2", vlan=50))
+    t = trace(fixed.network, where_of(fixed), "web-2", "backup-1")  # now found; no router from VLAN 10 to 50
+    assert t.drop is not None and t.drop.code == "no_gateway"
+    with pytest.raises(Refused, match="already has a port group"):
+        apply(fixed, AddPortGroup(name="pg-backup", vswitch="vss0-esx-2", vlan=50))
+    with pytest.raises(Refused) as e:
+        apply(dc, AddPortGroup(name="pg-trunk", vswitch="vss0-esx-2", vlan=4095))
+    assert e.value.violations[0].code == "vlan_reserved_4095"
+
+
+def test_the_redundant_uplink_carries_the_traffic_when_one_cable_is_down() -> None:
+    dc = scenario("network-vss-learning.toml")
+    t = trace(dc.network, where_of(dc), "web-1", "web-2")
+    assert t.ok and "leaf-1 port 3" in [h.node for h in t.hops]
+    both = apply(dc, NetFail(name="cable-3"))
+    t = trace(both.network, where_of(both), "web-1", "web-2")
+    assert t.reason in ("leaf-1 port 3: link cable-3 is down", "leaf-1 port 2: link cable-2 is down")
+
+
+def test_building_an_overlay_segments_and_vteps() -> None:
+    dc = scenario("network-overlay-tenants.toml")
+    with pytest.raises(Refused) as e:
+        apply(dc, AddSegment(name="green-net", vni=5001))
+    assert e.value.violations[0].code == "vni_taken" and "VNI 5001 is already red-net's" in str(e.value)
+    with pytest.raises(Refused) as e:
+        apply(dc, AddSegment(name="green-net", vni=2**24))
+    assert e.value.violations[0].code == "vni_range"
+    grown = apply(dc, AddSegment(name="green-net", vni=5003, tenant="green"))
+    assert grown.network.segment_index["green-net"].vni == 5003
+    with pytest.raises(Refused, match="already has a VTEP"):
+        apply(dc, AddVtep(host="kvm-1", ip="192.168.1.99"))
+    no_vtep = dc.with_network(dc.network.evolve(vteps=dc.network.vteps[:1], underlay_mtu=1600))
+    assert trace(no_vtep.network, where_of(no_vtep), "red-a", "red-b").reason == \
+        "kvm-2: no VTEP on kvm-2: it cannot carry VNI 5001"
+    back = apply(no_vtep, AddVtep(host="kvm-2", ip="192.168.2.12"))
+    assert trace(back.network, where_of(back), "red-a", "red-b").ok

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from tests.core.network.netkit import lan, scenario
 from virtlab.core.actions import apply
-from virtlab.core.network.actions import NetFail, SetMtu, SetSwitchPort
+from virtlab.core.network.actions import SetMtu, SetSwitchPort
+from virtlab.core.network.faults import NetFail
 from virtlab.core.network.flows import FailMode, Flow, FlowAction, Match
 from virtlab.core.network.secgroups import SecurityGroup, SgRule
 from virtlab.core.network.topology import PortMode, SwitchPort

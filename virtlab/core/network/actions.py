@@ -1,6 +1,7 @@
 """Actions on the network: set a port group's VLAN, a switch port's mode and VLANs, an MTU;
-add and remove flows and security-group rules; move a vNIC; fail and repair a link, an
-uplink, a switch, a router or the controller. Each is pure ``state → state``; what the real
+add and remove flows and security-group rules — and, from :mod:`.build` and :mod:`.faults`,
+add port groups, VTEPs and segments, move a vNIC, fail and repair a link, an uplink, a switch,
+a router or the controller, and send a packet (the switches learn its MAC). Each is pure ``state → state``; what the real
 system refuses is refused with its numbers (VLAN 4095 in a port group, priority 70000, an MTU
 of 10000), and the old state is untouched. Faults and repairs are outcomes, never refused.
 """
@@ -12,36 +13,17 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, ValidationError
 
 from virtlab.core.base import ActionBase, refuse
+from virtlab.core.network import build, faults
+from virtlab.core.network.edit import invalid, set_parts, unknown
 from virtlab.core.network.flows import Flow, FlowAction, Match
 from virtlab.core.network.secgroups import SgRule
-from virtlab.core.network.topology import NetworkPart, PortMode, SwitchPort
+from virtlab.core.network.topology import PortMode, SwitchPort
 from virtlab.core.network.vlan import MTU_MAX, MTU_MIN, check_vid
 
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
 
 __all__ = ["ACTIONS", "MTU_MAX", "MTU_MIN"]
-
-def _net(dc: Datacenter, **parts: Any) -> Datacenter:
-    """A new state with parts of the network replaced (built anew, never ``model_copy``)."""
-    return dc.with_network(dc.network.evolve(**parts))
-
-
-#: The refusal code for each kind of network object that can be missing.
-_UNKNOWN = {"port group": "unknown_port_group", "switch": "unknown_switch", "vSwitch": "unknown_vswitch",
-            "switch or vSwitch": "unknown_switch", "flow": "unknown_flow",
-            "security group": "unknown_security_group", "vNIC": "unknown_vnic"}
-
-
-def _unknown(name: str, what: str) -> Exception:
-    return refuse(_UNKNOWN.get(what, "unknown_network"), name, f"no {what} named {name!r}", name=name)
-
-
-def _invalid(subject: str, e: ValidationError) -> Exception:
-    first = e.errors()[0]
-    where = ".".join(map(str, first["loc"])) or "value"
-    return refuse("invalid", subject, f"{subject}: {where}: {first['msg'].removeprefix('Value error, ')}")
-
 
 class SetPortGroupVlan(ActionBase):
     """Set a port group's VLAN ID (None: untagged). 0 and 4095 are refused with the reason."""
@@ -53,12 +35,12 @@ class SetPortGroupVlan(ActionBase):
     def apply(self, dc: Datacenter) -> Datacenter:
         net = dc.network
         if not any(pg.name == self.name for pg in net.port_groups):
-            raise _unknown(self.name, "port group")
+            raise unknown(self.name, "port group")
         if self.vlan is not None:
             check_vid(self.vlan, self.name)
         pgs = tuple(pg.model_copy(update={"vlan": self.vlan, "segment": None if self.vlan is not None else pg.segment})
                     if pg.name == self.name else pg for pg in net.port_groups)
-        return _net(dc, port_groups=pgs)
+        return set_parts(dc, port_groups=pgs)
 
     def describe(self) -> str:
         return f"set {self.name} to {'untagged' if self.vlan is None else f'VLAN {self.vlan}'}"
@@ -80,7 +62,7 @@ class SetSwitchPort(ActionBase):
         net = dc.network
         sw = net.switch_index.get(self.switch)
         if sw is None:
-            raise _unknown(self.switch, "switch")
+            raise unknown(self.switch, "switch")
         if self.port not in sw.port_index:
             raise refuse("unknown_port", self.switch, f"{self.switch} has no port {self.port}",
                          switch=self.switch, port=self.port)
@@ -92,7 +74,7 @@ class SetSwitchPort(ActionBase):
                          native=self.native, up=old.up)
         ports = tuple(new if p.number == self.port else p for p in sw.ports)
         new_sw = type(sw)(name=sw.name, ports=ports, up=sw.up, rack=sw.rack)
-        return _net(dc, switches=tuple(new_sw if s is sw else s for s in net.switches))
+        return set_parts(dc, switches=tuple(new_sw if s is sw else s for s in net.switches))
 
     def describe(self) -> str:
         if self.mode is PortMode.ACCESS:
@@ -114,10 +96,10 @@ class SetMtu(ActionBase):
             raise refuse("mtu_range", self.target, f"{self.target}: MTU {self.mtu} is outside "
                          f"{MTU_MIN}–{MTU_MAX}", mtu=self.mtu, low=MTU_MIN, high=MTU_MAX)
         if self.target == "underlay":
-            return _net(dc, underlay_mtu=self.mtu)
+            return set_parts(dc, underlay_mtu=self.mtu)
         if self.target not in net.vswitch_index:
-            raise _unknown(self.target, "vSwitch")
-        return _net(dc, vswitches=tuple(v.model_copy(update={"mtu": self.mtu}) if v.name == self.target else v
+            raise unknown(self.target, "vSwitch")
+        return set_parts(dc, vswitches=tuple(v.model_copy(update={"mtu": self.mtu}) if v.name == self.target else v
                                         for v in net.vswitches))
 
     def describe(self) -> str:
@@ -141,15 +123,15 @@ class AddFlow(ActionBase):
             raise refuse("flow_priority", self.name, f"{self.name}: priority {self.priority} is outside "
                          "0–65535 (OpenFlow's priority has 16 bits)", priority=self.priority)
         if self.switch not in net.switch_index and self.switch not in net.vswitch_index:
-            raise _unknown(self.switch, "switch or vSwitch")
+            raise unknown(self.switch, "switch or vSwitch")
         if any(f.name == self.name for f in net.flows):
             raise refuse("name_taken", self.name, f"{self.name!r} is already a flow")
         try:
             flow = Flow(name=self.name, switch=self.switch, priority=self.priority,
                         match=Match.model_validate(self.match), action=self.action, port=self.port)
         except ValidationError as e:
-            raise _invalid(self.name, e) from None
-        return _net(dc, flows=(*net.flows, flow))
+            raise invalid(self.name, e) from None
+        return set_parts(dc, flows=(*net.flows, flow))
 
     def describe(self) -> str:
         return f"add flow {self.name} on {self.switch} (priority {self.priority}, {self.action.value})"
@@ -163,8 +145,8 @@ class RemoveFlow(ActionBase):
     def apply(self, dc: Datacenter) -> Datacenter:
         net = dc.network
         if not any(f.name == self.name for f in net.flows):
-            raise _unknown(self.name, "flow")
-        return _net(dc, flows=tuple(f for f in net.flows if f.name != self.name))
+            raise unknown(self.name, "flow")
+        return set_parts(dc, flows=tuple(f for f in net.flows if f.name != self.name))
 
     def describe(self) -> str:
         return f"remove flow {self.name}"
@@ -181,18 +163,18 @@ class AddSgRule(ActionBase):
         net = dc.network
         g = net.group_index.get(self.group)
         if g is None:
-            raise _unknown(self.group, "security group")
+            raise unknown(self.group, "security group")
         data = dict(self.rule)
         if "port" in data:
             data["port_min"] = data["port_max"] = data.pop("port")
         try:
             rule = SgRule.model_validate(data)
         except ValidationError as e:
-            raise _invalid(self.group, e) from None
+            raise invalid(self.group, e) from None
         if rule.remote_group is not None and rule.remote_group not in net.group_index:
-            raise _unknown(rule.remote_group, "security group")
+            raise unknown(rule.remote_group, "security group")
         new = g.model_copy(update={"rules": (*g.rules, rule)})
-        return _net(dc, security_groups=tuple(new if x is g else x for x in net.security_groups))
+        return set_parts(dc, security_groups=tuple(new if x is g else x for x in net.security_groups))
 
     def describe(self) -> str:
         return f"add a rule to {self.group}: " + ", ".join(f"{k}={v}" for k, v in self.rule.items())
@@ -210,80 +192,18 @@ class RemoveSgRule(ActionBase):
         net = dc.network
         g = net.group_index.get(self.group)
         if g is None:
-            raise _unknown(self.group, "security group")
+            raise unknown(self.group, "security group")
         if not 1 <= self.index <= len(g.rules):
             raise refuse("sg_rule_index", self.group, f"{self.group} has {len(g.rules)} rules, no rule "
                          f"{self.index}", index=self.index, n=len(g.rules))
         rules = g.rules[:self.index - 1] + g.rules[self.index:]
         new = g.model_copy(update={"rules": rules})
-        return _net(dc, security_groups=tuple(new if x is g else x for x in net.security_groups))
+        return set_parts(dc, security_groups=tuple(new if x is g else x for x in net.security_groups))
 
     def describe(self) -> str:
         return f"remove rule {self.index} of {self.group}"
 
 
-class MoveVnic(ActionBase):
-    """Attach a vNIC to another port group."""
-
-    kind: Literal["move_vnic"] = "move_vnic"
-    name: str
-    port_group: str
-
-    def apply(self, dc: Datacenter) -> Datacenter:
-        net = dc.network
-        if self.name not in net.vnic_index:
-            raise _unknown(self.name, "vNIC")
-        if not any(pg.name == self.port_group for pg in net.port_groups):
-            raise _unknown(self.port_group, "port group")
-        return _net(dc, vnics=tuple(v.model_copy(update={"port_group": self.port_group}) if v.name == self.name
-                                    else v for v in net.vnics))
-
-    def describe(self) -> str:
-        return f"move {self.name} to {self.port_group}"
-
-
-def _set_up(net: NetworkPart, name: str, up: bool) -> dict[str, Any]:
-    """The parts of ``net`` with the link, uplink, switch, router or controller ``name`` up or down."""
-    c = net.controller
-    if c is not None and name in (c.name, "controller"):
-        return {"controller": c.model_copy(update={"up": up})}
-    for field in ("links", "uplinks", "routers"):
-        items = getattr(net, field)
-        if any(x.name == name for x in items):
-            return {field: tuple(x.model_copy(update={"up": up}) if x.name == name else x for x in items)}
-    sw = net.switch_index.get(name)
-    if sw is not None:
-        new = type(sw)(name=sw.name, ports=sw.ports, up=up, rack=sw.rack)
-        return {"switches": tuple(new if s is sw else s for s in net.switches)}
-    raise _unknown(name, "link, uplink, switch, router or controller")
-
-
-class NetFail(ActionBase):
-    """A link, an uplink, a switch, a router or the controller fails."""
-
-    kind: Literal["net_fail"] = "net_fail"
-    refusable: ClassVar[bool] = False
-    name: str
-
-    def apply(self, dc: Datacenter) -> Datacenter:
-        return _net(dc, **_set_up(dc.network, self.name, False))
-
-    def describe(self) -> str:
-        return f"fail {self.name}"
-
-
-class NetRepair(ActionBase):
-    kind: Literal["net_repair"] = "net_repair"
-    refusable: ClassVar[bool] = False
-    name: str
-
-    def apply(self, dc: Datacenter) -> Datacenter:
-        return _net(dc, **_set_up(dc.network, self.name, True))
-
-    def describe(self) -> str:
-        return f"repair {self.name}"
-
-
 #: The network's actions.
 ACTIONS = (SetPortGroupVlan, SetSwitchPort, SetMtu, AddFlow, RemoveFlow, AddSgRule, RemoveSgRule,
-           MoveVnic, NetFail, NetRepair)
+           *build.ACTIONS, *faults.ACTIONS)

@@ -37,6 +37,8 @@ class Hop:
     switch: str | None = None
     in_port: str | None = None
     vlan: int | None = None
+    #: The host of a vSwitch hop (a vSwitch learns per host); None on a physical switch.
+    host: str | None = None
     #: For the hop that drops a packet: the reason's code and numbers (:mod:`.reasons`).
     code: str = ""
     params: Mapping[str, str | int] = field(default_factory=dict)
@@ -44,7 +46,7 @@ class Hop:
     @classmethod
     def drop(cls, node: str, reason: Why, switch: str | None = None, in_port: str | None = None,
              vlan: int | None = None) -> Hop:
-        return cls(node, reason.text, switch, in_port, vlan, reason.code, reason.params)
+        return cls(node, reason.text, switch, in_port, vlan, None, reason.code, reason.params)
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {"node": self.node, "note": self.note}
@@ -140,9 +142,10 @@ def switch_flows(net: NetworkPart, switch: str, pkt: Packet) -> FlowStep:
     return FlowStep(action, f.port if f is not None else None, hit.why)
 
 
-def mac_note(net: NetworkPart, switch: str, mac: str, vlan: int | None, now_s: float) -> str:
+def mac_note(net: NetworkPart, switch: str, mac: str, vlan: int | None, now_s: float,
+             host: str | None = None) -> str:
     """What a learning table with entries says about ``mac`` (nothing if the switch has none)."""
-    table = net.table_index.get(switch)
+    table = net.table_index.get((switch, host))
     if table is None:
         return ""
     s = seen(table, mac, vlan, now_s)

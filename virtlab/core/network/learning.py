@@ -31,9 +31,10 @@ class MacEntry(Frozen):
 
 
 class MacTable(Frozen):
-    """One switch's forwarding table."""
+    """One switch's forwarding table; a vSwitch has one per host it runs on (``host``)."""
 
     switch: Name
+    host: Name | None = None
     aging_s: float = Field(AGING_S, gt=0)
     entries: tuple[MacEntry, ...] = ()
 
@@ -65,5 +66,5 @@ def learn(table: MacTable, mac: str, port: str, vlan: int | None, now_s: float) 
     expired entries dropped."""
     keep = tuple(e for e in table.entries
                  if not (e.mac.lower() == mac.lower() and e.vlan == vlan) and now_s - e.at_s <= table.aging_s)
-    return MacTable(switch=table.switch, aging_s=table.aging_s,
+    return MacTable(switch=table.switch, host=table.host, aging_s=table.aging_s,
                     entries=(*keep, MacEntry(mac=mac, port=port, vlan=vlan, at_s=now_s)))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import Any, Literal
@@ -347,8 +346,9 @@ class NetworkPart(Frozen):
         return {g.name: g for g in self.security_groups}
 
     @cached_property
-    def table_index(self) -> dict[str, MacTable]:
-        return {t.switch: t for t in self.mac_tables}
+    def table_index(self) -> dict[tuple[str, str | None], MacTable]:
+        """Learning tables by (switch, host): a physical switch's host is None."""
+        return {(t.switch, t.host): t for t in self.mac_tables}
 
     @cached_property
     def flows_by_switch(self) -> dict[str, tuple[Flow, ...]]:
@@ -390,15 +390,6 @@ class NetworkPart(Frozen):
             for h in vs.hosts if vs else ():
                 out.setdefault((h, pg.name), pg)
         return out
-
-    @cached_property
-    def names(self) -> frozenset[str]:
-        found: Iterable[str] = (*(x.name for x in self.uplinks), *(x.name for x in self.switches),
-                                *(x.name for x in self.links), *(x.name for x in self.routers),
-                                *(x.name for x in self.vswitches), *(x.name for x in self.port_groups),
-                                *(x.name for x in self.vnics), *(x.name for x in self.segments),
-                                *(x.name for x in self.flows), *(x.name for x in self.security_groups))
-        return frozenset(found)
 
     def controlled(self, switch: str) -> bool:
         return self.controller is not None and switch in self.controller.switches

@@ -168,8 +168,8 @@ class _Path:
         note = f"port group {end.pg.name} ({end.domain})"
         if step.note:
             note += f"; {step.note}"
-        self.hops.append(Hop(node, note + mac_note(self.net, end.vs.name, self.pkt.eth_dst, vlan, self.where.now_s),
-                             end.vs.name, in_port, vlan))
+        note += mac_note(self.net, end.vs.name, self.pkt.eth_dst, vlan, self.where.now_s, end.host)
+        self.hops.append(Hop(node, note, end.vs.name, in_port, vlan, end.host))
 
     def starts_from(self, end: _End) -> list[Start]:
         out = []

@@ -17,7 +17,8 @@
 [[network.security_group]]  # name, stateful, default (OpenStack's default rules);
                             # [[network.security_group.rule]] direction, proto, port / port_min + port_max,
                             # remote_ip, remote_group
-[[network.mac_table]]       # switch, aging (300 s); [[network.mac_table.entry]] mac, port, vlan, at
+[[network.mac_table]]       # switch (and host, for a vSwitch), aging (300 s);
+                            # [[network.mac_table.entry]] mac, port, vlan, at (seconds)
 ```
 
 Every cross-reference is checked (a link's switch port, a vSwitch's hosts and uplinks, a
@@ -150,7 +151,7 @@ def read_network(raw: object, p: Problems, hosts: set[str], workloads: set[str])
     tables = []
     for t, item, at in _read(raw, "mac_table", MacTable, p, nested="entry", renames={"aging": "aging_s"}):
         entries = [e for e, _, _ in _read(item, "entry", MacEntry, p, where=at, renames={"at": "at_s"})]
-        tables.append(MacTable(switch=t.switch, aging_s=t.aging_s, entries=tuple(entries)))
+        tables.append(MacTable(switch=t.switch, host=t.host, aging_s=t.aging_s, entries=tuple(entries)))
     controller = None
     if "controller" in raw:
         if isinstance(raw["controller"], dict):
@@ -216,6 +217,7 @@ def read_network(raw: object, p: Problems, hosts: set[str], workloads: set[str])
         _refs(p, "network.controller.switches", controller.switches, switch_names, "switch or vSwitch")
     for t in tables:
         _refs(p, f"network.mac_table ({t.switch}).switch", t.switch, switch_names, "switch or vSwitch")
+        _refs(p, f"network.mac_table ({t.switch}).host", t.host, hosts, "host")
     part_data: dict[str, Any] = {k: raw[k] for k in SCALARS if k in raw}
     _refs(p, "network.matrix", part_data.get("matrix"), workloads, "VM or container")
     made = build(NetworkPart, {
