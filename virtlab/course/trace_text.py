@@ -1,4 +1,4 @@
-"""The packet trace's words in the student's language: a drop's reason, a hop, a matrix cell.
+"""The packet trace's words in the student's language: a drop's reason, a step, a hop, a cell.
 
 The core says why a packet was dropped as a code with its numbers
 (:mod:`virtlab.core.network.reasons`); the string files (``strings/{en,ko}-network.toml``)
@@ -26,19 +26,30 @@ def _word(key: str, value: str | int, lang: str) -> str:
     return str(value)
 
 
+def _template(code: str, lang: str) -> str | None:
+    for cat in (catalog(lang), catalog("en")):
+        found = cat.get(f"net.drop.{code}") or cat.get(f"net.step.{code}")
+        if found is not None:
+            return found
+    return None
+
+
 def reason_text(code: str, params: Mapping[str, str | int], lang: str) -> str | None:
-    """A drop's reason in ``lang``, or None if no string file words ``code``."""
-    template = catalog(lang).get(f"net.drop.{code}") or catalog("en").get(f"net.drop.{code}")
+    """A drop's reason or a step in ``lang``, or None if no string file words ``code``."""
+    template = _template(code, lang)
     if template is None:
         return None
     return template.format(**{k: Word(_word(k, v, lang)) for k, v in params.items()})
 
 
 def hop_text(hop: Hop, lang: str) -> str:
-    """``leaf-1 port 3: trunk does not allow VLAN 30`` in ``lang`` (a hop without a reason
-    code keeps the core's note)."""
-    reason = reason_text(hop.code, hop.params, lang) if hop.code else None
-    return t("net.hop", lang, node=hop.node, reason=reason if reason is not None else hop.note)
+    """``leaf-1 port 3: trunk does not allow VLAN 30`` in ``lang``, with the notes the hop
+    adds (a hop without a code keeps the core's note)."""
+    main = reason_text(hop.code, hop.params, lang) if hop.code else None
+    if main is None:
+        return t("net.hop", lang, node=hop.node, reason=hop.note)
+    notes = [reason_text(x.code, x.params, lang) or x.text for x in hop.extra]
+    return t("net.hop", lang, node=hop.node, reason="; ".join([main, *notes]))
 
 
 def trace_reason(tr: Trace, lang: str) -> str:

@@ -24,7 +24,8 @@ from virtlab.core.network.learning import seen
 from virtlab.core.network.reasons import Why, why
 from virtlab.core.network.topology import NetworkPart, PortMode, SwitchPort
 
-__all__ = ["FlowStep", "Hop", "Start", "Walk", "egress", "ingress", "search", "switch_flows"]
+__all__ = ["FlowStep", "Hop", "Start", "Walk", "egress", "ingress", "mac_note", "port_words", "search",
+           "switch_flows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +40,23 @@ class Hop:
     vlan: int | None = None
     #: The host of a vSwitch hop (a vSwitch learns per host); None on a physical switch.
     host: str | None = None
-    #: For the hop that drops a packet: the reason's code and numbers (:mod:`.reasons`).
+    #: What happened (:mod:`.reasons`): the drop's reason, or the step's code, and numbers.
     code: str = ""
     params: Mapping[str, str | int] = field(default_factory=dict)
+    #: Notes the step adds (the flow that matched, what the learning table says).
+    extra: tuple[Why, ...] = ()
 
     @classmethod
     def drop(cls, node: str, reason: Why, switch: str | None = None, in_port: str | None = None,
              vlan: int | None = None) -> Hop:
         return cls(node, reason.text, switch, in_port, vlan, None, reason.code, reason.params)
+
+    @classmethod
+    def step(cls, node: str, what: Why, *extra: Why | None, switch: str | None = None,
+             in_port: str | None = None, vlan: int | None = None, host: str | None = None) -> Hop:
+        notes = tuple(x for x in extra if x is not None)
+        text = "; ".join(w.text for w in (what, *notes))
+        return cls(node, text, switch, in_port, vlan, host, what.code, what.params, notes)
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {"node": self.node, "note": self.note}
@@ -81,8 +91,13 @@ class Walk:
     fail: Hop | None
 
 
-def _tag(tag: int | None) -> str:
-    return "untagged" if tag is None else f"tagged VLAN {tag}"
+def port_words(port: SwitchPort) -> Why:
+    """A port's mode and VLANs as a note."""
+    if port.mode is PortMode.ACCESS:
+        return why("port_access", access=port.vlan)
+    if port.allowed is None:
+        return why("port_trunk_all", native=port.native)
+    return why("port_trunk", allowed=",".join(map(str, port.allowed)) or "-", native=port.native)
 
 
 def ingress(port: SwitchPort, tag: int | None) -> tuple[int, Why | None]:
@@ -111,12 +126,12 @@ def egress(port: SwitchPort, vlan: int) -> tuple[int | None, Why | None]:
 
 @dataclass(frozen=True, slots=True)
 class FlowStep:
-    """What a controlled switch's table did: the action, an output port, the words, and the
-    reason when it drops."""
+    """What a controlled switch's table did: the action, an output port, the flow that
+    decided (``note``), and the reason when it drops."""
 
     action: FlowAction
     port: str | None = None
-    note: str = ""
+    note: Why | None = None
     reason: Why | None = None
 
 
@@ -135,25 +150,28 @@ def switch_flows(net: NetworkPart, switch: str, pkt: Packet) -> FlowStep:
         else:
             code = "controller_secure" if f.action is FlowAction.CONTROLLER else "flow_drop"
             reason = why(code, priority=f.priority, match=f.match.describe())
-        return FlowStep(FlowAction.DROP, None, hit.why, reason)
+        return FlowStep(FlowAction.DROP, None, None, reason)
     action = hit.action
     if action is FlowAction.CONTROLLER:
         action = FlowAction.NORMAL  # the controller's app answers the packet-in as a learning switch
-    return FlowStep(action, f.port if f is not None else None, hit.why)
+    if f is None:
+        return FlowStep(action, None, why("flow_standalone"))
+    act = f"output:{f.port}" if f.action is FlowAction.OUTPUT else f.action.value
+    return FlowStep(action, f.port, why("flow_hit", priority=f.priority, match=f.match.describe(), action=act))
 
 
 def mac_note(net: NetworkPart, switch: str, mac: str, vlan: int | None, now_s: float,
-             host: str | None = None) -> str:
+             host: str | None = None) -> Why | None:
     """What a learning table with entries says about ``mac`` (nothing if the switch has none)."""
     table = net.table_index.get((switch, host))
     if table is None:
-        return ""
+        return None
     s = seen(table, mac, vlan, now_s)
     if s.port is not None:
-        return f"; {mac} learned on port {s.port} {s.age_s:.0f} s ago"
+        return why("mac_learned", mac=mac, port=s.port, age=round(s.age_s))
     if s.expired:
-        return f"; {mac}'s entry aged out ({s.age_s:.0f} s > {table.aging_s:g} s): unknown unicast, flooded"
-    return f"; {mac} unknown: flooded to every port of the VLAN"
+        return why("mac_aged", mac=mac, age=round(s.age_s), aging=round(table.aging_s))
+    return why("mac_unknown", mac=mac)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,20 +227,21 @@ def _bfs(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tup
         if key in seen_at:
             return
         seen_at.add(key)
-        note = f"in {_tag(tag)} ({p.describe()}) → VLAN {vlan}" + mac_note(net, switch, pkt.eth_dst, vlan, now_s)
-        queue.append(_State(switch, port, vlan, (*hops, Hop(node, note, switch, str(port), vlan)), fail))
+        hop = Hop.step(node, why("port_in", in_tag=tag or 0, vlan=vlan), port_words(p),
+                       mac_note(net, switch, pkt.eth_dst, vlan, now_s), switch=switch, in_port=str(port), vlan=vlan)
+        queue.append(_State(switch, port, vlan, (*hops, hop), fail))
 
     for s in starts:
         if s.fail is not None and mode < 2:
             continue
-        enter(s.switch, s.port, s.tag, (Hop(s.label, f"out {_tag(s.tag)}"),), s.fail, None)
+        enter(s.switch, s.port, s.tag, (Hop.step(s.label, why("uplink_out", out_tag=s.tag or 0)),), s.fail, None)
     while queue:
         st = queue.popleft()
         step = switch_flows(net, st.switch, replace(pkt, in_port=str(st.port), vlan=st.vlan))
         action, out_port = step.action, step.port
         hops, fail = st.hops, st.fail
-        if step.note:
-            hops = (*hops, Hop(f"{st.switch} flows", step.note))
+        if step.note is not None:
+            hops = (*hops, Hop.step(f"{st.switch} flows", step.note))
         if step.reason is not None:
             if mode == 0:
                 continue
@@ -246,7 +265,7 @@ def _bfs(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tup
                 if mode < 2:
                     continue
                 f2 = f2 or Hop.drop(node, why("port_down"))
-            out = (*hops, Hop(node, f"out {_tag(tag)} ({p.describe()})"))
+            out = (*hops, Hop.step(node, why("port_out", out_tag=tag or 0), port_words(p)))
             if end is not None:
                 name, down = end
                 if down:

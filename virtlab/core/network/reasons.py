@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["REASONS", "Why", "render", "why"]
+__all__ = ["REASONS", "STEPS", "Why", "render", "why"]
 
 REASONS: dict[str, str] = {
     "access_tagged": "access port (VLAN {access}) drops a frame tagged VLAN {tag}",
@@ -63,6 +63,37 @@ REASONS: dict[str, str] = {
 }
 
 
+#: What happens at a hop the packet passes (and the notes a hop may add), for a stepper to
+#: word hop by hop. Parameters as above; ``_tag`` and ``_vlan`` read the same way.
+STEPS: dict[str, str] = {
+    "send": "{src_ip} → {dst_ip} {what}, {size} bytes, DF set",
+    "send_reply": "reply {src_ip} → {dst_ip} {what}, {size} bytes, DF set",
+    "port_group": "port group {pg} ({in_vlan})",
+    "port_group_vni": "port group {pg} (VNI {vni})",
+    "uplink_out": "out {out_tag}",
+    "port_in": "in {in_tag} → VLAN {vlan}",
+    "port_out": "out {out_tag}",
+    "port_access": "access VLAN {access}",
+    "port_trunk": "trunk allowed {allowed}, native {native}",
+    "port_trunk_all": "trunk allowed all, native {native}",
+    "flow_hit": "flow priority {priority} {match} → {action}",
+    "flow_standalone": "controller lost, fail_mode standalone: the switch acts as a learning switch and the "
+                       "controller's flows no longer apply",
+    "mac_learned": "{mac} learned on port {port} {age} s ago",
+    "mac_aged": "{mac}'s entry aged out ({age} s > {aging} s): unknown unicast, flooded",
+    "mac_unknown": "{mac} unknown: flooded to every port of the VLAN",
+    "local": "switched locally in {in_vlan}: the frame never leaves {host}",
+    "local_vni": "switched locally in VNI {vni}: the frame never leaves {host}",
+    "routed": "routed {src_net} → {dst_net} ({out_vlan})",
+    "vtep_encap": "VXLAN VNI {vni}, UDP 4789: {outer}-byte outer packet ≤ underlay MTU {mtu}",
+    "underlay": "routed between racks",
+    "vtep_decap": "decapsulated: VNI {vni} → port group {pg}",
+    "sg_rule": "allowed by a rule",
+    "sg_tracked": "allowed (connection tracking)",
+    "delivered": "delivered to {workload}",
+}
+
+
 def _word(key: str, value: str | int) -> str:
     if key.endswith("_tag") and isinstance(value, int):
         return "untagged" if value == 0 else f"tagged VLAN {value}"
@@ -84,7 +115,7 @@ class Why:
 
     @property
     def text(self) -> str:
-        return render(REASONS[self.code], self.params)
+        return render(REASONS.get(self.code) or STEPS[self.code], self.params)
 
 
 def why(code: str, **params: str | int) -> Why:

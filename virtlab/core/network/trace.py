@@ -165,11 +165,11 @@ class _Path:
             self.pkt.proto, self.pkt.tp_src, self.pkt.tp_dst))
         if step.reason is not None:
             self.drop(f"{end.vs.name} flows", step.reason)
-        note = f"port group {end.pg.name} ({end.domain})"
-        if step.note:
-            note += f"; {step.note}"
-        note += mac_note(self.net, end.vs.name, self.pkt.eth_dst, vlan, self.where.now_s, end.host)
-        self.hops.append(Hop(node, note, end.vs.name, in_port, vlan, end.host))
+        what = (why("port_group_vni", pg=end.pg.name, vni=end.vni) if end.vni is not None
+                else why("port_group", pg=end.pg.name, in_vlan=end.pg.vlan or 0))
+        self.hops.append(Hop.step(node, what, step.note,
+                                  mac_note(self.net, end.vs.name, self.pkt.eth_dst, vlan, self.where.now_s, end.host),
+                                  switch=end.vs.name, in_port=in_port, vlan=vlan, host=end.host))
 
     def starts_from(self, end: _End) -> list[Start]:
         out = []
@@ -237,17 +237,18 @@ def _overlay(p: _Path, size: int) -> None:
         if not any(u.host == host and u.up and (link := net.links_of_uplink.get(u.name)) is not None and link.up
                    and (sw := net.switch_index.get(link.switch)) is not None and sw.up for u in net.uplinks):
             p.drop(host, why("no_underlay_uplink"))
-    p.hops.append(Hop(f"vtep {a.host} ({ta.ip})", f"VXLAN VNI {a.vni}, UDP 4789: {need}-byte outer packet "
-                      f"≤ underlay MTU {net.underlay_mtu}"))
-    p.hops.append(Hop(f"underlay {ta.ip} → {tb.ip}", "routed between racks"))
-    p.hops.append(Hop(f"vtep {b.host} ({tb.ip})", f"decapsulated: VNI {b.vni} → port group {b.pg.name}"))
+    p.hops.append(Hop.step(f"vtep {a.host} ({ta.ip})", why("vtep_encap", vni=a.vni or 0, outer=need,
+                                                            mtu=net.underlay_mtu)))
+    p.hops.append(Hop.step(f"underlay {ta.ip} → {tb.ip}", why("underlay")))
+    p.hops.append(Hop.step(f"vtep {b.host} ({tb.ip})", why("vtep_decap", vni=b.vni or 0, pg=b.pg.name)))
     p.vswitch(b, "vxlan", None)
 
 
 def _l2(p: _Path, size: int) -> None:
     a, b = p.a, p.b
     if a.host == b.host and a.vs.name == b.vs.name:
-        p.hops.append(Hop(f"{a.vs.name}@{a.host}", f"switched locally in {a.domain}: the frame never leaves {a.host}"))
+        p.hops.append(Hop.step(f"{a.vs.name}@{a.host}", why("local_vni", vni=a.vni, host=a.host) if a.vni is not None
+                               else why("local", in_vlan=a.pg.vlan or 0, host=a.host)))
         return
     if a.vni is not None:
         _overlay(p, size)
@@ -283,7 +284,8 @@ def _routed(p: _Path, size: int) -> None:
     if out_if is None or b.vni is not None:
         p.drop(r.name, why("no_route", ip=str(dst), router=r.name))
     assert out_if is not None
-    p.hops.append(Hop(r.name, f"routed {a_net} → {out_if.network} (VLAN {out_if.vlan})"))
+    p.hops.append(Hop.step(r.name, why("routed", src_net=str(a_net), dst_net=str(out_if.network),
+                                       out_vlan=out_if.vlan or 0)))
     walk = p.fabric([Start(r.name, r.switch, r.port, out_if.vlan)], p.to_end(b),
                     why("no_path", dst=b.vnic.workload, host=b.host))
     _arrive(p, walk, b)
@@ -314,7 +316,8 @@ def _one_way(net: NetworkPart, where: Where, va: VNic, vb: VNic, proto: str, spo
         p.pkt_size = size
         hops = p.hops
         what = f"{proto}/{dport}" if dport is not None else proto
-        hops.append(Hop(va.name, f"{'reply ' if reply else ''}{va.address} → {vb.address} {what}, {size} bytes, DF set"))
+        hops.append(Hop.step(va.name, why("send_reply" if reply else "send", src_ip=va.address, dst_ip=vb.address,
+                                          what=what, size=size)))
         peer_b = Peer(vb.address, frozenset(vb.groups))
         sg = sg_verdict(va.groups, net.group_index, "egress", proto, dport, peer_b, reply=reply)
         if sg:
@@ -337,10 +340,9 @@ def _one_way(net: NetworkPart, where: Where, va: VNic, vb: VNic, proto: str, spo
             p.drop(f"{vb.name} security groups", why("sg_ingress", groups="+".join(vb.groups), what=what,
                                                      peer=va.address))
         if vb.groups:
-            hops.append(Hop(f"{vb.name} security groups", "allowed (connection tracking)" if reply
-                            and all(g.stateful for g in net.group_index.values() if g.name in vb.groups)
-                            else "allowed by a rule"))
-        hops.append(Hop(vb.name, f"delivered to {vb.workload}"))
+            tracked = reply and all(g.stateful for g in net.group_index.values() if g.name in vb.groups)
+            hops.append(Hop.step(f"{vb.name} security groups", why("sg_tracked" if tracked else "sg_rule")))
+        hops.append(Hop.step(vb.name, why("delivered", workload=vb.workload)))
         return tuple(hops), None
     except _Dropped as d:
         return (*hops, d.hop), d.hop
