@@ -12,6 +12,7 @@ from tests.core.network.netkit import lan
 from virtlab.core.actions import apply
 from virtlab.core.base import Refused
 from virtlab.core.network.actions import AddFlow, SetMtu, SetPortGroupVlan, SetSwitchPort
+from virtlab.core.network.build import AddPortGroup, AddSegment, MoveVnic
 from virtlab.core.network.flows import Flow, FlowAction, FlowTable, Match, Packet, lookup
 from virtlab.core.network.report import matrix
 from virtlab.core.network.secgroups import SecurityGroup, SgRule
@@ -138,6 +139,10 @@ def test_a_refused_action_leaves_the_state_unchanged(dc: Datacenter, data: st.Da
                   priority=st.integers(-5, 70_000)),
         st.builds(SetSwitchPort, switch=st.just("leaf-1"), port=st.integers(1, 4), mode=st.sampled_from(list(PortMode)),
                   vlan=st.integers(0, 4095), native=st.integers(0, 4095)),
+        st.builds(AddPortGroup, name=st.sampled_from(["pg-10", "pg-new"]), vswitch=st.sampled_from(["dvs", "x"]),
+                  vlan=st.none() | st.integers(-1, 4096)),
+        st.builds(AddSegment, name=st.just("s"), vni=st.integers(-1, 2**24 + 1)),
+        st.builds(MoveVnic, name=st.sampled_from(["w0.eth0", "nope"]), port_group=st.sampled_from(["pg-10", "pg-x"])),
     ))
     before = dc.model_dump()
     net = dc.network
