@@ -205,6 +205,9 @@ def network_tables(report: Report) -> list[RenderableType]:
         t.add_row(c.src, c.dst, c.reason)
     if t.row_count:
         out.append(t)
+    if net.cut:
+        out.append(Text(f"Reachability: the first {len(names)} workloads only — name the ones to check in "
+                        "[network] matrix = [...]."))
     return out
 
 

@@ -139,3 +139,13 @@ def test_a_flow_drop_on_the_physical_switch_is_named() -> None:
         Flow(name="no-b", switch="leaf-1", priority=300, match=Match(ip_dst="10.10.0.2/32"), action=FlowAction.DROP)])
     t = _trace(dc, "a", "b")
     assert t.reason == "leaf-1 flows: flow priority 300 ip_dst=10.10.0.2/32 → drop"
+
+
+def test_without_a_matrix_list_the_matrix_is_cut_at_the_limit() -> None:
+    from virtlab.core.network.report import MATRIX_LIMIT, network_report
+
+    dc = lan([(f"w{i}", 1 + i % 2, 10) for i in range(MATRIX_LIMIT + 5)])
+    rep = network_report(dc.network, where_of(dc))
+    assert rep.cut and len(rep.workloads) == MATRIX_LIMIT and len(rep.cells) == MATRIX_LIMIT * (MATRIX_LIMIT - 1)
+    named = network_report(dc.network.evolve(matrix=("w0", "w44")), where_of(dc))
+    assert not named.cut and [c.ok for c in named.cells] == [True, True]

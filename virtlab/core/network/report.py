@@ -13,7 +13,8 @@ from virtlab.core.network.topology import NetworkPart
 from virtlab.core.network.trace import Trace, Where, trace
 from virtlab.core.network.vlan import VXLAN_OVERHEAD_V4, VXLAN_OVERHEAD_V6
 
-__all__ = ["Cell", "MtuRow", "NetworkReport", "SegmentRow", "matrix", "network_report"]
+__all__ = ["MATRIX_LIMIT", "Cell", "MtuRow", "NetworkReport", "SegmentRow", "matrix", "matrix_workloads",
+           "network_report"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,8 @@ class NetworkReport:
     mtus: list[MtuRow]
     flows: dict[str, list[str]]
     controller: str | None
+    #: The matrix is for the first :data:`MATRIX_LIMIT` workloads only (name them in ``matrix``).
+    cut: bool = False
     _traces: dict[tuple[str, str], Trace] = field(default_factory=dict, repr=False)
 
     def cell(self, src: str, dst: str) -> Cell | None:
@@ -79,11 +82,20 @@ class NetworkReport:
                 "segments": [{"kind": s.kind, "id": s.id, "name": s.name, "tenant": s.tenant,
                               "vnics": list(s.vnics)} for s in self.segments],
                 "mtus": [{"where": m.where, "mtu": m.mtu, "carries": m.carries, "note": m.note} for m in self.mtus],
-                "flows": self.flows, "controller": self.controller}
+                "flows": self.flows, "controller": self.controller, "cut": self.cut}
 
 
-def matrix_workloads(net: NetworkPart) -> list[str]:
-    return list(net.matrix) if net.matrix else list(dict.fromkeys(v.workload for v in net.vnics))
+#: Without a ``matrix`` list, the matrix is for the first this many workloads with a vNIC
+#: (the matrix is quadratic: 40 workloads are 1,560 traces).
+MATRIX_LIMIT = 40
+
+
+def matrix_workloads(net: NetworkPart) -> tuple[list[str], bool]:
+    """The matrix's workloads, and whether the default list was cut at :data:`MATRIX_LIMIT`."""
+    if net.matrix:
+        return list(net.matrix), False
+    every = list(dict.fromkeys(v.workload for v in net.vnics))
+    return every[:MATRIX_LIMIT], len(every) > MATRIX_LIMIT
 
 
 def matrix(net: NetworkPart, where: Where, workloads: list[str], proto: str = "icmp",
@@ -101,7 +113,7 @@ def _cell(a: str, b: str, t: Trace) -> Cell:
 
 
 def network_report(net: NetworkPart, where: Where) -> NetworkReport:
-    names = matrix_workloads(net)
+    names, cut = matrix_workloads(net)
     traces = matrix(net, where, names, net.probe_proto, net.probe_port, net.probe_size)
     cells = [_cell(a, b, t) for (a, b), t in traces.items()]
     segs: list[SegmentRow] = []
@@ -134,4 +146,5 @@ def network_report(net: NetworkPart, where: Where) -> NetworkReport:
     c = net.controller
     ctl = None if c is None else f"{c.name}: {'up' if c.up else 'lost'}, fail_mode {c.fail_mode.value}"
     what = f"{net.probe_proto}/{net.probe_port}" if net.probe_port is not None else net.probe_proto
-    return NetworkReport(names, f"{what}, {net.probe_size} bytes, DF set", cells, segs, mtus, flows, ctl, traces)
+    return NetworkReport(names, f"{what}, {net.probe_size} bytes, DF set", cells, segs, mtus, flows, ctl, cut,
+                         traces)
