@@ -208,6 +208,14 @@ def network_tables(report: Report) -> list[RenderableType]:
     if net.cut:
         out.append(Text(f"Reachability: the first {len(names)} workloads only — name the ones to check in "
                         "[network] matrix = [...]."))
+    faults = net.faults()
+    if faults:
+        t = Table(title="Network faults: the reachable pairs each one breaks", title_justify="left")
+        for col in ("fault", "breaks", "first reason"):
+            t.add_column(col)
+        for f in faults:
+            t.add_row(f.fault, ", ".join(f"{a} → {b}" for a, b in f.breaks), f.reason)
+        out.append(t)
     return out
 
 

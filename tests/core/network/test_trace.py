@@ -149,3 +149,16 @@ def test_without_a_matrix_list_the_matrix_is_cut_at_the_limit() -> None:
     assert rep.cut and len(rep.workloads) == MATRIX_LIMIT and len(rep.cells) == MATRIX_LIMIT * (MATRIX_LIMIT - 1)
     named = network_report(dc.network.evolve(matrix=("w0", "w44")), where_of(dc))
     assert not named.cut and [c.ok for c in named.cells] == [True, True]
+
+
+def test_the_fault_table_names_what_each_single_fault_breaks() -> None:
+    rep = build_report(scenario("network-vss-learning.toml")).network
+    faults = {f.fault: f for f in rep.faults() or []}
+    assert set(faults) == {"link:cable-1", "link:cable-3", "uplink:esx-1.vmnic0", "uplink:esx-2.vmnic1",
+                           "switch:leaf-1"}  # cable-2 is down already: esx-2 hangs on cable-3 alone
+    assert faults["link:cable-3"].breaks == (("web-1", "web-2"), ("web-2", "web-1"))
+    assert faults["link:cable-3"].reason == "leaf-1 port 2: link cable-2 is down"
+    tenants = build_report(apply(scenario("network-overlay-tenants.toml"), SetMtu(mtu=1600))).network
+    lost = {f.fault for f in tenants.faults() or []}
+    assert "controller:sdn-1" not in lost  # fail_mode secure keeps the installed flows
+    assert {"link:cable-kvm-1", "switch:leaf-2"} <= lost

@@ -17,10 +17,10 @@ from virtlab.core.network.trace import trace, where_of
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
 
-__all__ = ["ACTIONS"]
+__all__ = ["ACTIONS", "fault_targets", "set_up"]
 
 
-def _set_up(net: NetworkPart, name: str, up: bool) -> dict[str, Any]:
+def set_up(net: NetworkPart, name: str, up: bool) -> dict[str, Any]:
     """The parts of ``net`` with the link, uplink, switch, router or controller ``name`` up or down."""
     c = net.controller
     if c is not None and name in (c.name, "controller"):
@@ -36,6 +36,15 @@ def _set_up(net: NetworkPart, name: str, up: bool) -> dict[str, Any]:
     raise unknown(name, "link, uplink, switch, router or controller")
 
 
+def fault_targets(net: NetworkPart) -> list[tuple[str, str]]:
+    """Every single network fault, as ``(kind, name)`` in the CLI's words (``link:cable-1``)."""
+    out = [("link", x.name) for x in net.links] + [("uplink", x.name) for x in net.uplinks]
+    out += [("switch", x.name) for x in net.switches] + [("router", x.name) for x in net.routers]
+    if net.controller is not None:
+        out.append(("controller", net.controller.name))
+    return out
+
+
 class NetFail(ActionBase):
     """A link, an uplink, a switch, a router or the controller fails."""
 
@@ -44,7 +53,7 @@ class NetFail(ActionBase):
     name: str
 
     def apply(self, dc: Datacenter) -> Datacenter:
-        return set_parts(dc, **_set_up(dc.network, self.name, False))
+        return set_parts(dc, **set_up(dc.network, self.name, False))
 
     def describe(self) -> str:
         return f"fail {self.name}"
@@ -56,7 +65,7 @@ class NetRepair(ActionBase):
     name: str
 
     def apply(self, dc: Datacenter) -> Datacenter:
-        return set_parts(dc, **_set_up(dc.network, self.name, True))
+        return set_parts(dc, **set_up(dc.network, self.name, True))
 
     def describe(self) -> str:
         return f"repair {self.name}"

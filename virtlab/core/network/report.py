@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from virtlab.core.network.fabric import Hop
+from virtlab.core.network.faults import fault_targets, set_up
 from virtlab.core.network.topology import NetworkPart
 from virtlab.core.network.trace import Trace, Where, trace
 from virtlab.core.network.vlan import VXLAN_OVERHEAD_V4, VXLAN_OVERHEAD_V6
 
-__all__ = ["MATRIX_LIMIT", "Cell", "MtuRow", "NetworkReport", "SegmentRow", "matrix", "matrix_workloads",
+__all__ = ["FAULT_TRACES_LIMIT", "MATRIX_LIMIT", "Cell", "FaultImpact", "MtuRow", "NetworkReport", "SegmentRow", "matrix", "matrix_workloads",
            "network_report"]
 
 
@@ -56,6 +57,20 @@ class MtuRow:
     note: str
 
 
+@dataclass(frozen=True, slots=True)
+class FaultImpact:
+    """What one network fault breaks: the matrix pairs that reached before and do not after,
+    and why the first of them fails."""
+
+    fault: str
+    breaks: tuple[tuple[str, str], ...]
+    reason: str
+
+
+#: The fault table is computed for at most this many traces (faults × matrix cells).
+FAULT_TRACES_LIMIT = 5000
+
+
 @dataclass(slots=True)
 class NetworkReport:
     workloads: list[str]
@@ -68,6 +83,31 @@ class NetworkReport:
     #: The matrix is for the first :data:`MATRIX_LIMIT` workloads only (name them in ``matrix``).
     cut: bool = False
     _traces: dict[tuple[str, str], Trace] = field(default_factory=dict, repr=False)
+    _net: NetworkPart | None = field(default=None, repr=False)
+    _where: Where | None = field(default=None, repr=False)
+    _faults: list[FaultImpact] | None = field(default=None, repr=False)
+
+    def faults(self) -> list[FaultImpact] | None:
+        """What every single fault of a link, uplink, switch, router or the controller breaks
+        in the matrix (computed on first use), or None when that is more than
+        :data:`FAULT_TRACES_LIMIT` traces."""
+        if self._faults is None and self._net is not None and self._where is not None:
+            targets = fault_targets(self._net)
+            if len(targets) * len(self.cells) > FAULT_TRACES_LIMIT:
+                return None
+            reachable = [(c.src, c.dst) for c in self.cells if c.ok]
+            out = []
+            for kind, name in targets:
+                net = self._net.evolve(**set_up(self._net, name, False))
+                broken = []
+                for a, b in reachable:
+                    t = trace(net, self._where, a, b, net.probe_proto, net.probe_port, net.probe_size)
+                    if not t.ok:
+                        broken.append((a, b, t.reason))
+                if broken:
+                    out.append(FaultImpact(f"{kind}:{name}", tuple((a, b) for a, b, _ in broken), broken[0][2]))
+            self._faults = out
+        return self._faults
 
     def cell(self, src: str, dst: str) -> Cell | None:
         return next((c for c in self.cells if c.src == src and c.dst == dst), None)
@@ -82,7 +122,9 @@ class NetworkReport:
                 "segments": [{"kind": s.kind, "id": s.id, "name": s.name, "tenant": s.tenant,
                               "vnics": list(s.vnics)} for s in self.segments],
                 "mtus": [{"where": m.where, "mtu": m.mtu, "carries": m.carries, "note": m.note} for m in self.mtus],
-                "flows": self.flows, "controller": self.controller, "cut": self.cut}
+                "flows": self.flows, "controller": self.controller, "cut": self.cut,
+                "faults": None if (f := self.faults()) is None else [
+                    {"fault": x.fault, "breaks": [list(p) for p in x.breaks], "reason": x.reason} for x in f]}
 
 
 #: Without a ``matrix`` list, the matrix is for the first this many workloads with a vNIC
@@ -147,4 +189,4 @@ def network_report(net: NetworkPart, where: Where) -> NetworkReport:
     ctl = None if c is None else f"{c.name}: {'up' if c.up else 'lost'}, fail_mode {c.fail_mode.value}"
     what = f"{net.probe_proto}/{net.probe_port}" if net.probe_port is not None else net.probe_proto
     return NetworkReport(names, f"{what}, {net.probe_size} bytes, DF set", cells, segs, mtus, flows, ctl, cut,
-                         traces)
+                         traces, net, where)
