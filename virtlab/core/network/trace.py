@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from virtlab.core.network.fabric import Hop, Start, Walk, mac_note, search, switch_flows
 from virtlab.core.network.flows import Packet
@@ -151,11 +151,11 @@ def _end(net: NetworkPart, where: Where, v: VNic) -> _End:
 class _Path:
     """The hops of one direction, and the packet as the flow tables see it."""
 
-    def __init__(self, net: NetworkPart, where: Where, a: _End, b: _End, pkt: Packet) -> None:
-        self.net, self.where, self.a, self.b, self.pkt = net, where, a, b, pkt
+    def __init__(self, net: NetworkPart, where: Where, a: _End, b: _End, pkt: Packet, size: int) -> None:
+        self.net, self.where, self.a, self.b, self.pkt, self.pkt_size = net, where, a, b, pkt, size
         self.hops: list[Hop] = []
 
-    def drop(self, node: str, reason: Why) -> None:
+    def drop(self, node: str, reason: Why) -> NoReturn:
         raise _Dropped(Hop.drop(node, reason))
 
     def vswitch(self, end: _End, in_port: str, vlan: int | None) -> None:
@@ -213,8 +213,6 @@ class _Path:
             raise _Dropped(walk.fail)
         self.hops.extend(walk.hops)
         return walk
-
-    pkt_size = 0
 
 
 def _arrive(p: _Path, walk: Walk, end: _End) -> None:
@@ -312,8 +310,7 @@ def _one_way(net: NetworkPart, where: Where, va: VNic, vb: VNic, proto: str, spo
     try:
         a, b = _end(net, where, va), _end(net, where, vb)
         p = _Path(net, where, a, b, Packet(va.name, a.pg.vlan, va.mac, vb.mac, va.address, vb.address,
-                                           proto, sport, dport))
-        p.pkt_size = size
+                                           proto, sport, dport), size)
         hops = p.hops
         what = f"{proto}/{dport}" if dport is not None else proto
         hops.append(Hop.step(va.name, why("send_reply" if reply else "send", src_ip=va.address, dst_ip=vb.address,
