@@ -162,3 +162,24 @@ def test_the_fault_table_names_what_each_single_fault_breaks() -> None:
     lost = {f.fault for f in tenants.faults() or []}
     assert "controller:sdn-1" not in lost  # fail_mode secure keeps the installed flows
     assert {"link:cable-kvm-1", "switch:leaf-2"} <= lost
+
+
+def test_a_containers_vnic_runs_where_its_vm_runs() -> None:
+    from virtlab.core.compute.models import Container
+    from virtlab.core.network.topology import VNic
+
+    dc = lan([("a", 1, 10), ("b", 2, 10)])
+    dc = dc.with_containers((Container(name="api", vm="b"), Container(name="job", host="h1")))
+    vnics = (*dc.network.vnics,
+             VNic(name="api.eth0", workload="api", mac="02:00:00:00:01:01", ip="10.10.1.1/16", port_group="pg-10"),
+             VNic(name="job.eth0", workload="job", mac="02:00:00:00:01:02", ip="10.10.1.2/16", port_group="pg-10"))
+    dc = dc.with_network(dc.network.evolve(vnics=vnics))
+    t = _trace(dc, "a", "api")
+    assert t.ok and [h.node for h in t.hops][-2] == "dvs@h2"
+    assert _trace(dc, "job", "a").ok
+    from virtlab.core.compute.models import WorkloadStatus
+
+    down = dc.with_vms(tuple(v.model_copy(update={"status": WorkloadStatus.OFF}) if v.name == "b" else v
+                             for v in dc.compute.vms))
+    assert _trace(down, "a", "b").reason == "b.eth0: b is not running"
+    assert _trace(down, "a", "api").reason == "api.eth0: api is not running"  # it stops with its VM

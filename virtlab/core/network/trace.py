@@ -56,8 +56,9 @@ class Where:
 def where_of(dc: Datacenter) -> Where:
     compute = dc.compute
     names = dc.workload_names()
-    stopped = {w.name for w in compute.vms if w.status.value != "running"} | {
-        c.name for c in compute.containers if c.status.value != "running"}
+    off_vms = {w.name for w in compute.vms if str(w.status) != "running"}
+    # A container stops with the VM it runs in.
+    stopped = off_vms | {c.name for c in compute.containers if str(c.status) != "running" or c.vm in off_vms}
     return Where({n: dc.host_of(n) for n in names}, frozenset(h.name for h in dc.hosts if h.is_up),
                  frozenset(stopped), dc.clock_h * 3600.0)
 
