@@ -7,6 +7,8 @@ Sources:
   are usable. An access (untagged) port admits only untagged and priority-tagged frames
   (the "Admit only untagged and priority-tagged" acceptable-frame-types setting, 6.9); a trunk
   carries the VLANs it is a member of tagged, and its native (PVID) VLAN untagged.
+- IEEE 802.3ac: the largest tagged Ethernet frame is 1522 bytes (1518 + the 4-byte tag), so
+  the tag does not take from the 1500-byte IP MTU (RFC 894) a VLAN carries.
 - VMware vSphere Networking guide, "VLAN Configuration": a port group's VLAN ID 0 is no tagging
   (External Switch Tagging), 1–4094 tags on the virtual switch (Virtual Switch Tagging), and
   4095 passes every tag to the guest (Virtual Guest Tagging, a trunk into the VM).
