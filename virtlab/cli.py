@@ -1,6 +1,7 @@
 """The command line: ``virtlab`` and its sub-commands.
 
-Exit codes: 0 ok, 1 invalid input (a file with problems, an unknown lesson), 2 usage.
+Exit codes: 0 ok, 1 invalid input (a file with problems, an unknown lesson), 2 usage, 3 a
+traced packet that does not arrive.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ FAULTS: dict[str, FaultKind] = {
 }
 #: Faults of the storage stack (a physical disk, an OSD, a Ceph host, a MON: mon.0 …).
 STORAGE_FAULTS = ("disk", "osd", "ceph-host", "mon")
+#: Faults of the network (a cable, a host's NIC, a physical switch, a router, the SDN controller).
+NETWORK_FAULTS = ("link", "uplink", "switch", "router", "controller")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,12 +60,23 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--fault", action="append", default=[], metavar="KIND:NAME",
         help="inject a fault first: host:NAME, host-panic:NAME, guest-panic:VM, container:NAME, "
-        "power-off:VM, disk-lost:VM, and in the storage stack disk:NAME, osd:NAME, "
-        "ceph-host:NAME, mon:mon.N (repeatable)",
+        "power-off:VM, disk-lost:VM, in the storage stack disk:NAME, osd:NAME, "
+        "ceph-host:NAME, mon:mon.N, and in the network link:NAME, uplink:NAME, switch:NAME, "
+        "router:NAME, controller:NAME (repeatable)",
     )
     r.add_argument("--pairs", action="store_true", help="always include the pairwise isolation view")
     r.add_argument("--width", type=int, metavar="COLUMNS",
                    help="width of the text report (default: the terminal's, 200 when piped)")
+
+    tr = sub.add_parser("trace", parents=[common], help="trace a packet between two workloads of a scenario")
+    tr.add_argument("file", type=Path)
+    tr.add_argument("src", help="the sending workload (or vNIC)")
+    tr.add_argument("dst", help="the receiving workload (or vNIC)")
+    tr.add_argument("--proto", choices=("icmp", "tcp", "udp"), default="icmp")
+    tr.add_argument("--port", type=int, help="destination port (tcp, udp)")
+    tr.add_argument("--size", type=int, default=1500, help="IP packet size in bytes, DF set (default 1500)")
+    tr.add_argument("--fault", action="append", default=[], metavar="KIND:NAME", help="inject a fault first")
+    tr.add_argument("--json", action="store_true", help="print JSON for scripts")
 
     c = sub.add_parser("check", parents=[common], help="validate lessons, labs and scenarios")
     c.add_argument("paths", nargs="+", type=Path)
@@ -88,28 +102,41 @@ def _load_state(path: Path):
     return load_any(path)
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def _with_faults(args: argparse.Namespace):
+    """The file's datacenter with ``--fault``s injected, or ``(None, exit code)``."""
     from virtlab.core.actions import apply
-    from virtlab.core.base import Refused
+    from virtlab.core.base import ActionBase, Refused
     from virtlab.core.compute.actions import Fail
-    from virtlab.core.report import build_report, to_jsonable
+    from virtlab.core.network.faults import NetFail
     from virtlab.core.storage.actions import StorageFail
 
     dc, problems = _load_state(args.file)
     if dc is None:
         for line in problems:
             _err(line)
-        return 1
+        return None, 1
+    kinds = [*FAULTS, *STORAGE_FAULTS, *NETWORK_FAULTS]
     for spec in args.fault:
         kind, _, name = spec.partition(":")
-        if (kind not in FAULTS and kind not in STORAGE_FAULTS) or not name:
-            _err(f"--fault {spec}: expected KIND:NAME with KIND one of {', '.join([*FAULTS, *STORAGE_FAULTS])}")
-            return 2
+        if kind not in kinds or not name:
+            _err(f"--fault {spec}: expected KIND:NAME with KIND one of {', '.join(kinds)}")
+            return None, 2
+        action: ActionBase = (StorageFail(name=name) if kind in STORAGE_FAULTS else NetFail(name=name)
+                              if kind in NETWORK_FAULTS else Fail(name=name, fault=FAULTS[kind]))
         try:
-            dc = apply(dc, StorageFail(name=name) if kind in STORAGE_FAULTS else Fail(name=name, fault=FAULTS[kind]))
+            dc = apply(dc, action)
         except Refused as e:
             _err(f"--fault {spec}: {e}")
-            return 1
+            return None, 1
+    return dc, 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from virtlab.core.report import build_report, to_jsonable
+
+    dc, code = _with_faults(args)
+    if dc is None:
+        return code
     report = build_report(dc, pairs=True if args.pairs else None)
     if args.json:
         print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False, allow_nan=False))
@@ -124,6 +151,38 @@ def cmd_report(args: argparse.Namespace) -> int:
     width = args.width or (None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
     Console(width=width).print(render_report(report))
     return 0
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    """``virtlab trace FILE SRC DST``: the packet's path hop by hop, or the hop that drops it."""
+    from virtlab.core.network.trace import trace, where_of
+    from virtlab.course.i18n import t
+    from virtlab.course.trace_text import hop_text, trace_reason
+
+    dc, code = _with_faults(args)
+    if dc is None:
+        return code
+    lang = getattr(args, "lang", None) or _env_lang() or "en"
+    net = dc.network
+    for name in (args.src, args.dst):
+        if name not in net.vnic_index and name not in net.vnics_of:
+            _err(f"{args.file}: no workload or vNIC named {name!r} has a vNIC in its network")
+            return 1
+    port = args.port if args.proto != "icmp" else None
+    tr = trace(net, where_of(dc), args.src, args.dst, args.proto, port, args.size)
+    if args.json:
+        print(json.dumps(tr.as_json(), indent=2, ensure_ascii=False))
+        return 0 if tr.ok else 3
+    what = f"{args.proto}/{port}" if port is not None else args.proto
+    print(t("net.cli.head", lang, src=args.src, dst=args.dst, what=what, size=args.size))
+    for leg, title in ((tr, "net.cli.request"), (tr.reply, "net.cli.reply")):
+        if leg is None:
+            continue
+        print(t(title, lang))
+        for i, hop in enumerate(leg.hops, 1):
+            print(f"  {i:2}. {hop_text(hop, lang)}")
+    print(t("net.cli.ok", lang) if tr.ok else t("net.cli.dropped", lang, reason=trace_reason(tr, lang)))
+    return 0 if tr.ok else 3
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -251,6 +310,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return cmd_report(args)
     if args.command == "check":
         return cmd_check(args)
+    if args.command == "trace":
+        return cmd_trace(args)
     if args.command == "serve":
         return cmd_serve(args)
     if args.command in ("export", "verify", "new", "present"):

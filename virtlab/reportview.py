@@ -153,6 +153,72 @@ def storage_tables(report: Report) -> list[RenderableType]:
     return out
 
 
+#: Above this many workloads the matrix is listed as pairs, not drawn as a grid.
+GRID_LIMIT = 10
+
+
+def network_tables(report: Report) -> list[RenderableType]:
+    """The network: segments, MTUs, flow tables and the reachability matrix with reasons."""
+    net = report.network
+    if net is None:
+        return []
+    out: list[RenderableType] = []
+    if net.segments:
+        t = Table(title="Network segments: VLANs and VXLAN VNIs", title_justify="left")
+        for col in ("segment", "id", "name", "tenant", "vNICs"):
+            t.add_column(col, justify="right" if col == "id" else "left")
+        for s in net.segments:
+            ident = "untagged" if s.id is None else str(s.id)
+            t.add_row("VLAN" if s.kind == "vlan" else "VXLAN", ident, s.name or "—", s.tenant or "—",
+                      ", ".join(s.vnics) or "—")
+        out.append(t)
+    t = Table(title="MTUs (DF set: the largest packet that passes)", title_justify="left")
+    for col in ("where", "MTU", "carries", "note"):
+        t.add_column(col, justify="right" if col in ("MTU", "carries") else "left")
+    for m in net.mtus:
+        t.add_row(m.where, str(m.mtu), str(m.carries), m.note or "—")
+    out.append(t)
+    if net.flows or net.controller:
+        t = Table(title=f"Flow tables ({net.controller or 'no controller'})", title_justify="left")
+        t.add_column("switch")
+        t.add_column("flows, highest priority first (no match and no table-miss flow: drop)")
+        for sw, flows in net.flows.items():
+            t.add_row(sw, "\n".join(flows))
+        out.append(t)
+    names = net.workloads
+    if 1 < len(names) <= GRID_LIMIT:
+        t = Table(title=f"Reachability ({net.probe}): row → column", title_justify="left")
+        t.add_column("from \\ to")
+        for n in names:
+            t.add_column(n, justify="center")
+        ok = {(c.src, c.dst): c.ok for c in net.cells}
+        for a in names:
+            t.add_row(a, *(("—" if a == b else Text("yes", style="green") if ok.get((a, b))
+                            else Text("no", style="red")) for b in names))
+        out.append(t)
+    failed = [c for c in net.cells if not c.ok]
+    t = Table(title="Why not: the hop that drops each packet" if len(names) <= GRID_LIMIT
+              else f"Reachability ({net.probe})", title_justify="left")
+    for col in ("from", "to", "verdict"):
+        t.add_column(col)
+    for c in net.cells if len(names) > GRID_LIMIT else failed:
+        t.add_row(c.src, c.dst, c.reason)
+    if t.row_count:
+        out.append(t)
+    if net.cut:
+        out.append(Text(f"Reachability: the first {len(names)} workloads only — name the ones to check in "
+                        "[network] matrix = [...]."))
+    faults = net.faults()
+    if faults:
+        t = Table(title="Network faults: the reachable pairs each one breaks", title_justify="left")
+        for col in ("fault", "breaks", "first reason"):
+            t.add_column(col)
+        for f in faults:
+            t.add_row(f.fault, ", ".join(f"{a} → {b}" for a, b in f.breaks), f.reason)
+        out.append(t)
+    return out
+
+
 def isolation_table(report: Report) -> Table | Text:
     if report.pairs is None:
         return Text(f"Isolation: {len(report.workloads)} workloads — pairwise view omitted (use the app).")
@@ -191,6 +257,7 @@ def render_report(report: Report) -> Group:
     if report.datastores:
         parts.append(datastores_table(report))
     parts += storage_tables(report)
+    parts += network_tables(report)
     parts += [isolation_table(report), blast_table(report), violations_text(report)]
     return Group(*parts)
 

@@ -126,7 +126,8 @@ def test_policy_preset(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "field"),
     [
-        ('[network]\nname = "x"', "network"),
+        ('[network]\nname = "x"', "network.name"),
+        ('[firewall]\nname = "x"', "firewall"),
         ('[scenario]\ntitle = "x"', "scenario.title"),
         ("[policy]\novercommit = 2", "policy.overcommit"),
         ('[[vm]]\nname = "web"\nhost = "h1"\nvcpus = 1\nmemory = "1 GiB"\ncolour = "red"',

@@ -16,13 +16,14 @@ from pydantic import Field
 from virtlab.core.base import ActionBase, Refused, Scope
 from virtlab.core.compute import actions as compute_actions
 from virtlab.core.compute import lifecycle
+from virtlab.core.network import actions as network_actions
 from virtlab.core.rules import violations_in, whole
 from virtlab.core.state import Datacenter
 from virtlab.core.storage import actions as storage_actions
 
 #: Every action class, in the order their kinds are listed.
 ACTION_CLASSES: tuple[type[ActionBase], ...] = (*compute_actions.ACTIONS, *lifecycle.ACTIONS,
-                                                 *storage_actions.ACTIONS)
+                                                 *storage_actions.ACTIONS, *network_actions.ACTIONS)
 
 if TYPE_CHECKING:
     Action = ActionBase

@@ -28,6 +28,8 @@ from virtlab.core.compute.report import (
 )
 from virtlab.core.compute.rules import node_violations
 from virtlab.core.hosts import Host
+from virtlab.core.network.report import NetworkReport, network_report
+from virtlab.core.network.trace import where_of
 from virtlab.core.rules import datastore_rules
 from virtlab.core.state import Datacenter
 from virtlab.core.storage.models import StoragePart
@@ -51,6 +53,7 @@ class Report:
     state: Datacenter = field(repr=False, default_factory=Datacenter)
     _blast: list[Blast] | None = field(default=None, repr=False)
     _stack: StackReport | None = field(default=None, repr=False)
+    _network: NetworkReport | None = field(default=None, repr=False)
 
     @property
     def blast(self) -> list[Blast]:
@@ -66,6 +69,15 @@ class Report:
         if self._stack is None and not self.state.storage.stack.empty:
             self._stack = stack_report(self.state.storage.stack)
         return self._stack
+
+    @property
+    def network(self) -> NetworkReport | None:
+        """The network's report (the reachability matrix for the lab's workloads with the
+        reason in each cell, segments, MTUs, flow tables), or None when the state has no
+        network; computed on first use."""
+        if self._network is None and not self.state.network.empty:
+            self._network = network_report(self.state.network, where_of(self.state))
+        return self._network
 
     def host(self, name: str) -> HostReport | None:
         return next((h for h in self.hosts if h.name == name), None)
@@ -187,6 +199,8 @@ def to_jsonable(obj: Any) -> Any:
         out["blast"] = to_jsonable(obj.blast)
         if obj.storage_stack is not None:
             out["storage"] = to_jsonable(obj.storage_stack)
+        if obj.network is not None:
+            out["network"] = to_jsonable(obj.network)
         return out
     as_json = getattr(obj, "as_json", None)
     if callable(as_json):

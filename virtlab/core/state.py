@@ -1,8 +1,8 @@
 """The one state: a datacenter of hosts and a policy, with one part per domain.
 
-``Datacenter`` sits above the domains: ``compute`` (VMs, containers) and ``storage``
-(datastores) are frozen parts; hosts, the policy and the clock are shared by all. Actions build
-new states with :meth:`Datacenter.evolve` and the parts' own ``evolve``, replacing only what
+``Datacenter`` sits above the domains: ``compute`` (VMs, containers), ``storage``
+(datastores) and ``network`` (switches, VLANs, overlays, flows, security groups) are frozen
+parts; hosts, the policy and the clock are shared by all. Actions build new states with :meth:`Datacenter.evolve` and the parts' own ``evolve``, replacing only what
 they change, so an old state can be kept for undo and compared by identity.
 """
 
@@ -14,6 +14,7 @@ from functools import cached_property
 from virtlab.core.base import Frozen, NonNegFloat
 from virtlab.core.compute.models import VM, ComputePart, Container
 from virtlab.core.hosts import Host, Policy
+from virtlab.core.network.topology import NetworkPart
 from virtlab.core.storage.models import Datastore, StoragePart
 from virtlab.core.storage.stack import StorageStack
 
@@ -27,16 +28,18 @@ class Datacenter(Frozen):
     hosts: tuple[Host, ...] = ()
     compute: ComputePart = ComputePart()
     storage: StoragePart = StoragePart()
+    network: NetworkPart = NetworkPart()
 
     @classmethod
     def of(cls, *, name: str = "", clock_h: float = 0.0, policy: Policy | None = None,
            hosts: Iterable[Host] = (), datastores: Iterable[Datastore] = (),
            vms: Iterable[VM] = (), containers: Iterable[Container] = (),
-           stack: StorageStack | None = None) -> Datacenter:
+           stack: StorageStack | None = None, network: NetworkPart | None = None) -> Datacenter:
         """A validated state from flat lists, each put in its domain's part."""
         return cls(name=name, clock_h=clock_h, policy=policy or Policy(), hosts=tuple(hosts),
                    compute=ComputePart(vms=tuple(vms), containers=tuple(containers)),
-                   storage=StoragePart(datastores=tuple(datastores), stack=stack or StorageStack()))
+                   storage=StoragePart(datastores=tuple(datastores), stack=stack or StorageStack()),
+                   network=network or NetworkPart())
 
     def evolve(self, **changes: object) -> Datacenter:
         """A new state with ``changes`` (no re-validation; actions check their own rules).
@@ -65,6 +68,10 @@ class Datacenter(Frozen):
         """A new state with the storage stack (disks, RAID, LVM, Ceph) replaced."""
         return self.evolve(storage=StoragePart.model_construct(datastores=self.storage.datastores,
                                                                stack=stack))
+
+    def with_network(self, network: NetworkPart) -> Datacenter:
+        """A new state with the network part replaced."""
+        return self.evolve(network=network)
 
     @cached_property
     def host_index(self) -> dict[str, Host]:

@@ -51,6 +51,11 @@ cpu_request = "250m"
 memory_limit = "512 MiB"
 demand = { cpu = "200m", memory = "300 MiB" }
 ```
+
+The storage stack below the datastores is a ``[storage]`` table (:mod:`.storage`) and the
+network — uplinks, switches and their ports, links, routers, vSwitches, port groups, vNICs,
+VTEPs and VXLAN segments, the SDN controller's flows, security groups, learning tables and
+the workloads of the reachability matrix — a ``[network]`` table (:mod:`.network`).
 """
 
 from virtlab.course.scenario.loader import TOP_KEYS, load_scenario, read_toml, scenario_from_dict

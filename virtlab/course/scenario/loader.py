@@ -18,6 +18,7 @@ from virtlab.core.hosts import Host
 from virtlab.core.state import Datacenter
 from virtlab.core.storage.models import Datastore
 from virtlab.course.files import read_text
+from virtlab.course.scenario.network import read_network
 from virtlab.course.scenario.placement import container_home_problems, vm_home_problems
 from virtlab.course.scenario.reading import Problems, table_list
 from virtlab.course.scenario.sections import (
@@ -30,7 +31,7 @@ from virtlab.course.scenario.sections import (
 )
 from virtlab.course.scenario.storage import read_storage
 
-TOP_KEYS = {"scenario", "policy", "host", "datastore", "vm", "container", "storage"}
+TOP_KEYS = {"scenario", "policy", "host", "datastore", "vm", "container", "storage", "network"}
 
 
 class _Built:
@@ -132,9 +133,11 @@ def scenario_from_dict(data: dict[str, Any], source: str, prefix: str = ""
     if not data.get("host") and not p:
         p.add("host", "no hosts: a scenario needs at least one [[host]]"
               if data else "the scenario is empty: it needs at least one [[host]]")
+    network = read_network(data.get("network"), p, set(built.hosts),
+                           set(built.vms) | {c.name for c in built.containers})
     if p:
         return None, p.items
-    return built.datacenter(name, policy=policy, stack=stack), []
+    return built.datacenter(name, policy=policy, stack=stack, network=network), []
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
