@@ -12,6 +12,8 @@ import statistics
 import time
 from pathlib import Path
 
+from timing import timed  # benchmarks/timing.py
+
 from virtlab.core.actions import apply
 from virtlab.core.compute.models import VM
 from virtlab.core.hosts import Host
@@ -81,15 +83,6 @@ def big() -> Datacenter:
                       flows=tuple(flows), controller=Controller(switches=("dvs", *(f"leaf-{j}" for j in range(LEAVES)))),
                       matrix=tuple(f"vm{n * 199}" for n in range(20)))
     return Datacenter.of(hosts=hosts, vms=vms, network=net)
-
-
-def timed(fn, n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
 
 
 def main() -> None:

@@ -7,8 +7,9 @@ Run: python benchmarks/bench_storage.py
 from __future__ import annotations
 
 import statistics
-import time
 from pathlib import Path
+
+from timing import timed  # benchmarks/timing.py
 
 from virtlab.core.actions import apply
 from virtlab.core.report import build_report
@@ -18,15 +19,6 @@ from virtlab.core.storage.stack import StorageStack, stack_report
 from virtlab.course.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def timed(fn, n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
 
 
 def main() -> None:
