@@ -16,12 +16,18 @@ from virtlab.ui.widgets.contention_view import ContentionView
 from virtlab.ui.widgets.host_bars import HostBars
 from virtlab.ui.widgets.isolation_view import IsolationView
 from virtlab.ui.widgets.lines_view import LinesView
+from virtlab.ui.widgets.network_view import NetworkView
 from virtlab.ui.widgets.storage_view import StorageView
 
 
 def compute_lab(_state: Datacenter) -> bool:
     """The compute views apply to every compute lab (and the sandbox), even an empty one."""
     return True
+
+
+def has_network(state: Datacenter) -> bool:
+    """The network view applies to a lab whose scenario has a network."""
+    return not state.network.empty
 
 
 def has_stack(state: Datacenter) -> bool:
@@ -48,6 +54,7 @@ LAB_VIEWS: tuple[LabView, ...] = (
     LabView("isolation", "labp.view.isolation", IsolationView, compute_lab),
     LabView("contention", "labp.view.contention", ContentionView, compute_lab),
     LabView("storage", "labp.view.storage", StorageView, has_stack),
+    LabView("network", "labp.view.network", NetworkView, has_network),
 )
 """Every lab view, in the order ``v`` cycles through them."""
 
