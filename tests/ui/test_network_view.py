@@ -22,7 +22,7 @@ def _text(lang: str, selected: str | None = None) -> str:
 
 def test_the_grid_and_the_reason_for_the_selected_workload() -> None:
     text = _text("en", "web-1")
-    assert "  1   ·  ✓  ✗  ✗   web-1" in text
+    assert " 1   ·  ✓  ✗  ✗   web-1" in text
     assert "✗ db-1: leaf-1 port 3: trunk does not allow VLAN 30" in text
     assert "VLAN 30 pg-db: db-1.eth0" in text
 
