@@ -1,0 +1,109 @@
+"""A class in the browser: `virtlab serve` opened in headless Chromium — the catalog shows,
+a lesson opens, a key changes the lab, and Korean renders — read from the session's frames
+(the screen is a canvas, so the terminal output the page receives is what is checked).
+
+Needs the system's Chromium and Playwright's Python package (`.ci/run` installs both); skipped,
+saying why, only when either cannot be had on this machine.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or sync_playwright is None,
+    reason="no browser: install the system package chromium and Playwright's Python package "
+           "(.ci/run does) to run the real-browser test")
+
+#: Collect every message the page's websocket receives (the app's terminal output).
+HOOK = """
+window.__frames = [];
+const Native = window.WebSocket;
+window.WebSocket = function (url, protocols) {
+  const ws = new Native(url, protocols);
+  ws.binaryType = "arraybuffer";
+  ws.addEventListener("message", (e) => {
+    window.__frames.push(typeof e.data === "string" ? e.data : new TextDecoder().decode(e.data));
+  });
+  return ws;
+};
+window.WebSocket.prototype = Native.prototype;
+"""
+ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_port(port: int, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"virtlab serve did not listen on {port}")
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "virtlab", "serve", "--port", str(port),
+                             "--data-dir", str(tmp_path), "--lang", "en"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        _wait_port(port, 30)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _screen_text(page) -> str:
+    return ANSI.sub("", "".join(page.evaluate("() => window.__frames")))
+
+
+def _wait_for(page, words: str, seconds: float = 30) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if words in _screen_text(page).replace("\r", "").replace("\n", ""):
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"{words!r} never showed; the page received: {_screen_text(page)[-600:]!r}")
+
+
+def test_a_class_opens_the_lab_in_a_real_browser(served: str) -> None:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.add_init_script(HOOK)
+        page.goto(served)
+        _wait_for(page, "lessons done")  # the catalog
+        page.click(".textual-terminal")
+        page.keyboard.press("Enter")  # the first lesson, with its lab beside it
+        _wait_for(page, "Carve a host")
+        page.keyboard.press("a")  # add a VM: the dialog opens over the lab
+        _wait_for(page, "Add a VM")
+        page.keyboard.press("Escape")
+        page.keyboard.press("Control+l")  # Korean
+        _wait_for(page, "서버 한 대 나누기")
+        browser.close()
