@@ -64,15 +64,30 @@ def _wait_port(port: int, seconds: float) -> None:
     raise AssertionError(f"virtlab serve did not listen on {port}")
 
 
-@pytest.fixture
-def served(tmp_path: Path):
+def _serve(tmp_path: Path, *extra: str):
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "virtlab", "serve", "--port", str(port),
-                             "--data-dir", str(tmp_path), "--lang", "en"],
+                             "--data-dir", str(tmp_path), "--lang", "en", *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    _wait_port(port, 30)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    proc, url = _serve(tmp_path)
     try:
-        _wait_port(port, 30)
-        yield f"http://127.0.0.1:{port}"
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def classroom(tmp_path: Path):
+    proc, url = _serve(tmp_path, "--token", "s3cret", "--max-sessions", "1")
+    try:
+        yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -104,6 +119,28 @@ def test_a_class_opens_the_lab_in_a_real_browser(served: str) -> None:
         page.keyboard.press("a")  # add a VM: the dialog opens over the lab
         _wait_for(page, "Add a VM")
         page.keyboard.press("Escape")
+        page.wait_for_timeout(600)  # the dialog closes before the next key
         page.keyboard.press("Control+l")  # Korean
         _wait_for(page, "서버 한 대 나누기")
+        browser.close()
+
+
+def test_a_class_needs_its_token_is_capped_and_a_reload_resumes_progress(classroom: str) -> None:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        student = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = student.new_page()
+        page.add_init_script(HOOK)
+        page.goto(classroom)
+        assert "needs its access token" in page.inner_text("body")
+        page.goto(classroom + "/?token=s3cret")
+        _wait_for(page, "lessons done")
+        page.click(".textual-terminal")
+        page.keyboard.press("Enter")  # lesson 1: now in progress
+        _wait_for(page, "Carve a host")
+        other = browser.new_context().new_page()  # a second browser: the cap is one session
+        other.goto(classroom + "/?token=s3cret")
+        assert "the class is full" in other.inner_text("body")
+        page.reload()  # the same browser comes back to its own progress
+        _wait_for(page, "In progress")
         browser.close()

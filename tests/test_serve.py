@@ -30,9 +30,9 @@ class FakeServer:
 
 @pytest.fixture
 def fake_server(monkeypatch: pytest.MonkeyPatch) -> type[FakeServer]:
-    import textual_serve.server
+    import virtlab.serve
 
-    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
+    monkeypatch.setattr(virtlab.serve, "ClassServer", FakeServer)
     for var in (paths.SESSIONS_ENV, paths.LANG_ENV):
         monkeypatch.delenv(var, raising=False)
     return FakeServer

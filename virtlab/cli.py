@@ -11,6 +11,7 @@ import contextlib
 import ipaddress
 import json
 import os
+import secrets
 import shlex
 import sys
 from collections.abc import Sequence
@@ -88,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("serve", parents=[common], help="serve the app to a browser (textual-serve)")
     v.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     v.add_argument("--port", type=int, default=8000)
+    v.add_argument("--token", help="an access token the page needs (?token=…); 'auto' makes one")
+    v.add_argument("--max-sessions", type=int, default=40, help="concurrent sessions at most (default 40)")
     return p
 
 
@@ -274,8 +277,7 @@ def is_loopback(host: str) -> bool:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from textual_serve.server import Server
-
+    from virtlab import serve
     from virtlab.course import paths
 
     # Each session's app process keeps its progress in a folder of its own under this one.
@@ -286,8 +288,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         _err(f"warning: serving on {args.host}, not only this machine: anyone who can reach "
              f"port {args.port} there can open the lab (use --host 127.0.0.1 to keep it local)")
-    print(f"Serving virtlab on http://{args.host}:{args.port} (Ctrl+C to stop)")
-    Server(serve_command(), host=args.host, port=args.port, title="virtlab").serve()
+    token = secrets.token_urlsafe(12) if args.token == "auto" else args.token
+    where = f"http://{args.host}:{args.port}/" + (f"?token={token}" if token else "")
+    print(f"Serving virtlab on {where} (Ctrl+C to stop; at most {args.max_sessions} sessions)")
+    serve.ClassServer(serve_command(), sessions_root=Path(os.environ[paths.SESSIONS_ENV]), token=token,
+                      max_sessions=args.max_sessions, host=args.host, port=args.port, title="virtlab").serve()
     return 0
 
 
