@@ -89,7 +89,7 @@ def test_the_shortfall_reads_in_korean_too() -> None:
     session = _played("l5-overcommit-budget.toml",
                       [{"kind": "update", "name": "report-1", "changes": {"vcpus": 1}}])
     text = next(r.verdict.ko for r in session.results() if r.id == "cpu-ready")
-    assert text.startswith("report-1: 일에 필요한 CPU 3,900 MHz 가운데 2,600 MHz만 받습니다 (33 % 부족)")
+    assert text.startswith("report-1: 일에 필요한 CPU 3,900 MHz 가운데 2,600 MHz만 받아요(33% 부족)")
 
 
 def test_a_scenario_may_start_with_a_vm_smaller_than_its_work() -> None:

@@ -35,7 +35,7 @@ def test_memory_state_change_is_explained(lang: str) -> None:
     assert "low → clear:" in text
     why = {"en": ("before reclaiming, the guests want 85.9 GiB more than the host has", "minFree 5.7 GiB",
                   "take memory back from the guests"),
-           "ko": ("게스트가 호스트에 있는 메모리보다 85.9 GiB 더 원합니다", "minFree 5.7 GiB",
+           "ko": ("게스트가 호스트에 있는 메모리보다 85.9 GiB 더 원해요", "minFree 5.7 GiB",
                   "게스트에게서 메모리를 되찾아")}[lang]
     for words in why:
         assert words in " ".join(text.split()), words

@@ -53,5 +53,5 @@ def test_notes_say_what_to_say_and_what_comes_next() -> None:
     lab, _ = load_lab(LESSONS / "labs" / "l6-patch-night.toml")
     text = notes_text(w, catalog.get(w.walkthrough.lesson, "ko"), lab, 3, "ko", 300, 65)
     assert "큐 5개 중 4번째 · 5단계" in text
-    assert "경과 5:00 (계획 17:00) · 이 큐 1:05 / 4분" in text
+    assert "경과 5:00(계획 17:00) · 이 큐 1:05 / 4분" in text
     assert "오해: 스냅샷은 백업이다" in text and "다음: 5번째 큐, 6단계" in text

@@ -219,7 +219,7 @@ async def test_wrong_tries_the_lock_and_reset_show_in_the_panel(tmp_path: Path) 
         assert "This question is locked: that answer was not taken." in panel.as_text()
         panel.set_lang("ko")
         await pilot.pause()
-        assert "2번 틀려서 잠겼습니다(최대 1번). “타입 1” 단계를 다시 읽은 뒤" in panel.as_text()
+        assert "2번 틀려서 잠겼어요(최대 1번). “타입 1” 단계를 다시 읽은 뒤" in panel.as_text()
         panel.set_lang("en")
         panel.q, panel.row = 2, 0
         await pilot.press("R")

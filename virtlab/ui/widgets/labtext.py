@@ -33,10 +33,21 @@ from virtlab.core.compute.lifecycle import (
     TakeSnapshot,
     Write,
 )
+from virtlab.core.compute.lifecycle import ConvertDisk
 from virtlab.core.compute.models import VM
 from virtlab.core.compute.report import RowStatus
 from virtlab.core.compute.shortfall import Shortfall
 from virtlab.core.state import Datacenter
+from virtlab.core.storage.actions import (
+    CephPool,
+    LvExtend,
+    OsdOut,
+    StorageFail,
+    StorageRepair,
+    ThinCreate,
+    ThinWrite,
+    VgExtend,
+)
 from virtlab.core.units import RESOURCE_UNIT, fmt_mib, fmt_qty
 from virtlab.course.i18n import t
 from virtlab.ui.severity import SEVERITY_TOKEN, memory_state_styles
@@ -302,8 +313,35 @@ def describe(action: object, lang: str) -> str:
         return t("labp.act.write", lang, name=action.name, gib=f"{action.gib:g}")
     if isinstance(action, Advance):
         return t("labp.act.advance", lang, hours=f"{action.hours:g}")
+    storage = _storage_words(action, lang)
+    if storage is not None:
+        return storage
     describe_en = getattr(action, "describe", None)
     return describe_en() if callable(describe_en) else str(action)
+
+
+def _storage_words(action: object, lang: str) -> str | None:
+    """A storage-stack action (or a disk conversion) in words, in ``lang``; None for others."""
+    if isinstance(action, ConvertDisk):
+        return t("labp.act.convert_disk", lang, name=action.name, n=action.disk, fmt=action.provisioning.value)
+    if isinstance(action, StorageFail):
+        return t("labp.act.storage_fail", lang, name=action.name)
+    if isinstance(action, StorageRepair):
+        return t("labp.act.storage_repair", lang, name=action.name)
+    if isinstance(action, OsdOut):
+        return t("labp.act.osd_out" if action.out else "labp.act.osd_in", lang, name=action.name)
+    if isinstance(action, VgExtend):
+        return t("labp.act.vgextend", lang, pv=action.pv, vg=action.vg)
+    if isinstance(action, LvExtend):
+        return t("labp.act.lvextend", lang, name=action.name, size=float(action.size_mib))
+    if isinstance(action, ThinCreate):
+        return t("labp.act.thin_create", lang, name=action.name, size=float(action.virtual_mib), pool=action.pool)
+    if isinstance(action, ThinWrite):
+        return t("labp.act.thin_write", lang, name=action.name, size=float(action.mib))
+    if isinstance(action, CephPool):
+        changes = ", ".join(f"{k}={v}" for k, v in action.changes.items())
+        return t("labp.act.ceph_pool", lang, name=action.name, changes=changes)
+    return None
 
 
 def needs_layout(old: str | None, new: str, width: int) -> bool:
