@@ -28,12 +28,12 @@ from virtlab.core.compute.lifecycle import (
     Advance,
     Backup,
     Consolidate,
+    ConvertDisk,
     Restore,
     Revert,
     TakeSnapshot,
     Write,
 )
-from virtlab.core.compute.lifecycle import ConvertDisk
 from virtlab.core.compute.models import VM
 from virtlab.core.compute.report import RowStatus
 from virtlab.core.compute.shortfall import Shortfall
