@@ -4,6 +4,7 @@ step or goal that disagrees; many reports give a class table."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,9 @@ def test_a_claimed_goal_that_does_not_follow_is_named(tmp_path: Path, capsys: py
     assert main(["verify", str(out), "--csv"]) == 1
     table = capsys.readouterr().out.splitlines()
     assert table[0] == "report,student,lab,goals met,goals,verified,problem"
-    assert table[1].startswith('r.json,,l6-patch-night,5,5,no,"l6-patch-night: goal snapshot-age: the report says met')
+    # The score is the replay's (the report claimed 5 of 5).
+    assert re.match(r'r\.json,,l6-patch-night,[0-4],5,no,"l6-patch-night: goal snapshot-age: the report says met',
+                    table[1]), table[1]
 
 
 def test_not_a_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -77,3 +80,25 @@ def test_not_a_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     junk.write_text("[1, 2]", encoding="utf-8")
     assert main(["verify", str(junk)]) == 1
     assert "not a virtlab lab report" in capsys.readouterr().out
+
+
+def test_made_up_goals_and_malformed_reports_never_pass(report: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    doc["labs"][0]["goals"].append({"id": "fake", "text": "x", "met": True, "detail": "y"})
+    fake = tmp_path / "fake.json"
+    fake.write_text(json.dumps(doc), encoding="utf-8")
+    broken = json.loads(report.read_text(encoding="utf-8"))
+    broken["labs"][0]["steps"] = 5
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(broken), encoding="utf-8")
+    twice = json.loads(report.read_text(encoding="utf-8"))
+    twice["labs"].append(twice["labs"][0])
+    dup = tmp_path / "dup.json"
+    dup.write_text(json.dumps(twice), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["verify", str(fake), str(bad), str(dup)]) == 1
+    out = capsys.readouterr().out
+    assert "goals fake: not goals of this lab" in out
+    assert "malformed report: steps: expected a list of objects" in out
+    assert "the lab is in the report twice" in out

@@ -5,17 +5,21 @@ concurrent sessions, and one progress folder per browser that a reload comes bac
   instructor hands out); it sets a cookie, so the websocket the page opens carries it too.
 - **Cap.** At most ``--max-sessions`` app processes at once; the next browser gets a page
   saying the class is full, not a hung terminal.
-- **Progress per browser.** A cookie names the browser; the server maps it to a folder it
-  numbers itself (``sessions/s0001`` …), so a reload resumes that student's progress. The
-  command each session runs is built from the server's own constant and that folder — never
-  from anything the browser sent.
+- **Progress per browser.** A cookie the server signs names the browser; its folder is
+  ``sessions/<HMAC of the cookie>`` under a secret kept in ``sessions/.secret``, so a reload —
+  or a restarted server — comes back to that student's progress, and a made-up cookie gets a
+  new one. One live session per browser: a reload replaces the old one. The command each
+  session runs is the server's own constant and that hex folder name — never anything the
+  browser sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import logging
+import os
 import secrets
 import shlex
 from pathlib import Path
@@ -34,6 +38,20 @@ FULL_PAGE = ("virtlab: the class is full ({n} sessions are open). Try again when
              "leaves, or ask your instructor to raise --max-sessions.")
 
 
+def _secret(root: Path) -> bytes:
+    """The server's secret for signing cookies and naming folders, kept across restarts."""
+    path = root / ".secret"
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        root.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(value.hex())
+        return value
+
+
 class ClassServer(Server):
     def __init__(self, command: str, *, sessions_root: Path, token: str | None = None,
                  max_sessions: int = 40, **kwargs: Any) -> None:
@@ -41,8 +59,8 @@ class ClassServer(Server):
         self.sessions_root = sessions_root
         self.token = token
         self.max_sessions = max_sessions
-        self._live: dict[str, int] = {}  # browser → its open sessions
-        self._folders: dict[str, Path] = {}
+        self._live: dict[str, web.WebSocketResponse] = {}  # browser → its one open session
+        self._secret = _secret(sessions_root)
 
     @property
     def active(self) -> int:
@@ -54,6 +72,22 @@ class ClassServer(Server):
         others = sum(1 for b in self._live if b != browser)
         return others >= self.max_sessions
 
+    def _sign(self, nonce: str) -> str:
+        return hmac.new(self._secret, nonce.encode(), hashlib.sha256).hexdigest()
+
+    def new_cookie(self) -> str:
+        nonce = secrets.token_hex(16)
+        return f"{nonce}.{self._sign(nonce)[:32]}"
+
+    def browser_of(self, request: web.Request) -> str | None:
+        """The browser's id if its cookie is one this server signed, else None."""
+        value = request.cookies.get(SESSION_COOKIE, "")
+        nonce, _, sig = value.partition(".")
+        if len(nonce) == 32 and all(c in "0123456789abcdef" for c in nonce) and \
+                hmac.compare_digest(sig, self._sign(nonce)[:32]):
+            return nonce
+        return None
+
     def _token_ok(self, request: web.Request) -> bool:
         if not self.token:
             return True
@@ -61,10 +95,8 @@ class ClassServer(Server):
         return hmac.compare_digest(given.encode(), self.token.encode())
 
     def folder_for(self, browser: str) -> Path:
-        """The progress folder of one browser (numbered by the server, not named by it)."""
-        if browser not in self._folders:
-            self._folders[browser] = self.sessions_root / f"s{len(self._folders) + 1:04d}"
-        return self._folders[browser]
+        """The progress folder of one browser: a hex name the server derives with its secret."""
+        return self.sessions_root / self._sign("folder:" + browser)[:24]
 
     def session_command(self, folder: Path) -> str:
         return f"{self.command} --data-dir {shlex.quote(str(folder))}"
@@ -72,20 +104,20 @@ class ClassServer(Server):
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         if not self._token_ok(request):
             return web.Response(status=403, text=TOKEN_PAGE)
-        if self._full_for(request.cookies.get(SESSION_COOKIE)):
+        if self._full_for(self.browser_of(request)):
             return web.Response(status=503, text=FULL_PAGE.format(n=self.active))
         response: web.StreamResponse = await super().handle_index(request)
         if self.token:
             response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="Strict")
-        if SESSION_COOKIE not in request.cookies:
-            response.set_cookie(SESSION_COOKIE, secrets.token_hex(16), httponly=True, samesite="Strict",
+        if self.browser_of(request) is None:
+            response.set_cookie(SESSION_COOKIE, self.new_cookie(), httponly=True, samesite="Strict",
                                 max_age=14 * 24 * 3600)
         return response
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """As textual-serve's, with the token, the cap and the browser's own folder."""
         websocket = web.WebSocketResponse(heartbeat=15)
-        browser = request.cookies.get(SESSION_COOKIE) or secrets.token_hex(16)
+        browser = self.browser_of(request) or secrets.token_hex(16)
         if not self._token_ok(request) or self._full_for(browser):
             await websocket.prepare(request)
             await websocket.close(message=(TOKEN_PAGE if not self._token_ok(request) else
@@ -95,7 +127,10 @@ class ClassServer(Server):
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
         app_service: AppService | None = None
-        self._live[browser] = self._live.get(browser, 0) + 1
+        old = self._live.get(browser)
+        if old is not None:  # a reload: the old session gives way (one process per browser)
+            await old.close()
+        self._live[browser] = websocket
         try:
             await websocket.prepare(request)
             app_service = AppService(self.session_command(folder), write_bytes=websocket.send_bytes,
@@ -108,8 +143,7 @@ class ClassServer(Server):
         except Exception:  # a session that fails must not take the server down
             logging.getLogger("virtlab.serve").exception("session failed")
         finally:
-            self._live[browser] -= 1
-            if not self._live[browser]:
+            if self._live.get(browser) is websocket:
                 del self._live[browser]
             if app_service is not None:
                 await app_service.stop()

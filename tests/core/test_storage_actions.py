@@ -123,3 +123,17 @@ def test_convert_a_thin_disk_to_eager_zeroed_thick_refused_when_it_does_not_fit(
     assert e.value.violations[0].code == "disk_has_snapshots"
     dc = apply(dc, ConvertDisk(name="db-1", provisioning=Provisioning.THICK_EAGER))
     assert dc.compute.vm_index["db-1"].disks[0].provisioning is Provisioning.THICK_EAGER
+
+
+def test_every_osd_out_is_a_state_the_goals_and_menu_survive() -> None:
+    from virtlab.course.labs import load_lab
+    from virtlab.course.session import LabSession
+    from virtlab.ui.widgets.storage_menu import storage_choices
+
+    lab, _ = load_lab(Path(__file__).resolve().parents[2] / "lessons" / "labs" / "l9-ceph-failure-domains.toml")
+    session = LabSession(lab)
+    for o in lab.state.storage.stack.ceph.osds:
+        assert session.apply(OsdOut(name=o.name)).ok
+    rule = next(r for r in session.results() if r.id == "pg-rule")
+    assert not rule.met and "no OSD is in" in rule.verdict.en
+    assert storage_choices(session.state, "en")

@@ -49,6 +49,11 @@ def test_the_shipped_storage_scenarios_give_the_lessons_numbers() -> None:
     ({"ceph": {"hosts": 5, "pool": [{"name": "ec", "kind": "erasure", "k": 4, "m": 2}]}},
      "s.toml: storage.ceph.pool (ec): EC 4+2 needs 6 failure domains (host); this cluster has 5"),
     ({"disk": [{"name": "d1", "size": "lots"}]}, "s.toml: storage.disk[1] (d1).size: cannot read 'lots' as a number with a unit"),
+    ({"pv": [{"name": "a", "size": "10G"}], "vg": [{"name": "v1", "pvs": ["a"]}, {"name": "v2", "pvs": ["a"]}]},
+     "s.toml: storage.vg (v2).pvs: a already belongs to v1"),
+    ({"disk": [{"name": "d", "size": "1 TB"}, {"name": "d", "size": "1 TB"}]},
+     "s.toml: storage (d).name: duplicate name 'd' in the storage stack"),
+    ({"ceph": {"osd_size": "0 TB"}}, "s.toml: storage.ceph.osd_size: must be more than 0, got '0 TB'"),
     ({"tape": []}, "s.toml: storage.tape: unknown table (allowed: ceph, disk, lv, pv, raid, thin_pool, thin_volume, vg)"),
 ])
 def test_storage_problems_name_the_file_and_field(storage: dict, problem: str) -> None:

@@ -45,6 +45,7 @@ async def test_cues_set_the_lab_and_going_back_restores_it(tmp_path: Path) -> No
         assert screen.cue == 0
         assert app.sessions["l6-patch-night"].actions() == []
         assert not (tmp_path / "work").exists()  # a walkthrough is not saved as lab work
+        assert app.progress.lesson("l6-vm-lifecycle").goals_met == []  # nor as progress
 
 
 def test_notes_say_what_to_say_and_what_comes_next() -> None:

@@ -92,10 +92,26 @@ class Verification:
     problems: list[str] = field(default_factory=list)
 
 
+def _shape_problem(entry: Mapping[str, Any]) -> str | None:
+    """What makes a lab entry unreadable, before anything is replayed."""
+    goals, steps = entry.get("goals", []), entry.get("steps", [])
+    if not isinstance(goals, list) or not all(isinstance(g, dict) and isinstance(g.get("id"), str) for g in goals):
+        return "goals: expected a list of objects with a string id"
+    if not isinstance(steps, list) or not all(isinstance(x, dict) for x in steps):
+        return "steps: expected a list of objects"
+    ids = [g["id"] for g in goals]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    return f"goals: {', '.join(dup)} claimed twice" if dup else None
+
+
 def _verify_lab(entry: Mapping[str, Any], labs: Mapping[str, Lab]) -> Verification:
     lab_id = str(entry.get("lab", ""))
-    claimed = {g.get("id"): g for g in entry.get("goals", []) if isinstance(g, dict)}
-    out = Verification(lab_id, False, sum(1 for g in claimed.values() if g.get("met")), len(claimed))
+    out = Verification(lab_id, False)
+    shape = _shape_problem(entry)
+    if shape is not None:
+        out.problems.append(f"{lab_id}: malformed report: {shape}")
+        return out
+    claimed = {g["id"]: g for g in entry.get("goals", [])}
     lab = labs.get(lab_id)
     if lab is None:
         out.problems.append(f"{lab_id}: no such lab in this course")
@@ -106,7 +122,7 @@ def _verify_lab(entry: Mapping[str, Any], labs: Mapping[str, Lab]) -> Verificati
                             f"(lab file {entry.get('lab_file')!r}, now {fingerprint(lab)!r})")
         return out
     for i, step in enumerate(entry.get("steps", []), 1):
-        raw = step.get("action") if isinstance(step, dict) else None
+        raw = step.get("action")
         if raw == {"kind": "reset"}:
             session.reset()
         else:
@@ -126,12 +142,18 @@ def _verify_lab(entry: Mapping[str, Any], labs: Mapping[str, Lab]) -> Verificati
         session.answers.update(answers)
     if isinstance(wrong, dict):
         session.wrong.update({k: v for k, v in wrong.items() if isinstance(v, int)})
-    for r in _results(session):
+    results = _results(session)
+    for r in results:
         c = claimed.get(r["id"])
         if c is None or bool(c.get("met")) != r["met"] or c.get("detail") != r["detail"]:
             out.problems.append(f"{lab_id}: goal {r['id']}: the report says "
                                 f"{'met' if c and c.get('met') else 'not met'}, the replay gives "
                                 f"{'met' if r['met'] else 'not met'} ({r['detail']})")
+    unknown = sorted(set(claimed) - {r["id"] for r in results})
+    if unknown:
+        out.problems.append(f"{lab_id}: goals {', '.join(unknown)}: not goals of this lab")
+    # The score is the replay's, never the report's own claims.
+    out.goals, out.goals_met = len(results), sum(1 for r in results if r["met"])
     out.ok = not out.problems
     return out
 
@@ -140,8 +162,22 @@ def verify(doc: object, labs: Mapping[str, Lab]) -> list[Verification]:
     """Replay every lab of a report; each verification says what disagrees, if anything."""
     if not isinstance(doc, dict) or doc.get("version") != REPORT_VERSION or not isinstance(doc.get("labs"), list):
         return [Verification("", False, problems=[f"not a virtlab lab report (version {REPORT_VERSION})"])]
-    return [_verify_lab(e, labs) if isinstance(e, dict) else Verification("", False, problems=["a lab entry is not an object"])
-            for e in doc["labs"]]
+    out: list[Verification] = []
+    seen: set[str] = set()
+    for e in doc["labs"]:
+        if not isinstance(e, dict):
+            out.append(Verification("", False, problems=["a lab entry is not an object"]))
+            continue
+        lab_id = str(e.get("lab", ""))
+        if lab_id in seen:
+            out.append(Verification(lab_id, False, problems=[f"{lab_id}: the lab is in the report twice"]))
+            continue
+        seen.add(lab_id)
+        try:
+            out.append(_verify_lab(e, labs))
+        except (TypeError, ValueError, AttributeError, KeyError) as err:  # a report is input
+            out.append(Verification(lab_id, False, problems=[f"{lab_id}: malformed report ({err})"]))
+    return out
 
 
 def class_table(reports: Iterable[tuple[Path, object, list[Verification]]]) -> str:

@@ -28,6 +28,7 @@ class Play:
     results: tuple[Result, ...]
     stopped_at: int | None = None  # 1-based index of the action that did not apply
     why: str = ""
+    not_allowed: bool = False  # it stopped at an action the lab does not allow
 
     def result(self, goal_id: str) -> Result | None:
         return next((r for r in self.results if r.id == goal_id), None)
@@ -42,7 +43,7 @@ def play(lab: Lab, actions: Sequence[Mapping[str, Any]], answers: Mapping[str, A
         except (ValueError, Refused) as e:
             return Play(tuple(session.results()), i, str(e))
         if outcome.not_allowed:
-            return Play(tuple(session.results()), i, f"{outcome.description}: not allowed in this lab")
+            return Play(tuple(session.results()), i, f"{outcome.description}: not allowed in this lab", True)
         if not outcome.ok:
             return Play(tuple(session.results()), i,
                         "; ".join(v.message for v in outcome.violations) or "refused")
@@ -73,6 +74,9 @@ def play_problems(lab: Lab) -> list[str]:
         if n.expect == "refused":
             if p.stopped_at is None:
                 out.append(f"{src}: near_miss {n.id} ({n.about}): expected a refusal, every action applied")
+            elif p.not_allowed:
+                out.append(f"{src}: near_miss {n.id}: actions[{p.stopped_at}] is not allowed in this lab, "
+                           "so it proves nothing about a refusal")
         elif p.stopped_at is not None:
             out.append(f"{src}: near_miss {n.id}: actions[{p.stopped_at}]: {p.why}")
         elif r is not None and r.met:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 __all__ = ["NAME", "new_lab", "new_lesson"]
 
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
+NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,60}")
+TRACK = re.compile(r"[a-z][a-z0-9-]{0,30}")
 
 LAB = '''# {name}: a lab scaffold. Edit the scenario, the goal and its hints; keep the fixtures
 # true: `virtlab check` plays the solution (it must meet every goal), the misconception and
@@ -109,7 +110,7 @@ summary = "학생이 무엇을 할 수 있게 되는지 한 문장으로."
 
 
 def _check_name(name: str) -> None:
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise ValueError(f"{name!r}: use lower-case letters, digits and '-' (e.g. l12-my-topic)")
 
 
@@ -132,7 +133,15 @@ def new_lesson(root: Path, name: str, *, lab: str | None = None, track: str = "s
     """Write ``root/en/NN-slug.md`` and ``root/ko/NN-slug.md`` (``NN`` the order, ``slug`` the
     name without its ``lNN-`` prefix), with the lab if given."""
     _check_name(name)
+    if lab is not None:
+        _check_name(lab)
+    if not TRACK.fullmatch(track) or not 1 <= order <= 99:
+        raise ValueError(f"track {track!r} / order {order}: a track is lower-case letters, order 1–99")
     lab_line = f'lab = "{lab}"\n' if lab else ""
     file = f"{order:02d}-{re.sub(r'^l[0-9]+-', '', name)}.md"
-    return [_write_new(root / lang / file, text.format(name=name, track=track, order=order, lab_line=lab_line))
+    paths = {lang: root / lang / file for lang in LESSON}
+    for path in paths.values():  # both or neither: never half a lesson
+        if path.exists():
+            raise FileExistsError(f"{path}: already exists (not overwritten)")
+    return [_write_new(paths[lang], text.format(name=name, track=track, order=order, lab_line=lab_line))
             for lang, text in LESSON.items()]

@@ -101,8 +101,10 @@ def quorum(mons: Sequence[bool]) -> bool:
 
 
 def pg_count(osds: int, size: int, share: float = 1.0) -> int:
-    """The calculator's PG count for a pool holding ``share`` of the data."""
+    """The calculator's PG count for a pool holding ``share`` of the data (0 with no OSD in)."""
     raw = max(TARGET_PGS_PER_OSD * osds * share / size, osds / size)
+    if raw < 1:
+        return 0 if osds <= 0 else 1
     low = 2 ** math.floor(math.log2(raw))
     high = low * 2
     nearest = low if raw - low <= high - raw else high
@@ -199,8 +201,9 @@ class ClusterReport:
     reasons: tuple[str, ...]
 
 
-def pg_state(cluster: CephCluster, pool: Pool, acting: Sequence[str]) -> PgState:
-    up = {o.name for o in cluster.osds if o.up}
+def pg_state(cluster: CephCluster, pool: Pool, acting: Sequence[str],
+             up: frozenset[str] | None = None) -> PgState:
+    up = up if up is not None else frozenset(o.name for o in cluster.osds if o.up)
     alive = sum(1 for o in acting if o in up)
     floor = max(pool.min_active, pool.k if pool.kind == "erasure" else 1)
     if alive < floor:
@@ -220,13 +223,14 @@ def cluster_report(cluster: CephCluster) -> ClusterReport:
     pools: dict[str, PoolReport] = {}
     reasons: list[str] = []
     health = Health.OK
+    up = frozenset(o.name for o in cluster.osds if o.up)
     for pool in cluster.pools:
         states: Counter[str] = Counter()
         inactive: list[int] = []
         blocked = False
         for pg, acting in enumerate(_placement(pool, _members(cluster, pool))):
             per_osd.update(acting)
-            state = pg_state(cluster, pool, acting)
+            state = pg_state(cluster, pool, acting, up)
             states[state.value] += 1
             if state is PgState.INACTIVE:
                 inactive.append(pg)

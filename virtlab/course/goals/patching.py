@@ -124,6 +124,8 @@ def lineage(history: History, name: str) -> Lineage:
             lost = [w for w in out.kept if w.step > out.last_backup]
             out.lost_to_restore += sum(w.gib for w in lost)
             out.kept = [w for w in out.kept if w.step <= out.last_backup]
+            # The backup held the patch as it was: a broken one comes back broken, and in the base.
+            out.committed_broken |= any(w.broken for w in out.kept)
             for w in out.kept:
                 w.snapshot = None
         elif isinstance(action, TakeSnapshot):

@@ -152,6 +152,8 @@ def ceph_pg_rule(dc: Datacenter, report: Report, p: CephPgRule) -> Verdict:
     if cluster is None or pool is None or report.storage_stack is None or report.storage_stack.ceph is None:
         return fail("goal.stack.no_pool", name=p.pool)
     osds = sum(1 for o in cluster.osds if o.marked_in)
+    if osds == 0:
+        return fail("goal.stack.no_osds", pool=pool.name)
     want = pg_count(osds, pool.width, p.share / 100)
     if pool.pgs != want:
         return fail("goal.stack.pg_count", pool=pool.name, pgs=pool.pgs, want=want, osds=osds, size=pool.width)

@@ -39,6 +39,8 @@ from virtlab.course.scenario.reading import Problems, build, table_list
 
 __all__ = ["STORAGE_KEYS", "read_storage"]
 
+#: The most OSDs, and PG shards in all pools, a scenario may have (a lab stays interactive).
+MAX_OSDS, MAX_SHARDS = 5000, 200_000
 STORAGE_KEYS = {"disk", "raid", "pv", "vg", "lv", "thin_pool", "thin_volume", "ceph"}
 _TB = 10**12
 
@@ -106,16 +108,27 @@ def _ceph(raw: object, p: Problems) -> ceph.CephCluster | None:
     except UnitError as e:
         p.add("storage.ceph.osd_size", e.message)
         return None
+    if size <= 0:
+        p.add("storage.ceph.osd_size", f"must be more than 0, got {raw.get('osd_size')!r}")
+        return None
     counts = {k: raw.get(k, d) for k, d in (("mons", 3), ("hosts", 3), ("osds_per_host", 1), ("racks", 1))}
     for k, v in counts.items():
         if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= 1000:
             p.add(f"storage.ceph.{k}", f"a whole number from 1 to 1000, got {v!r}")
             return None
+    if counts["hosts"] * counts["osds_per_host"] > MAX_OSDS:
+        p.add("storage.ceph.osds_per_host", f"{counts['hosts']} hosts × {counts['osds_per_host']} OSDs is more "
+              f"than the {MAX_OSDS:,} OSDs a lab models")
+        return None
     per, racks = counts["osds_per_host"], counts["racks"]
     osds = tuple(ceph.Osd(name=f"osd.{h * per + i}", host=f"ceph-{h + 1}", rack=f"rack-{h % racks + 1}", size_tb=size)
                  for h in range(counts["hosts"]) for i in range(per))
     cluster = ceph.CephCluster(mons=(True,) * counts["mons"], osds=osds)
     pools = _section(raw, "pool", ceph.Pool, p, {})
+    shards = sum(pool.pgs * pool.width for pool in pools)
+    if shards > MAX_SHARDS:
+        p.add("storage.ceph.pool", f"{shards:,} PG shards in all (PGs × size) is more than the {MAX_SHARDS:,} a lab models")
+        return None
     for pool in pools:
         try:
             ceph.check_pool(cluster, pool)
@@ -142,6 +155,21 @@ def read_storage(raw: object, p: Problems) -> StorageStack:
     pools = _section(raw, "thin_pool", ThinPool, p, {"size": mib})
     vols = _section(raw, "thin_volume", ThinVolume, p,
                     {"size": ("virtual_mib", parse_cgroup_mib), "written": ("written_mib", parse_cgroup_mib)})
+    every = [x.name for group in (disks, groups, pvs, vgs, lvs, pools, vols) for x in group]
+    for dup in sorted({n for n in every if every.count(n) > 1}):
+        p.add(f"storage ({dup}).name", f"duplicate name {dup!r} in the storage stack")
+    owners: dict[str, str] = {}
+    for vg in vgs:
+        for pv in vg.pvs:
+            if pv in owners:
+                p.add(f"storage.vg ({vg.name}).pvs", f"{pv} already belongs to {owners[pv]}")
+            owners.setdefault(pv, vg.name)
+    for lv in lvs:
+        if lv.used_mib > lv.size_mib:
+            p.add(f"storage.lv ({lv.name}).used", "more than the LV's size")
+    for v in vols:
+        if v.written_mib > v.virtual_mib:
+            p.add(f"storage.thin_volume ({v.name}).written", "more than the thin volume's size")
     disk_names = {d.name for d in disks}
     for g in groups:
         _refs(p, f"storage.raid ({g.name}).disks", g.disks, disk_names, "disk")

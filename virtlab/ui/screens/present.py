@@ -9,18 +9,15 @@ second terminal follows (and can drive) the same walkthrough. The audience sees 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.binding import Binding
 
 from virtlab.course.i18n import t
 from virtlab.course.presenting import CueFile
 from virtlab.course.walkthrough import CueState, Walkthrough
 from virtlab.ui.screens.lesson import LessonScreen
+from virtlab.ui.widgets.goals_panel import GoalsPanel
 from virtlab.ui.widgets.lab_panel import LabPanel
-
-if TYPE_CHECKING:
-    from virtlab.ui.widgets.quiz_panel import QuizPanel
+from virtlab.ui.widgets.quiz_panel import QuizPanel
 
 POLL_S = 0.3
 
@@ -79,6 +76,15 @@ class PresentScreen(LessonScreen):
             self.go_to(shared, share=False)
 
     def on_lab_panel_changed(self, event: LabPanel.Changed) -> None:
-        """The goals follow the lab; an instructor's walkthrough is not saved as lab work."""
-        event.prevent_default()  # not the lesson screen's handler, which saves the work
+        """The goals follow the lab; an instructor's walkthrough is neither lab work nor
+        progress (not the lesson screen's handler, which saves both)."""
+        event.prevent_default()
         self._goals_changed()
+
+    def on_quiz_panel_changed(self, event: QuizPanel.Changed) -> None:
+        event.prevent_default()
+        self._goals_changed()
+
+    def _goals_changed(self, initial: bool = False) -> None:
+        if self.query("#goals"):
+            self.query_one("#goals", GoalsPanel).refresh_results()

@@ -79,7 +79,7 @@ def storage_choices(dc: Datacenter, lang: str) -> list[tuple[str, ActionBase]]:
             out.append((t("labp.storage_menu.domain", lang, pool=pool.name, domain=other),
                         CephPool(name=pool.name, changes={"failure_domain": other})))
             rule = pg_count(osds, pool.width)
-            if rule != pool.pgs:
+            if osds and rule != pool.pgs:
                 out.append((t("labp.storage_menu.pgs", lang, pool=pool.name, pgs=rule),
                             CephPool(name=pool.name, changes={"pgs": rule})))
     return out
