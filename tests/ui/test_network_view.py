@@ -34,3 +34,15 @@ def test_korean_words_the_same_drop() -> None:
 def test_a_lab_with_a_network_has_the_view() -> None:
     dc, _ = load_scenario(SCENARIO)
     assert "network" in [v.id for v in views_for(dc)]
+
+
+def test_the_network_key_fixes_the_trunk_and_the_matrix_follows() -> None:
+    from virtlab.core.actions import apply
+    from virtlab.ui.widgets.network_menu import network_choices
+
+    dc, _ = load_scenario(SCENARIO)
+    choices = dict(network_choices(dc, "en"))
+    label = next(x for x in choices if x.startswith("Allow VLAN 30 on leaf-1 port 3"))
+    fixed = apply(dc, choices[label])
+    assert build_report(fixed).network.cell("web-1", "db-1").reason != build_report(dc).network.cell("web-1", "db-1").reason
+    assert any(x.startswith("Fail link") for x in choices)

@@ -31,6 +31,8 @@ ACTION_NEEDS: dict[str, tuple[str, ...]] = {
     "consolidate": ("consolidate",),
     "backup": ("backup", "restore"),
     "time": ("advance",),
+    "network": ("set_switch_port", "set_pg_vlan", "set_mtu", "add_flow", "remove_flow", "remove_sg_rule",
+                "net_fail", "net_repair"),
     "storage": ("storage_fail", "storage_repair", "osd_out", "vgextend", "lvextend", "thin_write", "ceph_pool",
                 "convert_disk"),
 }
@@ -46,6 +48,8 @@ class LabKeyChecks:
         """False (not shown, not run) for a key whose action this lab does not allow."""
         if action == "cycle_view":
             return len(self.views) > 1
+        if action == "network" and self.session.state.network.empty:
+            return False
         if action == "storage" and self.session.state.storage.stack.empty and not (
                 self.session.allows("convert_disk") and any(vm.disks for vm in self.session.state.compute.vms)):
             return False

@@ -36,13 +36,14 @@ from virtlab.ui.widgets.labtext import (
     next_demand,
 )
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
+from virtlab.ui.widgets.network_menu import NetworkActions
 from virtlab.ui.widgets.refused_dialog import RefusedDialog
 from virtlab.ui.widgets.storage_menu import StorageActions
 from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 from virtlab.ui.widgets.workload_table import WorkloadTable
 
 
-class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Vertical):
+class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, NetworkActions, Vertical):
     """Workload table plus host bars / isolation / contention; handles the lab keys."""
 
     DEFAULT_CSS = """
@@ -79,6 +80,7 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ve
         Binding("b", "backup", "Back up the VM", id="backup"),
         Binding("t", "time", "Let simulated time pass", id="time"),
         Binding("S", "storage", "Storage: faults, repairs, volumes, pools", id="storage"),
+        Binding("K", "network", "Network: trunk VLANs, port groups, MTU, flows, rules, faults", id="network"),
         # Last: the keys every lab has (the key bar shows the lab's own actions first).
         Binding("u", "undo", "Undo", id="undo"),
         Binding("U", "redo", "Redo", id="redo"),
