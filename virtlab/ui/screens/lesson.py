@@ -107,6 +107,8 @@ class LessonScreen(VirtlabScreen[None]):
         lab_panel, quiz_panel = lab_widget_classes()
         quiz = session.lab is not None and session.lab.meta.kind == "quiz"
         self.lab_panel = (quiz_panel if quiz else lab_panel)(session, self.lang, id="lab-panel")
+        if isinstance(self.lab_panel, lab_panel):
+            self.lab_panel.on_change = self._goals_changed
         yield self.lab_panel
         yield GoalsPanel(session, self.lang, hints, id="goals")
 
@@ -234,7 +236,7 @@ class LessonScreen(VirtlabScreen[None]):
             if p.lesson(self.lesson_id).hints_used.get(goal, 0) < count else p)
 
     def on_lab_panel_changed(self, _event: LabPanel.Changed) -> None:
-        self._goals_changed()
+        # The goals were refreshed in the key's own handler (``LabPanel.on_change``).
         self.virtlab_app.save_work(self.lesson.lab)
 
     def on_quiz_panel_changed(self, _event: QuizPanel.Changed) -> None:

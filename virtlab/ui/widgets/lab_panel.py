@@ -10,6 +10,8 @@ each change the panel re-renders from ``session.report`` (built once per state) 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -108,6 +110,9 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ne
         self.session = session
         self.views: tuple[LabView, ...] = views_for(session.state)
         """The lower views this lab has, in cycle order."""
+        self.on_change: Callable[[], None] | None = None
+        """Called in the same handler as a change (the lesson screen refreshes its goals
+        there, so a key paints one frame with everything in it)."""
         self.set_reactive(LabPanel.lang, lang)
         self.set_reactive(LabPanel.view, self.views[0].id if self.views else "")
         self.message = ""
@@ -285,6 +290,8 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ne
         self.message = message
         self.query_one("#lab-status", Static).set_class(False, "-refused")
         self.refresh_view()
+        if self.on_change is not None:  # the goals too, in this handler: one frame per key
+            self.on_change()
         self.post_message(self.Changed(self.session))
 
     @on(DataTable.RowHighlighted, "#lab-table")
