@@ -534,3 +534,14 @@ def test_no_limit_to_lower(session: LabSession) -> None:
     dc = dc.with_containers((bare,))
     assert memory_step(dc, "api", -1).unset and cpu_step(dc, "api", -1).unset
     assert memory_step(dc, "api", 1).changes == {"mem_limit_mib": 128}
+
+
+async def test_removing_a_row_keeps_the_cursor_where_it_was(session: LabSession) -> None:
+    app = PanelApp(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        panel = app.query_one(LabPanel)
+        names = [w.name for w in session.report.workloads]
+        await select(pilot, panel, names[-1])
+        await pilot.press("x")
+        await pilot.pause()
+        assert panel.selected() == names[-2]  # the row above, not the first

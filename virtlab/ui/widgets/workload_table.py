@@ -218,6 +218,7 @@ class WorkloadTable(DataTable):
 
     def _rebuild(self, report: Report, dc: Datacenter, *, columns: bool = False) -> None:
         keep = self.selected()
+        where = self.cursor_row
         self._dc = dc
         self.clear(columns=columns)
         if columns or not self.columns:
@@ -232,6 +233,8 @@ class WorkloadTable(DataTable):
         self.add_rows_keyed(self._rows)
         if keep in self._rows:
             self.move_cursor(row=self._order.index(keep), animate=False)
+        elif self._order:  # the selected row went (removed): stay where it was, not at the top
+            self.move_cursor(row=min(where, len(self._order) - 1), animate=False)
 
     def add_rows_keyed(self, rows: dict[str, tuple]) -> None:
         for name, row in rows.items():
