@@ -13,7 +13,7 @@ from virtlab.core.actions import apply
 from virtlab.core.report import Report, build_report
 from virtlab.core.state import Datacenter
 from virtlab.core.storage.actions import StorageFail
-from virtlab.core.storage.ceph import MON_MAX_PG_PER_OSD, pg_count
+from virtlab.core.storage.ceph import MON_MAX_PG_PER_OSD, CephCluster, Pool, pg_count
 from virtlab.core.storage.models import Provisioning
 from virtlab.course.goals.fields import DatastoreRef, LvmMib, NonNeg, Percent, StorageRef, VmRef
 from virtlab.course.goals.registry import CheckSpec, GoalParams, Qty, Verdict, fail, ok
@@ -116,6 +116,12 @@ def ceph_survives(dc: Datacenter, report: Report, p: CephSurvives) -> Verdict:
     return ok("goal.stack.ceph_survives", pool=p.pool, n=len(targets))
 
 
+def _ceph_pool(dc: Datacenter, name: str) -> tuple[CephCluster | None, Pool | None]:
+    """The cluster and its pool named ``name`` (None where there is none)."""
+    cluster = dc.storage.stack.ceph
+    return cluster, next((x for x in cluster.pools if x.name == name), None) if cluster else None
+
+
 class CephRedundancy(GoalParams):
     pool: StorageRef
     size: int = 3
@@ -128,8 +134,7 @@ def ceph_redundancy(dc: Datacenter, report: Report, p: CephRedundancy) -> Verdic
     """A replicated pool keeps at least ``size`` copies and takes writes only while
     ``min_size`` are up: Ceph's defaults 3/2 (min_size 1 lets one surviving copy take
     writes, which the Ceph docs warn can lose data)."""
-    cluster = dc.storage.stack.ceph
-    pool = next((x for x in cluster.pools if x.name == p.pool), None) if cluster else None
+    cluster, pool = _ceph_pool(dc, p.pool)
     if pool is None:
         return fail("goal.stack.no_pool", name=p.pool)
     if pool.width < p.size or pool.min_active < p.min_size:
@@ -147,8 +152,7 @@ class CephPgRule(GoalParams):
 def ceph_pg_rule(dc: Datacenter, report: Report, p: CephPgRule) -> Verdict:
     """``pool``'s PG count is the calculator's (≈ 100 per OSD × OSDs × share ÷ size, to a
     power of two), and no OSD holds more than ``mon_max_pg_per_osd`` (250) PG shards."""
-    cluster = dc.storage.stack.ceph
-    pool = next((x for x in cluster.pools if x.name == p.pool), None) if cluster else None
+    cluster, pool = _ceph_pool(dc, p.pool)
     if cluster is None or pool is None or report.storage_stack is None or report.storage_stack.ceph is None:
         return fail("goal.stack.no_pool", name=p.pool)
     osds = sum(1 for o in cluster.osds if o.marked_in)
