@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+HANGUL_FONT = shutil.which("fc-list") is not None and "Noto Sans Mono CJK KR" in subprocess.run(
+    ["fc-list"], capture_output=True, text=True).stdout
 try:
     from playwright.sync_api import sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
@@ -93,6 +95,12 @@ def classroom(tmp_path: Path):
         proc.wait(timeout=10)
 
 
+def _focus(page) -> None:
+    """Give the terminal the keyboard without clicking (a click lands on whatever row is
+    under the mouse, and where that is depends on the font's cell size)."""
+    page.focus(".xterm-helper-textarea")
+
+
 def _screen_text(page) -> str:
     return ANSI.sub("", "".join(page.evaluate("() => window.__frames")))
 
@@ -111,9 +119,20 @@ def test_a_class_opens_the_lab_in_a_real_browser(served: str) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.add_init_script(HOOK)
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
         page.goto(served)
         _wait_for(page, "lessons done")  # the catalog
-        page.click(".textual-terminal")
+        # The terminal is drawn with a font stack that has Hangul, and nothing is fetched
+        # from beyond the server (a classroom may have no internet).
+        assert all(url.startswith(served) or url.startswith("ws://127.0.0.1") for url in asked), asked
+        script = page.evaluate("async () => (await (await fetch("
+                               "document.querySelector('script[src*=textual]').src)).text())")
+        assert "fontFamily:\"'Noto Sans Mono CJK KR', 'D2Coding'" in script
+        assert page.evaluate("() => document.fonts.check(\"16px 'Roboto Mono'\")")
+        if HANGUL_FONT:  # where the machine has a CJK font, the stack reaches it
+            assert page.evaluate("() => document.fonts.check(\"16px 'Noto Sans Mono CJK KR'\", '한')")
+        _focus(page)
         page.keyboard.press("Enter")  # the first lesson, with its lab beside it
         _wait_for(page, "Carve a host")
         page.keyboard.press("a")  # add a VM: the dialog opens over the lab
@@ -135,7 +154,7 @@ def test_a_class_needs_its_token_is_capped_and_a_reload_resumes_progress(classro
         assert "needs its access token" in page.inner_text("body")
         page.goto(classroom + "/?token=s3cret")
         _wait_for(page, "lessons done")
-        page.click(".textual-terminal")
+        _focus(page)
         page.keyboard.press("Enter")  # lesson 1: now in progress
         _wait_for(page, "Carve a host")
         other = browser.new_context().new_page()  # a second browser: the cap is one session

@@ -11,6 +11,8 @@ concurrent sessions, and one progress folder per browser that a reload comes bac
   new one. One live session per browser: a reload replaces the old one. The command each
   session runs is the server's own constant and that hex folder name — never anything the
   browser sent.
+- **Fonts.** The page names a font stack with Korean fallbacks and fetches nothing from the
+  internet (:mod:`virtlab.serve_page`).
 """
 
 from __future__ import annotations
@@ -25,9 +27,13 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+import aiohttp_jinja2
+import jinja2
 from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
+
+from virtlab.serve_page import page_template, terminal_script
 
 __all__ = ["ClassServer", "FULL_PAGE", "TOKEN_PAGE"]
 
@@ -61,6 +67,27 @@ class ClassServer(Server):
         self.max_sessions = max_sessions
         self._live: dict[str, web.WebSocketResponse] = {}  # browser → its one open session
         self._secret = _secret(sessions_root)
+
+    async def _make_app(self) -> web.Application:
+        """textual-serve's routes, with the page and the terminal's script from
+        :mod:`virtlab.serve_page` (registered before the static folder, so they win)."""
+        app = web.Application()
+        template = page_template(self.templates_path)
+        aiohttp_jinja2.setup(app, loader=jinja2.DictLoader({"app_index.html": template}))
+        app.add_routes([
+            web.get("/", self.handle_index, name="index"),
+            web.get("/ws", self.handle_websocket, name="websocket"),
+            web.get("/download/{key}", self.handle_download, name="download"),
+            web.get("/static/js/textual.js", self.handle_script),
+            web.static("/static", self.statics_path, show_index=False, name="static"),
+        ])
+        app.on_startup.append(self.on_startup)
+        app.on_shutdown.append(self.on_shutdown)
+        return app
+
+    async def handle_script(self, request: web.Request) -> web.Response:
+        return web.Response(body=terminal_script(self.statics_path),
+                            content_type="application/javascript", charset="utf-8")
 
     @property
     def active(self) -> int:
