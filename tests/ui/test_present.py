@@ -56,3 +56,24 @@ def test_notes_say_what_to_say_and_what_comes_next() -> None:
     assert "큐 5개 중 4번째 · 5단계" in text
     assert "경과 5:00(계획 17:00) · 이 큐 1:05 / 4분" in text
     assert "오해: 스냅샷은 백업이다" in text and "다음: 5번째 큐, 6단계" in text
+
+
+async def test_one_screen_presenter_toggles_the_notes_under_the_lesson(tmp_path: Path) -> None:
+    app = make_app(lang="ko", data_dir=tmp_path, lessons_root=LESSONS, present=W6)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PresentScreen)
+        notes = screen.query_one("#present-notes")
+        assert not notes.display  # the audience's view: no notes
+        await pilot.press("f2")
+        await pilot.pause()
+        assert notes.display and notes.region.height > 3
+        assert "큐 5개 중 1번째" in str(notes.render())
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert screen.cue == 1 and "큐 5개 중 2번째" in str(notes.render())
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not notes.display and screen.cue == 1

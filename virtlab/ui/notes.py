@@ -31,8 +31,9 @@ def _clock(seconds: float) -> str:
 
 
 def notes_text(w: Walkthrough, lesson: Lesson, lab: Lab | None, cue: int, lang: str,
-               elapsed_s: float, cue_elapsed_s: float) -> str:
-    """The notes for cue ``cue`` as plain text (the widget shows it without markup)."""
+               elapsed_s: float, cue_elapsed_s: float, *, beside_lesson: bool = False) -> str:
+    """The notes for cue ``cue`` as plain text (the widget shows it without markup);
+    ``beside_lesson``: shown under the lesson on the one screen (F2), not in their own terminal."""
     c = w.cue[cue]
     total = len(w.cue)
 
@@ -61,7 +62,10 @@ def notes_text(w: Walkthrough, lesson: Lesson, lab: Lab | None, cue: int, lang: 
         lines.append(t("present.next", lang, n=cue + 2, step=nxt.step, step_title=step_title(nxt.step)))
     else:
         lines.append(t("present.last", lang))
-    lines += ["", t("present.keys", lang)]
+    if beside_lesson:  # the notes may be cut at the bottom of the screen: keys first
+        lines[1:1] = [t("present.keys_here", lang)]
+    else:
+        lines += ["", t("present.keys", lang)]
     return "\n".join(lines)
 
 

@@ -4,16 +4,25 @@
 the lab to the cue's state (the walkthrough's actions from the lab's start, the cue's fault
 included), so going back restores the lab exactly and a fault leaves with its cue. The cue is
 shared through :class:`~virtlab.course.presenting.CueFile`, so ``virtlab present --notes`` in a
-second terminal follows (and can drive) the same walkthrough. The audience sees no notes.
+second terminal follows (and can drive) the same walkthrough. The audience sees no notes —
+unless the presenter has one screen only: ``F2`` shows the same notes (with the timer) under
+the lesson and hides them again.
 """
 
 from __future__ import annotations
 
+import time
+
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Static
 
 from virtlab.course.i18n import t
 from virtlab.course.presenting import CueFile
 from virtlab.course.walkthrough import CueState, Walkthrough
+from virtlab.ui.notes import notes_text
+from virtlab.ui.screens._chrome import KeyBar
 from virtlab.ui.screens.lesson import LessonScreen
 from virtlab.ui.widgets.goals_panel import GoalsPanel
 from virtlab.ui.widgets.lab_panel import LabPanel
@@ -28,7 +37,15 @@ class PresentScreen(LessonScreen):
     BINDINGS = [
         Binding("pagedown", "next_cue", "next_cue", priority=True, id="next-cue"),
         Binding("pageup", "previous_cue", "previous_cue", priority=True, id="previous-cue"),
+        Binding("f2", "toggle_notes", "toggle_notes", priority=True, id="toggle-notes"),
     ]
+    DEFAULT_CSS = """
+    PresentScreen #present-notes {
+        display: none; height: auto; max-height: 50%; padding: 0 1;
+        background: $panel; border-top: solid $accent;
+    }
+    PresentScreen #present-notes.-shown { display: block; }
+    """
 
     def __init__(self, walkthrough: Walkthrough, states: list[CueState], cue_file: CueFile) -> None:
         super().__init__(walkthrough.walkthrough.lesson, step=walkthrough.cue[0].step - 1)
@@ -36,6 +53,28 @@ class PresentScreen(LessonScreen):
         self.states = states
         self.cue_file = cue_file
         self.cue = -1
+        self.started = self.cue_started = time.monotonic()
+
+    def compose(self) -> ComposeResult:
+        """The lesson screen, with the notes (hidden) just above its key bar."""
+        for widget in super().compose():
+            if isinstance(widget, KeyBar):
+                yield Static(Content(""), id="present-notes", markup=False)
+            yield widget
+
+    def action_toggle_notes(self) -> None:
+        notes = self.query_one("#present-notes", Static)
+        notes.set_class(not notes.has_class("-shown"), "-shown")
+        self._draw_notes()
+
+    def _draw_notes(self) -> None:
+        notes = self.query_one("#present-notes", Static)
+        if not notes.has_class("-shown") or self.cue < 0:
+            return
+        now = time.monotonic()
+        lab = self.session.lab if self.session is not None else None
+        notes.update(Content(notes_text(self.walkthrough, self.lesson, lab, self.cue, self.lang,
+                                        now - self.started, now - self.cue_started, beside_lesson=True)))
 
     def on_mount(self) -> None:
         # The lesson screen's own on_mount runs after this one (Textual walks the MRO).
@@ -45,11 +84,14 @@ class PresentScreen(LessonScreen):
         start = self.cue_file.read()
         self.go_to(start if start is not None and start < len(self.walkthrough.cue) else 0)
         self.set_interval(POLL_S, self._follow)
+        self.set_interval(1.0, self._draw_notes)
 
     def go_to(self, index: int, *, share: bool = True) -> None:
         """Show cue ``index``: its step, and the lab as the cue sets it."""
         index = max(0, min(index, len(self.walkthrough.cue) - 1))
         cue = self.walkthrough.cue[index]
+        if index != self.cue:
+            self.cue_started = time.monotonic()
         self.cue = index
         self.show_step(min(cue.step - 1, len(self.lesson.sections) - 1))
         panel: LabPanel | QuizPanel | None = self.lab_panel
@@ -62,6 +104,7 @@ class PresentScreen(LessonScreen):
                 panel.refresh()
         if share:
             self.cue_file.write(index)
+        self._draw_notes()
 
     def action_next_cue(self) -> None:
         self.go_to(self.cue + 1)
