@@ -102,3 +102,75 @@ def test_made_up_goals_and_malformed_reports_never_pass(report: Path, tmp_path: 
     assert "goals fake: not goals of this lab" in out
     assert "malformed report: steps: expected a list of objects" in out
     assert "the lab is in the report twice" in out
+
+
+L3 = L6.with_name("l3-trap-or-not.toml")
+
+
+@pytest.fixture
+def quiz_report(tmp_path: Path) -> Path:
+    """A student who got toy-isa wrong once, then answered every question right."""
+    lab, _ = load_lab(L3)
+    session = LabSession(lab)
+    session.answer("toy-isa", "yes")
+    for qid, value in lab.solution.answers.items():
+        session.answer(qid, value)
+    data = tmp_path / "data"
+    save_work(work_path(data, lab.id), session)
+    out = tmp_path / "quiz.json"
+    assert main(["export", "--report", "--data-dir", str(data), "--out", str(out)]) == 0
+    return out
+
+
+def _verify_edited(report: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], edit) -> str:
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    edit(doc["labs"][0])
+    bad = tmp_path / "edited.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    capsys.readouterr()
+    code = main(["verify", str(bad)])
+    out = capsys.readouterr().out
+    assert (code == 0) == ("verified" in out), out
+    return out
+
+
+def test_quiz_answers_are_replayed_try_by_try(quiz_report: Path, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    entry = json.loads(quiz_report.read_text(encoding="utf-8"))["labs"][0]
+    assert entry["tries"][0] == {"question": "toy-isa", "answer": "yes"} and entry["wrong"] == {"toy-isa": 1}
+    # toy-isa allows one wrong try: the replay takes the right answer after it, and so passes.
+    assert "verified" in _verify_edited(quiz_report, tmp_path, capsys, lambda e: None)
+    # Hiding the wrong try: the claimed count no longer follows from the tries.
+    out = _verify_edited(quiz_report, tmp_path, capsys, lambda e: e["wrong"].clear())
+    assert "l3-trap-or-not: wrong.toy-isa: says None, the tries give 1" in out
+    # Dropping the wrong try from the log as well leaves a different, honest-looking history,
+    # but an answer claimed without its try is named.
+    out = _verify_edited(quiz_report, tmp_path, capsys,
+                         lambda e: e["tries"].pop(next(i for i, t in enumerate(e["tries"]) if t["question"] == "cpuinfo")))
+    assert "l3-trap-or-not: answers.cpuinfo: says 'no', the tries give None" in out
+    # Claiming answers with no tries at all (an older report) cannot be re-checked.
+    out = _verify_edited(quiz_report, tmp_path, capsys, lambda e: e.pop("tries"))
+    assert "answers: the report has no tries to replay them from" in out
+
+
+def test_a_second_wrong_try_locks_the_question_on_replay(quiz_report: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    def two_wrong(e: dict) -> None:
+        e["tries"].insert(0, {"question": "toy-isa", "answer": "hv"})
+        e["wrong"]["toy-isa"] = 2
+        e["answers"]["toy-isa"] = "hv"
+    out = _verify_edited(quiz_report, tmp_path, capsys, two_wrong)
+    # Locked after its one allowed wrong try, the question takes no later answer: not met.
+    assert "goal toy-isa: the report says met, the replay gives not met" in out
+
+
+def test_an_export_leaves_stale_work_where_it_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    path = work_path(data, "l6-patch-night")
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 1, "lab": "l6-patch-night", "steps": [{"kind": "nope"}]}),
+                    encoding="utf-8")
+    before = sorted(p.name for p in path.parent.iterdir())
+    assert main(["export", "--report", "--data-dir", str(data), "--out", str(tmp_path / "r.json")]) == 0
+    assert "not in the report, and left where it is" in capsys.readouterr().err
+    assert sorted(p.name for p in path.parent.iterdir()) == before  # an export writes nothing there

@@ -55,7 +55,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         path = work_path(folder, lab.id) if lab else None
         if lab is None or path is None or not path.exists():
             continue
-        session, problem = restore_work(path, lab)
+        session, problem = restore_work(path, lab, set_aside=False)  # an export only reads
         if problem:
             print(problem, file=sys.stderr)
             continue

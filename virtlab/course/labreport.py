@@ -2,9 +2,10 @@
 
 A report holds, per lab, the lab's id and file version, a hash of its start state, the
 ordered action log with a hash of the state after each step, the goals met with their
-detail, and the hints used. :func:`verify` replays each log on the lab's start with the same
+detail, the quiz answers in the order they were given, and the hints used. :func:`verify` replays each log on the lab's start with the same
 engine: a report whose claims do not follow from its actions is flagged, naming the first
-step whose state disagrees (or the goal whose verdict does), so an edited report cannot pass.
+step whose state disagrees (or the goal whose verdict does, or the answer a try does not give),
+so an edited report cannot pass.
 Many reports at once give a class table (:func:`class_table`, CSV).
 """
 
@@ -23,11 +24,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from virtlab.core.actions import Action
 from virtlab.core.base import ActionBase
+from virtlab.core.errors import InputError
 from virtlab.core.state import Datacenter
 from virtlab.course.labs import Lab
 from virtlab.course.progress import Progress, now_iso
 from virtlab.course.session import LabSession
-from virtlab.course.work import fingerprint
+from virtlab.course.work import fingerprint, replay_tries, tries_to_data
 
 __all__ = ["REPORT_VERSION", "Verification", "class_table", "lab_report", "report_markdown",
            "state_hash", "verify"]
@@ -60,6 +62,7 @@ def lab_report(session: LabSession, progress: Progress, lesson_id: str) -> dict[
     return {
         "lab": lab.id, "lesson": lesson_id, "lab_file": fingerprint(lab), "start": state_hash(session.start),
         "steps": steps, "answers": dict(session.answers), "wrong": dict(session.wrong),
+        "tries": tries_to_data(session),
         "goals": _results(session), "hints_used": dict(record.hints_used),
         "first_met": dict(record.achieved), "updated": record.updated,
     }
@@ -138,10 +141,14 @@ def _verify_lab(entry: Mapping[str, Any], labs: Mapping[str, Lab]) -> Verificati
             out.problems.append(f"{lab_id}: step {i}: the state after it does not match the report")
             return out
     answers, wrong = entry.get("answers", {}), entry.get("wrong", {})
-    if isinstance(answers, dict):
-        session.answers.update(answers)
-    if isinstance(wrong, dict):
-        session.wrong.update({k: v for k, v in wrong.items() if isinstance(v, int)})
+    if "tries" in entry:  # the quiz is replayed too: answers and wrong tries must follow
+        try:
+            replay_tries(session, entry["tries"], answers, wrong)
+        except InputError as e:
+            out.problems.append(f"{lab_id}: {e.where}: {e.message}")
+    elif answers or wrong:
+        out.problems.append(f"{lab_id}: answers: the report has no tries to replay them from "
+                            "(made by an older virtlab?)")
     results = _results(session)
     for r in results:
         c = claimed.get(r["id"])

@@ -63,6 +63,8 @@ class Step:
     answers: tuple[tuple[str, Any], ...] = ()
     #: For a reset: the wrong tries per question it cleared (brought back with the answers).
     wrong: tuple[tuple[str, int], ...] = ()
+    #: For a reset: the answers submitted before it, in order (brought back with the answers).
+    tries: tuple[tuple[str, Any], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -89,6 +91,9 @@ class LabSession:
         self.answers: dict[str, Any] = {}
         #: Wrong answers submitted per question (a question's ``max_wrong`` judges them).
         self.wrong: dict[str, int] = {}
+        #: Every answer taken since the last reset, in order: ``answers`` and ``wrong`` follow
+        #: from it (a lab report carries it, so an instructor's replay re-checks the quiz).
+        self.tries: list[tuple[str, Any]] = []
         self._reports: dict[tuple[int, str | None], tuple[Datacenter, Report]] = {}
         self._parts = PartCache()
 
@@ -131,7 +136,7 @@ class LabSession:
         the lab this way: an instructor's actions, not limited to what the lab allows)."""
         self.log.clear()
         self.position = 0
-        self.answers, self.wrong = {}, {}
+        self.answers, self.wrong, self.tries = {}, {}, []
         for action in actions:
             self._push(Step(action, apply(self.state, action)))
 
@@ -143,6 +148,7 @@ class LabSession:
         if undone.action is None:
             self.answers = dict(undone.answers)
             self.wrong = dict(undone.wrong)
+            self.tries = list(undone.tries)
         return True
 
     def redo(self) -> bool:
@@ -151,17 +157,16 @@ class LabSession:
         redone = self.log[self.position]
         self.position += 1
         if redone.action is None:
-            self.answers = {}
-            self.wrong = {}
+            self.answers, self.wrong, self.tries = {}, {}, []
         return True
 
     def reset(self) -> None:
         """Back to the lab's start, quiz answers and wrong tries cleared (undoable: all come
         back)."""
-        if self.state is not self.start or self.answers or self.wrong:
-            self._push(Step(None, self.start, tuple(self.answers.items()), tuple(self.wrong.items())))
-        self.answers = {}
-        self.wrong = {}
+        if self.state is not self.start or self.answers or self.wrong or self.tries:
+            self._push(Step(None, self.start, tuple(self.answers.items()), tuple(self.wrong.items()),
+                            tuple(self.tries)))
+        self.answers, self.wrong, self.tries = {}, {}, []
 
     @property
     def can_undo(self) -> bool:
@@ -198,6 +203,7 @@ class LabSession:
         wrong = self.wrong.get(question_id, 0)
         if q is None or not locked(q, wrong):
             self.answers[question_id] = value
+            self.tries.append((question_id, value))
             if q is not None and not grade(q, value)[0]:
                 self.wrong[question_id] = wrong + 1
         return next(r for r in self.results() if r.id == question_id)

@@ -59,12 +59,41 @@ def work_to_data(session: LabSession) -> dict[str, Any]:
              for s in session.history()]
     return {"version": WORK_VERSION, "lab": session.lab.id, "lab_file": fingerprint(session.lab),
             "saved": now_iso(), "steps": steps, "answers": dict(session.answers),
-            "wrong": dict(session.wrong)}
+            "wrong": dict(session.wrong), "tries": tries_to_data(session)}
+
+
+def tries_to_data(session: LabSession) -> list[dict[str, Any]]:
+    """The answers taken since the last reset, in order, as JSON-ready data."""
+    return [{"question": q, "answer": v} for q, v in session.tries]
+
+
+def replay_tries(session: LabSession, tries: object, answers: object, wrong: object) -> None:
+    """Submit ``tries`` in order to ``session`` (as the student did) and check that the
+    ``answers`` and ``wrong`` counts claimed beside them follow; :class:`InputError` names
+    the first that does not."""
+    assert session.lab is not None
+    known = {q.id for q in session.lab.questions}
+    if not isinstance(tries, list):
+        raise InputError("expected a list", "tries")
+    for i, entry in enumerate(tries, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("question"), str) or "answer" not in entry:
+            raise InputError("expected an object with a question id and an answer", f"tries[{i}]")
+        if entry["question"] not in known:
+            raise InputError(f"no question {entry['question']!r} in the lab", f"tries[{i}]")
+        session.answer(entry["question"], entry["answer"])
+    if not isinstance(answers, dict) or not isinstance(wrong, dict):
+        raise InputError("expected an object", "answers" if not isinstance(answers, dict) else "wrong")
+    for field, claimed, replayed in (("answers", answers, session.answers), ("wrong", wrong, session.wrong)):
+        for qid in sorted(set(claimed) | set(replayed), key=str):
+            if claimed.get(qid) != replayed.get(qid) and not (field == "wrong" and not claimed.get(qid)
+                                                              and not replayed.get(qid)):
+                raise InputError(f"says {claimed.get(qid)!r}, the tries give {replayed.get(qid)!r}",
+                                 f"{field}.{qid}")
 
 
 def save_work(path: Path, session: LabSession) -> None:
     """Write the session's work atomically (nothing to keep: the file is removed)."""
-    if not session.history() and not session.answers and not session.wrong:
+    if not session.history() and not session.answers and not session.wrong and not session.tries:
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -101,7 +130,10 @@ def _replay(lab: Lab, data: object) -> LabSession:
             why = "not allowed in this lab" if outcome.not_allowed else "; ".join(
                 v.message for v in outcome.violations)
             raise InputError(f"{outcome.description}: {why}", f"steps[{i}]")
-    known = {q.id for q in lab.questions}
+    if "tries" in data:
+        replay_tries(session, data["tries"], answers, wrong)
+        return session
+    known = {q.id for q in lab.questions}  # saved before tries were kept: taken as saved
     for qid, value in answers.items():
         if qid not in known:
             raise InputError(f"no question {qid!r} in the lab", f"answers.{qid}")
@@ -121,9 +153,11 @@ def _aside(path: Path) -> Path:
     return target
 
 
-def restore_work(path: Path, lab: Lab, *, lang: str = "en") -> tuple[LabSession, str | None]:
+def restore_work(path: Path, lab: Lab, *, lang: str = "en",
+                 set_aside: bool = True) -> tuple[LabSession, str | None]:
     """The lab's session with the saved work replayed, and a notice for the student when
-    the saved log could not be used (it is then kept aside and the lab starts fresh)."""
+    the saved log could not be used (it is then kept aside and the lab starts fresh;
+    ``set_aside=False`` — an export, which only reads — leaves the file where it is)."""
     if not path.exists():
         return LabSession(lab), None
     try:
@@ -133,6 +167,8 @@ def restore_work(path: Path, lab: Lab, *, lang: str = "en") -> tuple[LabSession,
         problem = f"{e.where}: {e.message}" if e.where else e.message
     except OSError as e:
         problem = str(e)
+    if not set_aside:
+        return LabSession(lab), t("work.left", lang, path=path, problem=problem)
     try:
         kept = _aside(path)
     except OSError as e:
