@@ -34,7 +34,8 @@ TEXT = "abcxyz019 .,:-_/[]{}()=$@%*#!?'\"\\<>가상화메모리"
 SIZES = [(40, 12), (60, 16), (80, 24), (100, 30), (120, 36), (160, 48), (250, 80)]
 EVENTS = 300
 SETTLE_EVERY = 30
-TIME_LIMIT = 45.0
+TIME_LIMIT = 180.0
+"""A hang guard, not a speed test: generous enough for a machine busy with other work."""
 SEEDS = [20261201, 7, 4242]
 
 LESSONS = lessons_dir()
