@@ -41,12 +41,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--lang", choices=("en", "ko"), help="language (default: from the locale)")
     p.add_argument("--data-dir", type=Path, help="where progress is kept (or VIRTLAB_DATA_DIR)")
-    # The same two options after the command too (`virtlab serve --data-dir DIR`).
+    p.add_argument("--lessons", type=Path, metavar="DIR",
+                   help="the course to use: a folder with en/, ko/, labs/ (or VIRTLAB_LESSONS)")
+    # The same options after the command too (`virtlab serve --data-dir DIR`).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=("en", "ko"), default=argparse.SUPPRESS,
                         help="language (default: from the locale)")
     common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
                         help="where progress is kept (or VIRTLAB_DATA_DIR)")
+    common.add_argument("--lessons", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                        help="the course to use: a folder with en/, ko/, labs/ (or VIRTLAB_LESSONS)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     o = sub.add_parser("open", parents=[common], help="open a lesson by id")
@@ -80,7 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--json", action="store_true", help="print JSON for scripts")
 
     c = sub.add_parser("check", parents=[common], help="validate lessons, labs and scenarios")
-    c.add_argument("paths", nargs="+", type=Path)
+    c.add_argument("paths", nargs="*", type=Path)
+    c.add_argument("--list", choices=("checks", "actions"),
+                   help="print the goal checks with their params, or the action kinds with their keys")
 
     from virtlab.cli_reports import add_parsers
 
@@ -191,6 +197,15 @@ def cmd_trace(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from virtlab.course.checker import check_paths
 
+    if args.list:
+        from virtlab.course.reference import actions_reference, checks_reference
+
+        print(checks_reference() if args.list == "checks" else actions_reference())
+        if not args.paths:
+            return 0
+    if not args.paths:
+        _err("check: name the lessons folder, labs or scenarios to check (or --list checks|actions)")
+        return 2
     problems, checked = check_paths(args.paths)
     for line in problems:
         print(line)
@@ -309,8 +324,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _use_lessons(folder: Path | None) -> bool:
+    """``--lessons DIR``: every command (and every session ``serve`` starts) reads that course."""
+    if folder is None:
+        return True
+    from virtlab.course import paths
+
+    if not ((folder / "en").is_dir() or (folder / "ko").is_dir()):
+        _err(f"--lessons {folder}: not a course folder (it needs en/ or ko/, with labs/ beside them)")
+        return False
+    os.environ[paths.LESSONS_ENV] = str(folder.resolve())
+    return True
+
+
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if not _use_lessons(getattr(args, "lessons", None)):
+        return 2
     if args.command == "report":
         return cmd_report(args)
     if args.command == "check":

@@ -169,7 +169,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     n.add_argument("--root", type=Path, help="the lessons folder (default: the course's)")
     n.add_argument("--lab", help="a lesson's lab id")
     n.add_argument("--track", default="server", help="a lesson's track (default: server)")
-    n.add_argument("--order", type=int, default=99, help="a lesson's place in its track")
+    n.add_argument("--order", type=int, default=99,
+                   help="a lesson's number in the course, 1-99: the file's NN- prefix and its place in "
+                        "the catalog (default 99: last)")
     v = sub.add_parser("verify", parents=[common], help="replay lab reports and check their claims")
     v.add_argument("reports", nargs="+", type=Path)
     v.add_argument("--csv", action="store_true", help="print a class table (CSV)")

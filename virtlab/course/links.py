@@ -1,5 +1,10 @@
 """Links in a lesson: which lab actions a ``[text](lab:NAME)`` link may run, and the links a
-lesson may not have (checked by ``virtlab check``; inert in the app).
+lesson may not have (checked by ``virtlab check``; in the app a link that is not allowed does
+nothing, and an allowed one runs its lab action — the key a student would press, e.g.
+``lab:move`` opens the Move dialog).
+
+A link names the lab panel's action (the key's name, as the command palette lists them), not
+a lab file's action kind: ``lab:edit`` opens the dialog that makes an ``update``.
 
 Lessons are data: a link never names an app action (``app.quit``), a screen or code.
 """

@@ -64,7 +64,11 @@ def play_problems(lab: Lab) -> list[str]:
     for m in lab.misconceptions:
         p = play(lab, m.actions, m.answers)
         r = p.result(m.fails)
-        if p.stopped_at is not None:
+        if p.stopped_at is not None and not p.not_allowed:
+            out.append(f"{src}: misconception {m.id}: actions[{p.stopped_at}] is refused ({p.why}); "
+                       "a misconception is a wrong design the student can build, so a goal — not "
+                       "admission — must catch it (loosen the scenario's [policy] if it must)")
+        elif p.stopped_at is not None:
             out.append(f"{src}: misconception {m.id}: actions[{p.stopped_at}]: {p.why}")
         elif r is not None and r.met:
             out.append(f"{src}: misconception {m.id}: goal {m.fails} passes it: {r.verdict.en}")
@@ -77,6 +81,9 @@ def play_problems(lab: Lab) -> list[str]:
             elif p.not_allowed:
                 out.append(f"{src}: near_miss {n.id}: actions[{p.stopped_at}] is not allowed in this lab, "
                            "so it proves nothing about a refusal")
+        elif p.stopped_at is not None and not p.not_allowed:
+            out.append(f"{src}: near_miss {n.id}: actions[{p.stopped_at}] is refused ({p.why}); "
+                       'if that refusal is the lesson, say expect = "refused"')
         elif p.stopped_at is not None:
             out.append(f"{src}: near_miss {n.id}: actions[{p.stopped_at}]: {p.why}")
         elif r is not None and r.met:

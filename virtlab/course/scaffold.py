@@ -122,6 +122,17 @@ def _write_new(path: Path, text: str) -> Path:
     return path
 
 
+def _lab_exists(root: Path, lab_id: str) -> bool:
+    """Whether a lab file in ``root/labs`` has the id ``lab_id`` (even one with problems:
+    ``virtlab check`` names those)."""
+    folder = root / "labs"
+    if (folder / f"{lab_id}.toml").is_file():
+        return True
+    pattern = re.compile(rf'^id\s*=\s*"{re.escape(lab_id)}"\s*$', re.M)
+    return any(pattern.search(p.read_text(encoding="utf-8", errors="replace"))
+               for p in folder.glob("*.toml") if p.is_file())
+
+
 def new_lab(root: Path, name: str) -> list[Path]:
     """Write ``root/labs/NAME.toml``."""
     _check_name(name)
@@ -131,10 +142,13 @@ def new_lab(root: Path, name: str) -> list[Path]:
 def new_lesson(root: Path, name: str, *, lab: str | None = None, track: str = "server",
                order: int = 99) -> list[Path]:
     """Write ``root/en/NN-slug.md`` and ``root/ko/NN-slug.md`` (``NN`` the order, ``slug`` the
-    name without its ``lNN-`` prefix), with the lab if given."""
+    name without its ``lNN-`` prefix), with the lab if given (it must exist in ``root/labs``)."""
     _check_name(name)
     if lab is not None:
         _check_name(lab)
+        if not _lab_exists(root, lab):
+            raise ValueError(f"--lab {lab}: no lab {lab!r} in {root / 'labs'} "
+                             f"(make it first: virtlab new lab {lab})")
     if not TRACK.fullmatch(track) or not 1 <= order <= 99:
         raise ValueError(f"track {track!r} / order {order}: a track is lower-case letters, order 1–99")
     lab_line = f'lab = "{lab}"\n' if lab else ""

@@ -73,6 +73,8 @@ def check_container_home(dc: Datacenter, c: Container) -> None:
 
 
 class AddHost(ActionBase):
+    """Add a host to the datacenter (a scenario's ``[[host]]`` table)."""
+
     kind: Literal["add_host"] = "add_host"
     touches_everything: ClassVar[bool] = True
     host: Host
@@ -87,6 +89,8 @@ class AddHost(ActionBase):
 
 
 class AddVM(ActionBase):
+    """Place a new VM on a host: refused when the host's admission rules would be broken."""
+
     kind: Literal["add_vm"] = "add_vm"
     vm: VM
 
@@ -104,6 +108,9 @@ class AddVM(ActionBase):
 
 
 class AddContainer(ActionBase):
+    """Start a new container on a host (refused when its requests do not fit the node's
+    allocatable)."""
+
     kind: Literal["add_container"] = "add_container"
     container: Container
 
@@ -259,6 +266,9 @@ class Repair(ActionBase):
 
 
 class SetPolicy(ActionBase):
+    """Change the cluster's policy: allocation ratios, reservations (``changes`` as a
+    scenario's ``[scenario.policy]`` table)."""
+
     kind: Literal["set_policy"] = "set_policy"
     touches_everything: ClassVar[bool] = True
     changes: dict[str, Any]

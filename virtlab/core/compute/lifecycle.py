@@ -48,6 +48,8 @@ def _with_disks(dc: Datacenter, vm: VM, disks: tuple[VirtualDisk, ...], **more: 
 
 
 class TakeSnapshot(ActionBase):
+    """Take a snapshot of a VM: its base disk becomes read-only and new writes go to a delta."""
+
     kind: Literal["snapshot"] = "snapshot"
     refusable: ClassVar[bool] = False
     name: str

@@ -109,15 +109,40 @@ def parse_action(raw: dict[str, Any], dc: Datacenter, *, container: bool = False
         return _ACTION.validate_python(raw)
     except ValidationError as e:
         err = e.errors()[0]
-        raise InputError(str(err["msg"]), ".".join(map(str, err["loc"])) or "action") from None
+        loc = [str(x) for x in err["loc"]]
+        raise InputError(action_problem(err), ".".join(loc[1:] if err["type"] != "union_tag_invalid" and loc
+                                                      and loc[0] == kind else loc) or "action") from None
 
 
-def _errors(e: ValidationError, prefix: str) -> list[str]:
+def action_problem(err: Any) -> str:
+    """A lab action's validation error in the author's words, not pydantic's."""
+    ctx = err.get("ctx") or {}
+    if err["type"] == "union_tag_invalid":
+        known = ", ".join(sorted(str(ctx.get("expected_tags", "")).replace("'", "").split(", ")))
+        return f"unknown action kind {ctx.get('tag')!r} (known: {known})"
+    if err["type"] == "union_tag_not_found":
+        return "an action needs its kind (kind = \"…\")"
+    if err["type"] == "extra_forbidden":
+        return "unknown key for this action"
+    if err["type"] == "missing":
+        return "missing: this action needs it"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+def _errors(e: ValidationError, prefix: str, model: type[BaseModel] | None = None) -> list[str]:
     out = []
     for err in e.errors():
         loc = ".".join(str(x) for x in err["loc"])
-        out.append(f"{prefix}.{loc}: {err['msg']}" if loc else f"{prefix}: {err['msg']}")
+        text = err["msg"]
+        if err["type"] == "extra_forbidden":  # in the file's words, with what may be there
+            allowed = f" (allowed: {', '.join(_keys(model))})" if model is not None and len(err["loc"]) == 1 else ""
+            text = f"unknown key{allowed}"
+        out.append(f"{prefix}.{loc}: {text}" if loc else f"{prefix}: {text}")
     return out
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    return sorted(str(f.alias or name) for name, f in model.model_fields.items())
 
 
 def _goal_errors(e: ValidationError, prefix: str, raw: Any) -> list[str]:
@@ -143,7 +168,7 @@ def _list(data: dict[str, Any], key: str, model: type[BaseModel], problems: list
         try:
             out.append(model.model_validate(raw, context=context))
         except ValidationError as e:
-            found = _goal_errors(e, label, raw) if model is Goal else _errors(e, label)
+            found = _goal_errors(e, label, raw) if model is Goal else _errors(e, label, model)
             problems += [f"{src}: {x}" for x in found]
     return out
 
@@ -195,6 +220,9 @@ def lab_from_dict(data: dict[str, Any], path: Path) -> tuple[Lab | None, list[st
     for i, q in enumerate(questions):
         problems += [f"{src}: question[{i + 1}] ({q.id}): {x}" for x in _question_problems(q)]
     known_m = {m.id for m in miscs}
+    # A misconception that did not load is named by its own problem, not again by every hint.
+    written_m = {str(m.get("id")) for m in data.get("misconception", []) if isinstance(m, dict)} \
+        if isinstance(data.get("misconception"), list) else set()
     for i, q in enumerate(questions):
         problems += [f"{src}: question[{i + 1}] ({q.id}).{x}" for x in _explained_problems(q, known_m)]
     for i, m in enumerate(miscs):
@@ -214,7 +242,7 @@ def lab_from_dict(data: dict[str, Any], path: Path) -> tuple[Lab | None, list[st
         problems.append(f"{src}: near_miss {dup}: duplicate id")
     for g in [*goals, *questions]:
         for h in g.hints:
-            if h.names and h.names not in known_m:
+            if h.names and h.names not in known_m and h.names not in written_m:
                 problems.append(f"{src}: {g.id}: hint names unknown misconception {h.names!r}")
     plays = [("solution", solution.actions)] + [(f"misconception {m.id}", m.actions) for m in miscs]
     plays += [(f"near_miss {n.id}", n.actions) for n in near if n.expect == "fail"]
