@@ -77,3 +77,23 @@ async def test_one_screen_presenter_toggles_the_notes_under_the_lesson(tmp_path:
         await pilot.press("f2")
         await pilot.pause()
         assert not notes.display and screen.cue == 1
+
+
+async def test_the_audience_sees_the_goals_as_the_cues_reveal_them(tmp_path: Path) -> None:
+    app = make_app(lang="en", data_dir=tmp_path, lessons_root=LESSONS, present=W6)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        goals = screen.query_one("#goals")
+        assert goals.results == [] and "as the walkthrough reveals them" in goals.as_text()
+        await pilot.press("pagedown")  # cue 2 reveals two
+        await pilot.pause()
+        assert [r.id for r in goals.results] == ["snapshot-age", "space"]
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert [r.id for r in goals.results] == ["snapshot-age", "space", "patch-under-snapshot", "patched"]
+        await pilot.press("pageup")
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert goals.results == []

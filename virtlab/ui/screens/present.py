@@ -104,6 +104,7 @@ class PresentScreen(LessonScreen):
                 panel.refresh()
         if share:
             self.cue_file.write(index)
+        self._goals_changed()
         self._draw_notes()
 
     def action_next_cue(self) -> None:
@@ -130,4 +131,14 @@ class PresentScreen(LessonScreen):
 
     def _goals_changed(self, initial: bool = False) -> None:
         if self.query("#goals"):
-            self.query_one("#goals", GoalsPanel).refresh_results()
+            goals = self.query_one("#goals", GoalsPanel)
+            goals.only = self.revealed()
+            goals.refresh_results()
+
+    def revealed(self) -> set[str] | None:
+        """The goals the audience sees at this cue: those revealed by it or an earlier cue —
+        or every goal, for a walkthrough that reveals none."""
+        cues = self.walkthrough.cue
+        if not any(c.reveal for c in cues):
+            return None
+        return {g for c in cues[:max(self.cue, 0) + 1] for g in c.reveal}

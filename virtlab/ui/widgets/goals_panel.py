@@ -70,6 +70,8 @@ class GoalsPanel(VerticalScroll, can_focus=True):
         self._plain: str | None = None
         self._target_lines = (0, 0)
         self._reveal = False
+        self.only: set[str] | None = None
+        """When set (presenter mode), only these goals show: the ones a walkthrough revealed."""
         self.refresh_results()
 
     def compose(self) -> ComposeResult:
@@ -80,6 +82,8 @@ class GoalsPanel(VerticalScroll, can_focus=True):
     def refresh_results(self) -> list[Result]:
         """Re-check every goal against the session's current state and redraw."""
         self.results = self.session.results() if self.session is not None else []
+        if self.only is not None:
+            self.results = [r for r in self.results if r.id in self.only]
         self.set_class(self.all_met, "-all-met")
         self._update_title()
         self._redraw()
@@ -172,6 +176,8 @@ class GoalsPanel(VerticalScroll, can_focus=True):
     def render_content(self) -> Content:
         self._target_lines = (0, 0)
         lab = getattr(self.session, "lab", None)
+        if lab is not None and self.only is not None and not self.results:
+            return Content.styled(t("present.goals_hidden", self.lang), "$text-muted")
         if lab is None or not self.results:
             return Content(t("lesson.no_lab", self.lang))
         lines: list[Content] = []
