@@ -61,3 +61,27 @@ def test_a_bad_cue_is_named(course, change: dict, problem: str) -> None:
     w = Walkthrough.model_validate(data)
     found = walkthrough_problems(W6, w, catalog, labs)
     assert any(problem in p for p in found), found
+
+
+def test_w11_each_fault_breaks_its_goal_and_going_back_restores_it(course) -> None:
+    """The network walkthrough's faults (red on a VLAN, br-int's MTU, blue-b moved into red, the
+    table-miss flow removed, the controller lost) do what its notes say, and only on their cue."""
+    from virtlab.course.session import evaluate
+
+    _, labs = course
+    lab = labs["l11-overlay-tenants"]
+    w, _ = load_walkthrough(LESSONS / "walkthroughs" / "w11-two-tenants.toml")
+    assert w is not None and w.minutes == 25
+    met = [{r.id: r.met for r in evaluate(lab, s.state, {})} for s in cue_states(w, lab)]
+    goals = ("ping-1500", "tenants-apart", "no-telnet", "ssh-passes")
+    assert [tuple(m[g] for g in goals) for m in met] == [
+        (False, False, True, False),  # red on VLAN 10: no physical path across the racks
+        (False, True, False, True),   # back on VNI 5001; the 1500-byte underlay drops full pings
+        (False, True, False, True),   # br-int at 1600 does not help
+        (True, True, False, True),    # the underlay at 1600 does
+        (True, False, False, True),   # blue-b moved into red's port group joins the tenants
+        (True, True, True, True),     # the telnet flow at priority 200
+        (False, False, True, False),  # no table-miss flow: everything unmatched is dropped
+        (True, True, True, True),     # the controller lost, fail_mode secure: the flows stay
+        (True, True, True, True),
+    ]

@@ -13,9 +13,11 @@ Sources:
   (External Switch Tagging), 1–4094 tags on the virtual switch (Virtual Switch Tagging), and
   4095 passes every tag to the guest (Virtual Guest Tagging, a trunk into the VM).
 - RFC 7348 (VXLAN), section 5: a 24-bit VNI (16,777,216 segments), UDP destination port 4789;
-  the outer Ethernet (14) + IPv4 (20) + UDP (8) + VXLAN (8) headers add 50 bytes (70 with an
-  outer IPv6 header of 40), and section 4.3: VTEPs must not fragment, so the underlay MTU must
-  hold the inner frame plus that overhead — 1550 for a 1500-byte inner MTU.
+  against the underlay's MTU the inner frame's Ethernet header (14, now payload) + outer IPv4
+  (20) + UDP (8) + VXLAN (8) add 50 bytes (70 with an outer IPv6 header of 40; the outer
+  Ethernet header, like any frame's own, is outside the MTU), and section 4.3: VTEPs must not
+  fragment, so the underlay MTU must hold the inner packet plus that overhead — 1550 for a
+  1500-byte inner MTU.
 """
 
 from __future__ import annotations
