@@ -118,5 +118,6 @@ def test_lessons_option_names_the_course(root: Path, tmp_path: Path, monkeypatch
     assert main(["--lessons", str(tmp_path), "export"]) == 2
     assert "not a course folder" in capsys.readouterr().err
     monkeypatch.setenv(paths.LESSONS_ENV, "")  # restored after the test
-    assert main(["export", "--lessons", str(root), "--data-dir", str(tmp_path / "d")]) == 0
+    assert main(["export", "--lessons", str(root), "--data-dir", str(tmp_path / "d"),
+                 "--out", str(tmp_path / "progress.json")]) == 0
     assert paths.lessons_dir() == root.resolve()
