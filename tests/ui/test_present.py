@@ -154,3 +154,24 @@ async def test_presenter_never_offers_the_next_lesson(tmp_path: Path) -> None:
         await pilot.press("pageup")
         await pilot.pause()
         assert screen.cue == 3 and not button.display
+
+
+async def test_quitting_the_notes_leaves_the_projector_and_says_so(tmp_path: Path) -> None:
+    """q closes only the notes: the audience view keeps its cue (no cue is written), and the
+    notes' key line says the projector stays instead of claiming it follows."""
+    from virtlab.ui.notes import NotesApp
+
+    w, _ = load_walkthrough(W6)
+    catalog, _ = load_catalog(LESSONS)
+    lab, _ = load_lab(LESSONS / "labs" / "l6-patch-night.toml")
+    cue_file = CueFile.of(tmp_path, "w6-patch-night")
+    cue_file.write(2)
+    for lang, stays in (("en", "the projector stays open"), ("ko", "프로젝터 화면은 그대로")):
+        text = notes_text(w, catalog.get(w.walkthrough.lesson, lang), lab, 2, lang, 0, 0)
+        (quit_key,) = [k for k in text.splitlines()[-1].split(" · ") if k.startswith("q ")]
+        assert stays in quit_key and "follow" not in quit_key and "따라와요" not in quit_key
+        notes = NotesApp(w, catalog.get(w.walkthrough.lesson, lang), lab, cue_file, lang)
+        async with notes.run_test() as pilot:
+            await pilot.press("q")
+            await pilot.pause()
+        assert notes.return_code == 0 and cue_file.read() == 2
