@@ -28,8 +28,8 @@ def test_particles_follow_the_last_sound(word: str, pair: str, expected: str) ->
 
 
 def test_templates_choose_the_particle() -> None:
-    assert t("viol.code.host_down", "ko", host="esx-1") == "esx-1이 동작하지 않아요"
-    assert t("viol.code.host_down", "ko", host="호스트") == "호스트가 동작하지 않아요"
+    assert t("viol.code.name_taken", "ko", subject="esx-1") == "esx-1은 이미 쓰고 있는 이름이에요"
+    assert t("viol.code.name_taken", "ko", subject="호스트") == "호스트는 이미 쓰고 있는 이름이에요"
 
 
 def test_no_template_writes_both_particles() -> None:

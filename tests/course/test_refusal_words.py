@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+import virtlab.core
 from tests.core.corekit import GIB, ctr, dc, host, vm
 from virtlab.core.actions import apply
 from virtlab.core.base import Refused
-from virtlab.core.compute.actions import AddVM, Update
+from virtlab.core.compute.actions import AddVM, Move, Remove, Update
 from virtlab.core.hypervisors import vm_memory_overhead_mib
 from virtlab.core.units import fmt_apart
-from virtlab.course.explain import violation_text
+from virtlab.course.explain import excess_text, violation_text
 from virtlab.course.goals.registry import Qty, msg
+from virtlab.course.i18n import catalog
 from virtlab.course.scenario import scenario_from_dict
 
 
@@ -65,3 +70,68 @@ def test_a_goal_never_shows_two_different_amounts_as_one() -> None:
     text = msg("goal.allocated_max.over", host="h", res="ram", allocated=Qty(230 * GIB + 1, "mib"),
                max=Qty(230 * GIB, "mib")).text("en")
     assert text == "h: ram allocated 230.001 GiB > 230.000 GiB"
+
+
+def test_a_host_that_is_down_is_named_with_its_status_and_what_to_do() -> None:
+    """The instructor's report: moving web-1 to a host that is down said only "esx-3 is not
+    up". The reason says the status (and what it means) and what to do, in both languages."""
+    state = dc(host("h1"), host("h2", status="down"), host("h3", status="panicked"), vm("v"))
+    (down,) = _refused(state, Move(name="v", host="h2"))
+    assert down.code == "host_down" and down.params["status"] == "down"
+    assert violation_text(down, "en") == (
+        "h2 is down (a power or hardware failure): a host that is not up runs nothing, so nothing "
+        "can move onto it — pick a host that is up, or repair this one first")
+    assert violation_text(down, "ko").startswith("h2는 꺼져 있어요(전원 또는 하드웨어 장애). ")
+    (panicked,) = _refused(state, Move(name="v", host="h3"))
+    assert violation_text(panicked, "en").startswith("h3 is panicked (a host kernel panic")
+    assert "커널 패닉" in violation_text(panicked, "ko")
+
+
+def test_a_container_cannot_move_onto_a_host_that_is_down_either() -> None:
+    state = dc(host("h1", "kvm"), host("h2", "kvm", status="down"), ctr("c", host="h1"))
+    (v,) = _refused(state, Move(name="c", host="h2"))
+    assert v.code == "host_down"
+    # A name that does not exist is that, whatever the target's state.
+    (ghost,) = _refused(state, Move(name="ghost", host="h2"))
+    assert ghost.code == "unknown_name"
+
+
+def _raised_codes() -> set[str]:
+    """Every violation code the core raises with a literal code."""
+    root = Path(virtlab.core.__file__).parent
+    pattern = re.compile(r'(?:refuse|Violation)\(\s*"([a-z_0-9]+)"')
+    return {m for p in root.rglob("*.py") for m in pattern.findall(p.read_text(encoding="utf-8"))}
+
+
+def test_every_refusal_the_core_raises_is_worded_in_both_languages() -> None:
+    codes = _raised_codes() - {"invalid"}  # a validation error is worded by the field's words
+    assert {"host_down", "unknown_name", "ram_capacity", "vg_full"} <= codes
+    for lang in ("en", "ko"):
+        words = catalog(lang)
+        missing = sorted(c for c in codes if f"viol.code.{c}" not in words)
+        assert not missing, (lang, missing)
+
+
+@pytest.mark.parametrize("action", [
+    Move(name="v", host="h2"), Move(name="v", host="small"), Move(name="ghost", host="h1"),
+    Move(name="v", host="nowhere"), Remove(name="ghost"), Update(name="v", changes={"vcpus": 64}),
+    Update(name="v", changes={"memory_mib": 40 * GIB}),
+])
+def test_refusals_are_said_from_the_template_with_their_numbers(action) -> None:
+    """No refusal falls back to the engine's English message in Korean (a missing template or
+    parameter would), and a refusal about room says how much."""
+    state = dc(host("h1", memory_mib=32 * GIB), host("h2", status="down"),
+               host("small", memory_mib=2 * GIB), vm("v"))
+    for v in _refused(state, action):
+        for lang in ("en", "ko"):
+            text = violation_text(v, lang)
+            assert "{" not in text and (lang == "en" or text != v.message), (lang, text)
+            if v.excess:
+                assert re.search(r"\d", text)
+
+
+def test_how_far_past_the_vcpu_cap_names_its_unit() -> None:
+    state = dc(host("h1"), vm("v"))
+    (v,) = [v for v in _refused(state, Update(name="v", changes={"vcpus": 64})) if v.code == "vcpu_cap"]
+    assert excess_text(v, "en") == "over by 56 vCPU"  # it said "over by 56"
+    assert excess_text(v, "ko") == "56 vCPU 초과"

@@ -9,9 +9,11 @@ from virtlab.course.labs import load_lab
 from virtlab.course.lessons import load_catalog
 from virtlab.course.presenting import CueFile
 from virtlab.course.walkthrough import load_walkthrough
+from virtlab.course.work import work_path
 from virtlab.ui.app import make_app
 from virtlab.ui.notes import notes_text
 from virtlab.ui.screens.present import PresentScreen
+from virtlab.ui.widgets.goals_panel import GoalsPanel
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 W6 = LESSONS / "walkthroughs" / "w6-patch-night.toml"
@@ -97,3 +99,79 @@ async def test_the_audience_sees_the_goals_as_the_cues_reveal_them(tmp_path: Pat
         await pilot.press("pageup")
         await pilot.pause()
         assert goals.results == []
+
+
+def _student_progress(data: Path) -> str:
+    """A student's progress in the same data folder: two hints used, step 6 last shown."""
+    from virtlab.course.paths import progress_file
+    from virtlab.course.progress import Progress, save_progress, set_section, use_hint
+
+    progress = use_hint(use_hint(Progress(), "l6-vm-lifecycle", "snapshot-age"), "l6-vm-lifecycle", "space")
+    path = progress_file(data)
+    save_progress(path, set_section(progress, "l6-vm-lifecycle", 5))
+    return path.read_text(encoding="utf-8")
+
+
+async def test_presenter_shows_no_student_hints_and_leaves_the_progress_alone(tmp_path: Path) -> None:
+    saved = _student_progress(tmp_path)
+    work = work_path(tmp_path, "l6-patch-night")
+    work.parent.mkdir(parents=True, exist_ok=True)
+    work.write_text("not the work of this lab", encoding="utf-8")  # a student's, stale
+    app = make_app(lang="en", data_dir=tmp_path, lessons_root=LESSONS, present=W6)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PresentScreen)
+        goals = screen.query_one("#goals", GoalsPanel)
+        assert goals.hints_used == {}  # the lab as the cue sets it, not as a student left it
+        await pilot.press("pagedown")
+        await pilot.press("h")  # a hint shown live to the room is not the student's
+        await pilot.pause()
+        assert sum(goals.hints_used.values()) == 1
+    from virtlab.course.paths import progress_file
+
+    assert progress_file(tmp_path).read_text(encoding="utf-8") == saved
+    assert work.read_text(encoding="utf-8") == "not the work of this lab"  # not read, not moved aside
+
+
+async def test_presenter_never_offers_the_next_lesson(tmp_path: Path) -> None:
+    """The walkthrough leads the room: N would leave it for a student's lesson screen (and
+    the student's progress), so the banner and the key stay away even when the goals are met,
+    and going back from a cue that met them shows no stale banner."""
+    app = make_app(lang="en", data_dir=tmp_path, lessons_root=LESSONS, present=W6)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PresentScreen)
+        button = screen.query_one("#next-lesson")
+        for _ in range(4):
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert not button.display and not screen.check_action("next_lesson", ())
+        assert screen.query_one("#goals", GoalsPanel).all_met  # the last cue meets every goal
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert screen.cue == 3 and not button.display
+
+
+async def test_quitting_the_notes_leaves_the_projector_and_says_so(tmp_path: Path) -> None:
+    """q closes only the notes: the audience view keeps its cue (no cue is written), and the
+    notes' key line says the projector stays instead of claiming it follows."""
+    from virtlab.ui.notes import NotesApp
+
+    w, _ = load_walkthrough(W6)
+    catalog, _ = load_catalog(LESSONS)
+    lab, _ = load_lab(LESSONS / "labs" / "l6-patch-night.toml")
+    cue_file = CueFile.of(tmp_path, "w6-patch-night")
+    cue_file.write(2)
+    for lang, stays in (("en", "the projector stays open"), ("ko", "프로젝터 화면은 그대로")):
+        text = notes_text(w, catalog.get(w.walkthrough.lesson, lang), lab, 2, lang, 0, 0)
+        (quit_key,) = [k for k in text.splitlines()[-1].split(" · ") if k.startswith("q ")]
+        assert stays in quit_key and "follow" not in quit_key and "따라와요" not in quit_key
+        notes = NotesApp(w, catalog.get(w.walkthrough.lesson, lang), lab, cue_file, lang)
+        async with notes.run_test() as pilot:
+            await pilot.press("q")
+            await pilot.pause()
+        assert notes.return_code == 0 and cue_file.read() == 2

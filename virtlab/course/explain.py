@@ -15,7 +15,7 @@ from virtlab.course.josa import Word
 
 #: The unit of each code's numbers.
 _UNITS: dict[str, str] = {
-    "vcpu_cap": "count", "cpu_capacity": "vcpu", "ram_capacity": "mib", "disk_capacity": "gib",
+    "vcpu_cap": "vcpu", "cpu_capacity": "vcpu", "ram_capacity": "mib", "disk_capacity": "gib",
     "cpu_reservation": "mhz", "mem_reservation": "mib", "thick_over_datastore": "gib",
     "disk_shrink": "gib",
 }
@@ -38,6 +38,9 @@ def _words(key: str, value: str, lang: str) -> str:
     if key in ("field", "other"):
         label = t(f"labp.field.{value}", lang)
         return value if label.startswith("labp.") else label
+    if key == "status":  # a host's status (host_down)
+        label = t(f"viol.host_status.{value}", lang)
+        return value if label.startswith("viol.") else label
     if key == "actions":
         return " / ".join(t(f"labp.kind_name.{kind}", lang) for kind in value.split(","))
     return value

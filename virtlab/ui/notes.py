@@ -3,7 +3,8 @@
 It shows the current cue (its step, what to say, the question to ask, the goals to reveal,
 the misconception it is about), the timer against the plan, and the next cue. It follows
 the projector through the shared :class:`~virtlab.course.presenting.CueFile`, and drives it:
-PageDown / PageUp move the cue for both.
+PageDown / PageUp move the cue for both. ``q`` closes the notes only: the audience view stays
+open on its cue (a presenter restarting the notes should not make the room's screen vanish).
 """
 
 from __future__ import annotations

@@ -158,13 +158,20 @@ class Remove(ActionBase):
 
 class Move(ActionBase):
     """Place a VM on another host (storage must be visible there), or a container on another
-    host OS or into a VM (``host`` is then a host or VM name; names are unique)."""
+    host OS or into a VM (``host`` is then a host or VM name; names are unique); a host that
+    is not up takes neither."""
 
     kind: Literal["move"] = "move"
     name: str
     host: str
 
     def apply(self, dc: Datacenter) -> Datacenter:
+        target = dc.host_index.get(self.host)
+        known = self.name in dc.compute.vm_index or self.name in dc.compute.container_index
+        if known and target is not None and not target.is_up:
+            raise refuse("host_down", self.host, f"{self.host} is {target.status.value}: a host that is "
+                         "not up runs nothing, so nothing can move onto it", host=self.host,
+                         status=target.status.value)
         c = dc.compute.container_index.get(self.name)
         if c is not None:
             if self.host in dc.compute.vm_index:
@@ -176,9 +183,6 @@ class Move(ActionBase):
         vm = dc.compute.vm_index.get(self.name)
         if vm is None:
             raise refuse("unknown_name", self.name, f"no VM or container named {self.name!r}", name=self.name)
-        target = dc.host_index.get(self.host)
-        if target is not None and not target.is_up:
-            raise refuse("host_down", self.host, f"{self.host} is {target.status.value}", host=self.host)
         new = vm.model_copy(update={"host": self.host})
         check_vm_home(dc, new)
         return dc.with_vms(replace_named(dc.compute.vms, vm.name, new))

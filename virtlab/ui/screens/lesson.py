@@ -100,7 +100,7 @@ class LessonScreen(VirtlabScreen[None]):
 
     def _compose_lab(self) -> ComposeResult:
         session = self.session
-        hints = dict(self.virtlab_app.progress.lesson(self.lesson_id).hints_used)
+        hints = self.saved_hints()
         if session is None:
             yield Static(self._lab_note(self.lang), id="lab-note", markup=False)
             return
@@ -111,6 +111,10 @@ class LessonScreen(VirtlabScreen[None]):
             self.lab_panel.on_change = self._goals_changed
         yield self.lab_panel
         yield GoalsPanel(session, self.lang, hints, id="goals")
+
+    def saved_hints(self) -> dict[str, int]:
+        """The hints the student has revealed in this lesson (goal id → count), shown again."""
+        return dict(self.virtlab_app.progress.lesson(self.lesson_id).hints_used)
 
     def on_mount(self) -> None:
         mark_settled(self)

@@ -7,6 +7,11 @@ shared through :class:`~virtlab.course.presenting.CueFile`, so ``virtlab present
 second terminal follows (and can drive) the same walkthrough. The audience sees no notes —
 unless the presenter has one screen only: ``F2`` shows the same notes (with the timer) under
 the lesson and hides them again.
+
+The projector shows the lab as the cue sets it, whoever used the data folder before: a fresh
+session (not a student's saved work), no hints from the progress file, and nothing written to
+it (steps, goals, hints). It never offers the next lesson: the walkthrough leads the room cue
+by cue, and ``N`` would leave it for a student's lesson screen and progress.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from textual.widgets import Static
 
 from virtlab.course.i18n import t
 from virtlab.course.presenting import CueFile
+from virtlab.course.session import LabSession
 from virtlab.course.walkthrough import CueState, Walkthrough
 from virtlab.ui.notes import notes_text
 from virtlab.ui.screens._chrome import KeyBar
@@ -57,6 +63,11 @@ class PresentScreen(LessonScreen):
 
     def compose(self) -> ComposeResult:
         """The lesson screen, with the notes (hidden) just above its key bar."""
+        app = self.virtlab_app
+        lesson = app.catalog.get(self.lesson_id, self.lang)
+        lab_id = lesson.lab if lesson is not None else None
+        if lab_id is not None and lab_id in app.labs:  # not the saved work of a student
+            app.sessions[lab_id] = LabSession(app.labs[lab_id])
         for widget in super().compose():
             if isinstance(widget, KeyBar):
                 yield Static(Content(""), id="present-notes", markup=False)
@@ -118,6 +129,22 @@ class PresentScreen(LessonScreen):
         shared = self.cue_file.read()
         if shared is not None and shared != self.cue and shared < len(self.walkthrough.cue):
             self.go_to(shared, share=False)
+
+    def saved_hints(self) -> dict[str, int]:
+        """None: the hints a student used are theirs, not the cue's."""
+        return {}
+
+    def on_goals_panel_hint_revealed(self, event: GoalsPanel.HintRevealed) -> None:
+        """A hint shown to the room is not counted in anyone's progress."""
+        event.prevent_default()
+
+    def _record_step(self) -> None:
+        """The step a cue shows is not a student's place in the lesson: nothing is saved."""
+        self._offer_next()
+
+    def next_lesson(self) -> None:
+        """Never offered: the walkthrough, not the goals, says what comes next."""
+        return None
 
     def on_lab_panel_changed(self, event: LabPanel.Changed) -> None:
         """The goals follow the lab; an instructor's walkthrough is neither lab work nor

@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -35,10 +36,11 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.title_text, classes="dialog-title", markup=False)
             if self.note:
-                yield Static(self.note)
-            yield SafeOptionList(*[Option(label, id=value) for label, value in self.options],
+                yield Static(self.note, markup=False)
+            # Labels name workloads and hosts from the lab's files: never read as markup.
+            yield SafeOptionList(*[Option(Content(label), id=value) for label, value in self.options],
                                  id="choice-list")
 
     def on_mount(self) -> None:

@@ -48,6 +48,13 @@ class EditDialog(FormDialog):
         super().__init__(lang)
         self.workload = workload
 
+    def title_text(self) -> str:
+        """Which workload it edits, and where it runs (as the Move dialog says)."""
+        w = self.workload
+        if isinstance(w, VM):
+            return t("labp.form.edit_title", self.lang, name=w.name, host=w.host)
+        return t("labp.form.edit_container_title", self.lang, name=w.name, where=w.vm or w.host or "")
+
     def _shares(self, key: str, value: str | int, field_id: str) -> ComposeResult:
         options = [(t(f"labp.shares.{s}", self.lang), s) for s in SHARE_LEVELS]
         options.append((t("labp.form.custom", self.lang), "custom"))

@@ -63,9 +63,13 @@ class FormDialog(ModalScreen[Any]):
     def build(self) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def title_text(self) -> str:
+        """The dialog's title (a subclass may name what it is about)."""
+        return t(self.TITLE_KEY, self.lang)
+
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(t(self.TITLE_KEY, self.lang), classes="dialog-title")
+            yield Static(self.title_text(), classes="dialog-title", markup=False)
             with VerticalScroll(can_focus=False):
                 yield from self.fields()
             yield Static("", id="form-preview")

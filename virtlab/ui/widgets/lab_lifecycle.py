@@ -162,8 +162,13 @@ class LifecycleActions:
         if not targets:
             self._set_message(t("labp.life.no_target", self.lang))
             return
-        title = (t("labp.move_title", self.lang, name=name, host=here) if name in self.session.state.compute.vm_index
+        dc = self.session.state
+        title = (t("labp.move_title", self.lang, name=name, host=here) if name in dc.compute.vm_index
                  else t("labp.life.move_container_title", self.lang, name=name, where=here))
+        # A host that is not up stays on the list, marked: choosing it is refused with the reason.
+        down = {h.name: t(f"labp.host_status.{h.status.value}", self.lang) for h in dc.hosts if not h.is_up}
+        labels = [(t("labp.life.target_not_up", self.lang, name=x, status=down[x]) if x in down else x, x)
+                  for x in targets]
         self.app.push_screen(
-            ChoiceDialog(title, [(x, x) for x in targets]),
+            ChoiceDialog(title, labels),
             lambda target: self._apply_result(Move(name=name, host=target) if target else None))

@@ -39,7 +39,7 @@ from virtlab.ui.widgets.labtext import (
 )
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 from virtlab.ui.widgets.network_menu import NetworkActions
-from virtlab.ui.widgets.refused_dialog import RefusedDialog
+from virtlab.ui.widgets.refused_dialog import RefusedDialog, refusal_line
 from virtlab.ui.widgets.storage_menu import StorageActions
 from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 from virtlab.ui.widgets.workload_table import WorkloadTable
@@ -163,8 +163,9 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ne
     def watch_lang(self, lang: str) -> None:
         if self._last_action is not None:  # say the last result again, in the new language
             action, ok = self._last_action
-            key = "lab.applied" if ok else "lab.refused"
-            self.message = t(key, lang, **{"action" if ok else "reason": describe(action, lang)})
+            o, text = self.last_outcome, describe(action, lang)
+            self.message = (t("lab.applied", lang, action=text) if ok or o is None
+                            else refusal_line(text, o.violations, lang, not_allowed=o.not_allowed))
         else:
             self.message = ""
         self.refresh_view()
@@ -187,7 +188,8 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ne
         if outcome.ok:
             self._changed(t("lab.applied", self.lang, action=text))
         else:
-            self._set_message(t("lab.refused", self.lang, reason=text), refused=True)
+            self._set_message(refusal_line(text, outcome.violations, self.lang,
+                                           not_allowed=outcome.not_allowed), refused=True)
             self.app.push_screen(RefusedDialog(text, outcome.violations, self.lang,
                                                not_allowed=outcome.not_allowed,
                                                kind=action.kind))
@@ -310,7 +312,7 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ne
     def apply_refused_kind(self, kind: str) -> None:
         text = t(f"labp.kind_name.{kind}", self.lang)
         self.last_outcome = Outcome(False, text, not_allowed=True)
-        self._set_message(t("lab.refused", self.lang, reason=text), refused=True)
+        self._set_message(refusal_line(text, (), self.lang, not_allowed=True), refused=True)
         self.app.push_screen(RefusedDialog(text, (), self.lang, not_allowed=True, kind=text))
 
     def _need_selection(self) -> str | None:

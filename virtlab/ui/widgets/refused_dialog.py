@@ -20,6 +20,28 @@ from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import Lines, invalid_text
 
 
+def reason_text(v: Violation, lang: str) -> str:
+    """One reason, in ``lang``, without its subject's name in front of a validation error."""
+    if v.code == "invalid":
+        return invalid_text(v.message, lang).removeprefix(f"{v.subject}: ")
+    return violation_text(v, lang)
+
+
+def refusal_line(description: str, violations: tuple[Violation, ...] | list[Violation], lang: str,
+                 *, not_allowed: bool = False) -> str:
+    """The lab's status line for a refusal: what was tried and why (the first reason, with its
+    numbers, and how many more the dialog lists), so the reason stays after the dialog closes.
+    How far past a limit it went is left to the dialog: the line stays short in a narrow lab."""
+    if not_allowed:
+        return t("labp.refused.line", lang, action=description,
+                 reason=t("labp.refused.not_allowed_short", lang))
+    if not violations:
+        return t("lab.refused", lang, reason=description)
+    more = len(violations) - 1
+    return t("labp.refused.line_more" if more else "labp.refused.line", lang, action=description,
+             reason=reason_text(violations[0], lang), more=more)
+
+
 def explain(description: str, violations: tuple[Violation, ...] | list[Violation],
             not_allowed: bool, lang: str, kind: str = "", width: int = 0) -> Lines:
     """The dialog's body (and its plain-text twin); reasons wrap under their bullet."""
@@ -33,9 +55,7 @@ def explain(description: str, violations: tuple[Violation, ...] | list[Violation
     out.line(t("labp.refused.count_one" if n == 1 else "labp.refused.count_other", lang, n=n))
     for v in violations:
         out.add("• ", "bold $error").add(v.subject, "bold").nl()
-        text = (invalid_text(v.message, lang).removeprefix(f"{v.subject}: ") if v.code == "invalid"
-                else violation_text(v, lang))
-        out.wrapped("  ", text, wrap_at)
+        out.wrapped("  ", reason_text(v, lang), wrap_at)
         over = excess_text(v, lang)
         if over:
             out.wrapped("  ", over, wrap_at, "$foreground-muted")
