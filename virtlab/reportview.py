@@ -186,9 +186,9 @@ def san_tables(report: Report) -> list[RenderableType]:
         t = Table(title="Storage blast radius: what each fault under the datastores takes", title_justify="left")
         for col in ("fault", "lose their disk", "degraded only", "datastores cut off"):
             t.add_column(col)
-        for b in blast:
-            t.add_row(b.fault, ", ".join(b.lose_disk) or "—", ", ".join(b.degraded) or "—",
-                      ", ".join(b.datastores) or "—")
+        for x in blast:
+            t.add_row(x.fault, ", ".join(x.lose_disk) or "—", ", ".join(x.degraded) or "—",
+                      ", ".join(x.datastores) or "—")
         out.append(t)
     return out
 

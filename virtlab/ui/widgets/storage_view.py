@@ -18,6 +18,7 @@ from virtlab.core.units import fmt_mib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import Lines
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
+from virtlab.ui.widgets.storage_san import san_lines
 
 RAID_STYLE = {RaidState.OPTIMAL: "$success", RaidState.DEGRADED: "$warning",
               RaidState.REBUILDING: "$warning", RaidState.FAILED: "bold $error"}
@@ -45,7 +46,7 @@ def storage_lines(ctx: ViewContext) -> Lines:
     if stack is None:
         return out.line(t("labp.storage.none", lang), "$foreground-muted")
     bar_w = max(10, min(40, (ctx.width or 60) - 24))
-    for g in stack.raid.values():
+    for g in stack.raid.values():  # RAID groups, then LVM, Ceph, and the SAN/NAS back ends
         row = Lines().add(f"{g.name} ", "bold").add(f"RAID {g.level} · ")
         row.add(t("labp.storage.raid", lang, usable=f"{g.usable_tb:g} TB", raw=f"{g.raw_tb:g} TB", n=g.survives))
         row.add(" · ").add(t(f"labp.storage.raid_state.{g.state.value}", lang), RAID_STYLE[g.state])
@@ -81,6 +82,7 @@ def storage_lines(ctx: ViewContext) -> Lines:
     if stack.ceph is not None:
         _ceph(out, ctx)
         out.line(t("labp.storage.legend_ceph", lang), "$foreground-muted")
+    san_lines(out, ctx)
     return out
 
 
