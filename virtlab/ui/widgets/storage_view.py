@@ -108,8 +108,8 @@ def _ceph(out: Lines, ctx: ViewContext) -> None:
         states = ", ".join(f"{n} {s}" for s, n in sorted(pool.pgs.items()))
         out.wrapped("  ", t("labp.storage.ceph_pool", lang, pool=pool.name, usable=f"{pool.usable_tb:.1f} TB",
                             pgs=states), ctx.width or 10_000, "bold $error" if pool.inactive_pgs else "")
-    for reason in c.reasons:
-        out.wrapped("  ", reason, ctx.width or 10_000, "$warning")
+    for reason in c.reason_codes:
+        out.wrapped("  ", t(f"labp.ceph.{reason.code}", lang, **reason.params), ctx.width or 10_000, "$warning")
 
 
 class StorageView(LinesView):
