@@ -81,11 +81,11 @@ def _effects(stack: StorageStack, users: Mapping[str, Sequence[Use]]
     degraded: set[str] = set()
     gone: set[str] = set()
     for ds, b in stack.backings.items():
-        for host in b.hosts:
-            if not san.backing_reach(view, b, host).state.usable:
-                gone.add(ds)
+        states = {host: san.backing_reach(view, b, host).state for host in b.hosts}
+        if not all(state.usable for state in states.values()):
+            gone.add(ds)
         for use in users.get(ds, ()):
-            state = san.backing_reach(view, b, use.host).state
+            state = states.get(use.host, san.ReachState.UNMAPPED)
             if not state.usable:
                 lost.update((use.workload, *use.inner))
             elif state is san.ReachState.DEGRADED:
