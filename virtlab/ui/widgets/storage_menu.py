@@ -37,11 +37,17 @@ GIB = 1024.0
 WRITE_MIB = 1024.0
 
 
-def storage_choices(dc: Datacenter, lang: str) -> list[tuple[str, ActionBase]]:
-    """(label, action) for everything ``S`` offers on ``dc``'s stack, in a fixed order."""
+def storage_choices(dc: Datacenter, lang: str, selected: str | None = None) -> list[tuple[str, ActionBase]]:
+    """(label, action) for everything ``S`` offers on ``dc``'s stack, in a fixed order: the
+    repairs of SAN/NAS parts that are down first, then the selected VM's disks, then the
+    rest."""
     stack = dc.storage.stack
     out: list[tuple[str, ActionBase]] = []
-    for vm in dc.compute.vms:  # a virtual disk's format (inflate, Storage vMotion)
+    for kind, parts in (("array", stack.arrays), ("fabric", stack.fabrics), ("path", stack.paths)):
+        out += [(t(f"labp.storage_menu.repair_{kind}", lang, name=x.name), StorageRepair(name=x.name))
+                for x in parts if not x.up]
+    vms = sorted(dc.compute.vms, key=lambda v: v.name != selected)
+    for vm in vms:  # a virtual disk's format (inflate, Storage vMotion)
         for i, disk in enumerate(vm.disks, 1):
             for fmt in Provisioning:
                 if fmt is not disk.provisioning:
@@ -57,9 +63,8 @@ def storage_choices(dc: Datacenter, lang: str) -> list[tuple[str, ActionBase]]:
         action: ActionBase = StorageFail(name=d.name) if d.state is DiskState.OK else StorageRepair(name=d.name)
         out.append((t(f"labp.storage_menu.{key}", lang, name=d.name), action))
     for kind, parts in (("array", stack.arrays), ("fabric", stack.fabrics), ("path", stack.paths)):
-        for x in parts:
-            key = f"labp.storage_menu.fail_{kind}" if x.up else f"labp.storage_menu.repair_{kind}"
-            out.append((t(key, lang, name=x.name), StorageFail(name=x.name) if x.up else StorageRepair(name=x.name)))
+        out += [(t(f"labp.storage_menu.fail_{kind}", lang, name=x.name), StorageFail(name=x.name))
+                for x in parts if x.up]
     in_vg = {pv for vg in stack.vgs for pv in vg.pvs}
     for vg in stack.vgs:
         for pv in stack.pvs:
@@ -100,7 +105,7 @@ class StorageActions:
     """Mixed into LabPanel (the ``_Panel`` protocol of :mod:`.lab_lifecycle`)."""
 
     def action_storage(self: _Panel) -> None:
-        choices = [(label, a) for label, a in storage_choices(self.session.state, self.lang)
+        choices = [(label, a) for label, a in storage_choices(self.session.state, self.lang, self.selected())
                    if self.session.allows(a.kind)]
         if not choices:
             self._set_message(t("labp.storage_menu.nothing", self.lang))
