@@ -108,3 +108,14 @@ def test_the_ceph_health_words_are_the_same_in_the_engine_and_the_english_string
         params = {"pool": "rbd", "n": 3, "up": 1}
         assert t(f"labp.ceph.{code}", "en", **params) == words.format(**params)
         assert t(f"labp.ceph.{code}", "ko", **params) != words.format(**params)
+
+
+def test_storage_menu_and_san_words_fill_every_placeholder_in_korean() -> None:
+    """Seen in tmux: a Korean particle on a number ({n:을/를}) left the template unfilled."""
+    from virtlab.course.i18n import t
+
+    words = [t("labp.storage_menu.move_disk", "ko", vm="clu-1", n=1, ds="ds-nfs"),
+             t("labp.act.move_disk", "ko", name="clu-1", n=1, ds="ds-nfs", fmt="thick-eager"),
+             t("goal.san.on_file", "ko", vm="clu-1", n=1, ds="ds-nfs", share="vms", array="nas-1"),
+             t("labp.san.paths", "ko", up=1, n=3), t("labp.storage_menu.lvsize", "ko", name="lv-data")]
+    assert not any("{" in w for w in words), words

@@ -89,7 +89,7 @@ async def test_repair_l7s_dead_path_from_the_storage_key_and_read_the_paths() ->
 
     text = storage_lines(ViewContext(session.report, session.state, "en", selected="clu-1", width=100)).plain()
     assert "ds-san VMFS on LUN lun-1 (FC, 2 TB): block, formatted by the hosts" in text
-    assert "esx-2 ○○○ 0/3 paths · APD: disk I/O stops (the array is down: all paths down)" in text
+    assert "esx-2 ○○○ 0/3 paths · APD: disk I/O stops · the array is down: all paths down" in text
     assert "clu-1 #1 → ds-san → lun-1 → array-1 → rg-1 → disks a1, a2, a3, a4, a5, a6" in text
     ko = storage_lines(ViewContext(session.report, session.state, "ko", width=100)).plain()
     assert "경로 3개 중 0개" in ko and "APD: 디스크 I/O 멈춤" in ko

@@ -41,7 +41,7 @@ def san_lines(out: Lines, ctx: ViewContext) -> None:
             row.add(" " + t("labp.san.paths", lang, up=r.paths_up, n=r.paths) + " · ")
             row.add(t(f"labp.san.state.{r.state.value}", lang), REACH_STYLE[r.state.value])
             if r.why and r.state.value != "unmapped":
-                row.add(" (" + t(f"goal.san.why.{r.why}", lang) + ")", "$foreground-muted")
+                row.add(" · " + t(f"goal.san.why.{r.why}", lang), "$foreground-muted")
             out.block(row.content(), width, "", "    ")
     vm = ctx.state.compute.vm_index.get(ctx.selected or "")
     if vm is not None:
