@@ -119,3 +119,13 @@ def test_storage_menu_and_san_words_fill_every_placeholder_in_korean() -> None:
              t("goal.san.on_file", "ko", vm="clu-1", n=1, ds="ds-nfs", share="vms", array="nas-1"),
              t("labp.san.paths", "ko", up=1, n=3), t("labp.storage_menu.lvsize", "ko", name="lv-data")]
     assert not any("{" in w for w in words), words
+
+
+def test_disks_survive_reads_the_storage_blast_radius() -> None:
+    dc = _load("storage-san-nas.toml")
+    v = _check(dc, "disks_survive", kinds=["path"], workloads=["db-1"])
+    assert not v.met and v.en == "if path esx-2-a fails, these lose their disk: db-1"
+    assert v.ko == "경로 esx-2-a가 고장 나면 디스크를 잃는 워크로드: db-1"
+    assert _check(dc, "disks_survive", kinds=["disk"]).met  # RAID 5 and 6 survive any one disk
+    nfs = _check(dc, "disks_survive", kinds=["fabric"], workloads=["files-1"])
+    assert not nfs.met and "lan-1" in nfs.en  # one Ethernet switch under the NFS share

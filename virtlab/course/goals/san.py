@@ -1,6 +1,7 @@
 """Goal checks on SAN and NAS back ends and on usable capacity: a datastore stays
 reachable from every host it is presented to after any single fault of the given kinds
-(the checker names the counterexample and the workloads that would lose their disk), a
+(the checker names the counterexample and the workloads that would lose their disk), no
+single fault takes a disk from the workloads named (read from the storage blast radius), a
 VM's disks sit on block storage (a VMFS datastore, not an NFS share), and something with a
 capacity — a RAID group, VG, LV, thin pool, Ceph pool, LUN, share or datastore — gives at
 least so much *usable* space (not raw: RAID parity, mirrors and Ceph replicas take theirs).
@@ -18,7 +19,7 @@ from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
 from virtlab.core.storage import blast
 from virtlab.core.storage.san import Lun, Share
-from virtlab.course.goals.fields import Bytes, CapacityRef, DatastoreRef, VmRef
+from virtlab.course.goals.fields import Bytes, CapacityRef, DatastoreRef, VmRef, WorkloadRef
 from virtlab.course.goals.registry import CheckSpec, GoalParams, Listed, Verdict, fail, msg, ok
 
 __all__ = ["CHECKS"]
@@ -54,6 +55,31 @@ def datastore_survives(dc: Datacenter, report: Report, p: DatastoreSurvives) -> 
     kind, _, name = cut.fault.partition(":")
     return fail("goal.san.cut", ds=p.datastore, host=cut.host, kind=msg(f"goal.san.kind.{kind}"), name=name,
                 why=why, vms=who)
+
+
+class DisksSurvive(GoalParams):
+    kinds: tuple[blast.FaultKind, ...] = Field(("array", "fabric", "path", "raid", "disk"), min_length=1)
+    """Which single faults under the datastores to try (default: every kind)."""
+    workloads: tuple[WorkloadRef, ...] = ()
+    """The workloads that must keep their disks (default: every workload)."""
+
+
+def disks_survive(dc: Datacenter, report: Report, p: DisksSurvive) -> Verdict:
+    """No single fault of ``kinds`` under the SAN/NAS datastores takes a disk from any of
+    ``workloads``: the storage blast radius is read fault by fault, and the first that
+    stops one of them is the counterexample (with everyone it stops)."""
+    wanted = set(p.workloads)
+    tried = 0
+    for b in report.storage_blast:
+        kind, _, name = b.fault.partition(":")
+        if kind not in p.kinds:
+            continue
+        tried += 1
+        hit = [w for w in b.lose_disk if not wanted or w in wanted]
+        if hit:
+            return fail("goal.san.disks_lost", kind=msg(f"goal.san.kind.{kind}"), name=name,
+                        vms=Listed(tuple(hit), msg("goal.san.no_vm")))
+    return ok("goal.san.disks_kept", n=tried)
 
 
 class DiskOnBlock(GoalParams):
@@ -128,5 +154,6 @@ def usable_min(dc: Datacenter, report: Report, p: UsableMin) -> Verdict:
 CHECKS: tuple[CheckSpec[Any], ...] = (
     CheckSpec("datastore_survives", DatastoreSurvives, datastore_survives),
     CheckSpec("disk_on_block", DiskOnBlock, disk_on_block),
+    CheckSpec("disks_survive", DisksSurvive, disks_survive),
     CheckSpec("usable_min", UsableMin, usable_min),
 )
