@@ -28,8 +28,10 @@ def san_lines(out: Lines, ctx: ViewContext) -> None:
         disks = [h for h in b.trace if h.kind == "disk"]
         head = Lines().add(f"{b.datastore} ", "bold")
         head.add(t(f"labp.san.{b.fs}", lang, on=b.backing, protocol=b.protocol.upper(), size=f"{b.size_tb:g} TB"))
+        g = stack.raid.get(b.group)
         head.add(" · ").add(t("labp.san.below", lang, array=b.array, group=b.group, n=len(disks),
-                              level=group.detail if group else t("labp.san.bare", lang)))
+                              level=group.detail if group else t("labp.san.bare", lang),
+                              usable=f"{b.group_usable_tb:g} TB", survives=g.survives if g else 0))
         if group is not None and group.state != "optimal":
             head.add(" · ").add(t(f"labp.storage.raid_state.{group.state}", lang), "bold $error"
                                 if group.state == "failed" else "$warning")

@@ -46,11 +46,15 @@ def storage_lines(ctx: ViewContext) -> Lines:
     if stack is None:
         return out.line(t("labp.storage.none", lang), "$foreground-muted")
     bar_w = max(10, min(40, (ctx.width or 60) - 24))
-    for g in stack.raid.values():  # RAID groups, then LVM, Ceph, and the SAN/NAS back ends
+    under = {b.group for b in stack.backends.values()}  # drawn with their LUN or share
+    for g in stack.raid.values():  # RAID groups, the SAN/NAS back ends, then LVM and Ceph
+        if g.name in under:
+            continue
         row = Lines().add(f"{g.name} ", "bold").add(f"RAID {g.level} · ")
         row.add(t("labp.storage.raid", lang, usable=f"{g.usable_tb:g} TB", raw=f"{g.raw_tb:g} TB", n=g.survives))
         row.add(" · ").add(t(f"labp.storage.raid_state.{g.state.value}", lang), RAID_STYLE[g.state])
         out.block(row.content(), ctx.width or 10_000, "", "  ")
+    san_lines(out, ctx)
     for vg in stack.vgs.values():
         used = vg.extents - vg.free_extents
         row = Lines().add(f"{vg.name} ", "bold")
@@ -82,7 +86,6 @@ def storage_lines(ctx: ViewContext) -> Lines:
     if stack.ceph is not None:
         _ceph(out, ctx)
         out.line(t("labp.storage.legend_ceph", lang), "$foreground-muted")
-    san_lines(out, ctx)
     return out
 
 
