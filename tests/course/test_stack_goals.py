@@ -129,3 +129,12 @@ def test_disks_survive_reads_the_storage_blast_radius() -> None:
     assert _check(dc, "disks_survive", kinds=["disk"]).met  # RAID 5 and 6 survive any one disk
     nfs = _check(dc, "disks_survive", kinds=["fabric"], workloads=["files-1"])
     assert not nfs.met and "lan-1" in nfs.en  # one Ethernet switch under the NFS share
+
+
+def test_datastore_survives_on_ceph_rbd_names_the_host() -> None:
+    dc = _load("storage-ceph-rbd.toml")
+    v = _check(dc, "datastore_survives", datastore="ds-rbd", kinds=["ceph-host"])
+    assert not v.met
+    assert v.en.startswith("ds-rbd: if Ceph host ceph-1 fails, every host loses it (placement groups go inactive")
+    assert "Ceph 호스트 ceph-1이 고장 나면 모든 호스트가" in v.ko
+    assert _check(dc, "datastore_survives", datastore="ds-rbd", kinds=["osd"]).met

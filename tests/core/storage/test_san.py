@@ -183,3 +183,24 @@ def test_survives_every_finds_the_counterexample_the_blast_shows(paths: dict[str
         assert not broken_now and all(not b.lose_disk for b in blast)
     elif cut.fault is not None:
         assert f"vm-{cut.host}" in next(b for b in blast if b.fault == cut.fault).lose_disk
+
+
+def test_vm_disks_on_ceph_rbd_lose_io_when_a_host_takes_two_copies_of_a_pg() -> None:
+    """Failure domain osd lets two copies of a PG share a host: losing that host leaves one
+    copy, below min_size 2, and an RBD image striped over every PG stops; one OSD only
+    degrades it. Failure domain host keeps I/O through any one host."""
+    dc, p = load_scenario(SCENARIOS / "storage-ceph-rbd.toml")
+    assert dc is not None and p == []
+    report = build_report(dc)
+    by = {b.fault: b for b in report.storage_blast}
+    assert by["ceph-host:ceph-1"].lose_disk == ("web-1", "db-1")
+    assert by["osd:osd.0"].lose_disk == () and by["osd:osd.0"].degraded == ("web-1", "db-1")
+    back = report.storage_stack.backends["ds-rbd"]
+    assert back.fs == "rbd" and back.size_tb == pytest.approx(16.0)  # 48 TB raw ÷ size 3
+    assert back.trace[-1].kind == "disk" and len([h for h in back.trace if h.kind == "disk"]) == 12
+    cut = survives_every(dc.storage.stack, "ds-rbd", ["ceph-host"])
+    assert cut is not None and cut.fault == "ceph-host:ceph-1"
+    from virtlab.core.storage.actions import CephPool
+
+    fixed = apply(dc, CephPool(name="vms", changes={"failure_domain": "host"}))
+    assert survives_every(fixed.storage.stack, "ds-rbd", ["ceph-host", "osd"]) is None

@@ -19,14 +19,14 @@ from typing import Literal
 
 from virtlab.core.storage import raid, san
 from virtlab.core.storage.faults import set_san
-from virtlab.core.storage.stack import StorageStack
+from virtlab.core.storage.stack import StorageStack, rbd_state
 
 __all__ = ["FAULT_KINDS", "Counterexample", "StorageBlast", "Use", "faults_under", "storage_blast",
            "survives_every"]
 
-FaultKind = Literal["array", "fabric", "path", "raid", "disk"]
+FaultKind = Literal["array", "fabric", "path", "raid", "disk", "ceph-host", "osd"]
 #: The kinds of single fault the blast radius and the survival check try, in this order.
-FAULT_KINDS: tuple[FaultKind, ...] = ("array", "fabric", "path", "raid", "disk")
+FAULT_KINDS: tuple[FaultKind, ...] = ("array", "fabric", "path", "raid", "disk", "ceph-host", "osd")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,9 @@ def faults_under(stack: StorageStack, datastores: Iterable[str],
     found["raid"] = [g for g in groups if g in stack.raid_index]
     found["disk"] = list(dict.fromkeys(d for g in groups for d in (
         stack.raid_index[g].disks if g in stack.raid_index else (g,)) if d in stack.disk_index))
+    if stack.ceph is not None and any(d in stack.rbd_backings for d in datastores):
+        found["ceph-host"] = list(dict.fromkeys(o.host for o in stack.ceph.osds))
+        found["osd"] = [o.name for o in stack.ceph.osds]
     return [(k, name) for k in kinds for name in found[k]]
 
 
@@ -70,6 +73,11 @@ def apply_fault(stack: StorageStack, kind: FaultKind, name: str) -> StorageStack
     if kind == "disk":
         return stack.evolve(disks=tuple(d.model_copy(update={"state": raid.DiskState.FAILED})
                                         if d.name == name else d for d in stack.disks))
+    if kind == "ceph-host" or kind == "osd":
+        c = stack.ceph
+        assert c is not None
+        osds = tuple(o.model_copy(update={"up": False}) if name in (o.name, o.host) else o for o in c.osds)
+        return stack.evolve(ceph=c.model_copy(update={"osds": osds}))
     return set_san(stack, kind, name, False)
 
 
@@ -90,13 +98,22 @@ def _effects(stack: StorageStack, users: Mapping[str, Sequence[Use]]
                 lost.update((use.workload, *use.inner))
             elif state is san.ReachState.DEGRADED:
                 degraded.update((use.workload, *use.inner))
+    for ds, pool in stack.rbd_backings.items():
+        if not users.get(ds):
+            continue
+        state = rbd_state(stack, pool)
+        if not state.usable:
+            gone.add(ds)
+        for use in users[ds]:
+            (lost if not state.usable else degraded if state is san.ReachState.DEGRADED else set()).update(
+                (use.workload, *use.inner))
     return lost, degraded - lost, gone
 
 
 def storage_blast(stack: StorageStack, users: Mapping[str, Sequence[Use]]) -> list[StorageBlast]:
     """For each single fault under the datastores that hold workloads' disks, what it takes
     away beyond what is already broken (in the workloads' order)."""
-    used = [d for d in stack.backings if users.get(d)]
+    used = [d for d in (*stack.backings, *stack.rbd_backings) if users.get(d)]
     if not used:
         return []
     seq: dict[str, int] = {}
@@ -127,11 +144,13 @@ class Counterexample:
 def survives_every(stack: StorageStack, datastore: str, kinds: Sequence[FaultKind]) -> Counterexample | None:
     """None if every host ``datastore`` is presented to still uses it after any single fault
     of ``kinds``; otherwise the first fault (or the state now) that cuts a host off."""
-    b = stack.backings[datastore]
-
     def first_cut(s: StorageStack, fault: str | None) -> Counterexample | None:
+        if datastore in s.rbd_backings:
+            state = rbd_state(s, s.rbd_backings[datastore])
+            return None if state.usable else Counterexample(fault, "*", state.value, "pgs_inactive")
+        b = s.backings[datastore]
         for host in b.hosts:
-            r = san.backing_reach(s.san_view, s.backings[datastore], host)
+            r = san.backing_reach(s.san_view, b, host)
             if not r.state.usable:
                 return Counterexample(fault, host, r.state.value, r.why)
         return None

@@ -63,6 +63,8 @@ class Pool(Frozen):
     failure_domain: FailureDomain = "host"
     pgs: int = Field(32, ge=1, le=65536)
     seed: int = 0
+    #: The datastore whose virtual disks are RBD images in this pool (None: no VM's disks).
+    datastore: Name | None = None
 
     @property
     def width(self) -> int:

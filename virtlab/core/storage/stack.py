@@ -127,6 +127,17 @@ class StorageStack(Frozen):
                            self.paths, self.raid_index, self.disk_index)
 
     @cached_property
+    def rbd_backings(self) -> dict[str, str]:
+        """Datastore name → the Ceph pool whose RBD images hold its disks."""
+        pools = self.ceph.pools if self.ceph is not None else ()
+        return {p.datastore: p.name for p in pools if p.datastore is not None}
+
+    @cached_property
+    def cluster(self) -> ClusterReport | None:
+        """The Ceph cluster's report (computed once per stack)."""
+        return cluster_report(self.ceph) if self.ceph is not None else None
+
+    @cached_property
     def backings(self) -> dict[str, san.Backing]:
         """Datastore name → the LUN or NFS share it sits on."""
         out: dict[str, san.Backing] = {}
@@ -230,8 +241,7 @@ def stack_report(stack: StorageStack) -> StackReport:
         grown, _ = lvm.autoextend(tp.size_mib, use.data_used_mib, free,
                                   threshold_pct=tp.autoextend_threshold, percent=tp.autoextend_percent)
         pools[tp.name] = PoolReport(tp.name, tp.vg, use, grown)
-    return StackReport(raids, vgs, pools, cluster_report(stack.ceph) if stack.ceph else None,
-                       backend_reports(stack))
+    return StackReport(raids, vgs, pools, stack.cluster, backend_reports(stack))
 
 
 def backend_reports(stack: StorageStack) -> dict[str, BackendReport]:
@@ -243,4 +253,33 @@ def backend_reports(stack: StorageStack) -> dict[str, BackendReport]:
                                 san.backing_usable_tb(view, b.group),
                                 tuple(san.backing_reach(view, b, h) for h in b.hosts),
                                 san.trace_backing(view, ds, b))
+    for ds, pool in stack.rbd_backings.items():
+        out[ds] = rbd_report(stack, ds, pool)
     return out
+
+
+def rbd_state(stack: StorageStack, pool: str) -> san.ReachState:
+    """An RBD datastore's state for every client: an image is striped over all the pool's
+    PGs, so one inactive PG (or no MON quorum) stops its I/O; a degraded PG degrades it."""
+    c = stack.cluster
+    if c is None or pool not in c.pools:
+        return san.ReachState.APD
+    p = c.pools[pool]
+    if p.inactive_pgs or not c.quorum:
+        return san.ReachState.APD
+    return san.ReachState.OK if set(p.pgs) == {"active+clean"} else san.ReachState.DEGRADED
+
+
+def rbd_report(stack: StorageStack, ds: str, pool: str) -> BackendReport:
+    """A datastore of RBD images in a Ceph pool: block storage the hosts map (no array, no
+    RAID: the pool's copies are its redundancy); the trace ends at the OSDs' disks."""
+    assert stack.ceph is not None and stack.cluster is not None
+    state = rbd_state(stack, pool)
+    why = "" if state is san.ReachState.OK else "pgs_inactive" if state is san.ReachState.APD else "pgs_degraded"
+    usable = stack.cluster.pools[pool].usable_tb
+    osds = tuple(san.Hop("disk", o.name, "ok" if o.up else "failed", f"{o.size_tb:g} TB on {o.host}")
+                 for o in stack.ceph.osds if o.marked_in)
+    trace = (san.Hop("datastore", ds, "rbd"), san.Hop("pool", pool, "rbd", f"{usable:.1f} TB"),
+             san.Hop("cluster", stack.ceph.name, state.value), *osds)
+    return BackendReport(ds, "rbd", pool, "rbd", stack.ceph.name, pool, usable, usable,
+                         (san.Reach("*", 0, 0, state, why),), trace)

@@ -40,20 +40,21 @@ def datastore_survives(dc: Datacenter, report: Report, p: DatastoreSurvives) -> 
     single fault of ``kinds`` (multipathing keeps a LUN while one path is up): each is tried
     in turn; the first that cuts a host off is the counterexample."""
     stack = dc.storage.stack
-    if p.datastore not in stack.backings:
+    if p.datastore not in stack.backings and p.datastore not in stack.rbd_backings:
         return fail("goal.san.no_backing", ds=p.datastore)
     cut = blast.survives_every(stack, p.datastore, p.kinds)
     if cut is None:
         n = len(blast.faults_under(stack, [p.datastore], p.kinds))
         return ok("goal.san.survives", ds=p.datastore, n=n)
     victims = tuple(vm.name for vm, _ in dc.compute.disks_by_datastore.get(p.datastore, [])
-                    if vm.host == cut.host)
+                    if cut.host in (vm.host, "*"))
+    host = msg("goal.san.every_host") if cut.host == "*" else cut.host
     who = Listed(tuple(dict.fromkeys(victims)), msg("goal.san.no_vm"))
     why = msg(f"goal.san.why.{cut.why}")
     if cut.fault is None:
-        return fail("goal.san.cut_now", ds=p.datastore, host=cut.host, why=why, vms=who)
+        return fail("goal.san.cut_now", ds=p.datastore, host=host, why=why, vms=who)
     kind, _, name = cut.fault.partition(":")
-    return fail("goal.san.cut", ds=p.datastore, host=cut.host, kind=msg(f"goal.san.kind.{kind}"), name=name,
+    return fail("goal.san.cut", ds=p.datastore, host=host, kind=msg(f"goal.san.kind.{kind}"), name=name,
                 why=why, vms=who)
 
 

@@ -129,3 +129,12 @@ def check_backings(stack: StorageStack, datastores: Mapping[str, Datastore], hos
         if ds.hosts and unseen:
             p.add(f"{where}.hosts", f"{ds.name} is seen by {', '.join(unseen)}, to which {b.name} is "
                   "not presented")
+    for pool in stack.ceph.pools if stack.ceph is not None else ():
+        if pool.datastore is None:
+            continue
+        where = f"storage.ceph.pool ({pool.name}).datastore"
+        if pool.datastore in held:
+            p.add(where, f"{pool.datastore} is already on {held[pool.datastore]}")
+        elif pool.datastore not in datastores:
+            p.add(where, f"no datastore named {pool.datastore!r}")
+        held.setdefault(pool.datastore, pool.name)

@@ -29,15 +29,18 @@ def san_lines(out: Lines, ctx: ViewContext) -> None:
         head = Lines().add(f"{b.datastore} ", "bold")
         head.add(t(f"labp.san.{b.fs}", lang, on=b.backing, protocol=b.protocol.upper(), size=f"{b.size_tb:g} TB"))
         g = stack.raid.get(b.group)
-        head.add(" · ").add(t("labp.san.below", lang, array=b.array, group=b.group, n=len(disks),
-                              level=group.detail if group else t("labp.san.bare", lang),
-                              usable=f"{b.group_usable_tb:g} TB", survives=g.survives if g else 0))
+        if b.fs == "rbd":
+            head.add(" · ").add(t("labp.san.osds", lang, n=len(disks), down=sum(h.state != "ok" for h in disks)))
+        else:
+            head.add(" · ").add(t("labp.san.below", lang, array=b.array, group=b.group, n=len(disks),
+                                  level=group.detail if group else t("labp.san.bare", lang),
+                                  usable=f"{b.group_usable_tb:g} TB", survives=g.survives if g else 0))
         if group is not None and group.state != "optimal":
             head.add(" · ").add(t(f"labp.storage.raid_state.{group.state}", lang), "bold $error"
                                 if group.state == "failed" else "$warning")
         out.block(head.content(), width, "", "  ")
         for r in b.reach:
-            row = Lines().add("  ").add(f"{r.host} ", "bold")
+            row = Lines().add("  ").add(f"{r.host if r.host != '*' else t('labp.san.clients', lang)} ", "bold")
             for i in range(r.paths):
                 row.add("●" if i < r.paths_up else "○", "$success" if i < r.paths_up else "bold $error")
             row.add(" " + t("labp.san.paths", lang, up=r.paths_up, n=r.paths) + " · ")
