@@ -47,6 +47,10 @@ def main() -> None:
     ms = timed(lambda: build_report(apply(dc, StorageFail(name="esx-2-a"))).storage_blast, 20)
     print(f"storage-san-nas.toml: one change → storage blast radius, median {statistics.median(ms):.2f} ms, "
           f"max {max(ms):.2f} ms")
+    dc, _ = load_scenario(ROOT / "scenarios" / "storage-ceph-rbd.toml")
+    ms = timed(lambda: build_report(apply(dc, StorageFail(name="osd.3"))).storage_blast, 10)
+    print(f"storage-ceph-rbd.toml: one change → storage blast radius (16 Ceph faults), "
+          f"median {statistics.median(ms):.2f} ms, max {max(ms):.2f} ms")
     lab, _ = load_lab(ROOT / "lessons" / "labs" / "l7-thin-datastore.toml")
     assert lab is not None
 
