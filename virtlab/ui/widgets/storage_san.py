@@ -43,7 +43,9 @@ def san_lines(out: Lines, ctx: ViewContext) -> None:
             row = Lines().add("  ").add(f"{r.host if r.host != '*' else t('labp.san.clients', lang)} ", "bold")
             for i in range(r.paths):
                 row.add("●" if i < r.paths_up else "○", "$success" if i < r.paths_up else "bold $error")
-            row.add(" " + t("labp.san.paths", lang, up=r.paths_up, n=r.paths) + " · ")
+            if r.host != "*":  # an RBD pool has no paths: every client sees the pool's state
+                row.add(" " + t("labp.san.paths", lang, up=r.paths_up, n=r.paths))
+            row.add(" · ")
             row.add(t(f"labp.san.state.{r.state.value}", lang), REACH_STYLE[r.state.value])
             if r.why and r.state.value != "unmapped":
                 row.add(" · " + t(f"goal.san.why.{r.why}", lang), "$foreground-muted")
