@@ -40,12 +40,13 @@ def san_lines(out: Lines, ctx: ViewContext) -> None:
                                 if group.state == "failed" else "$warning")
         out.block(head.content(), width, "", "  ")
         for r in b.reach:
-            row = Lines().add("  ").add(f"{r.host if r.host != '*' else t('labp.san.clients', lang)} ", "bold")
+            row = Lines().add("  ").add(r.host if r.host != "*" else t("labp.san.clients", lang) + ":", "bold")
+            row.add(" " if r.paths else "")
             for i in range(r.paths):
                 row.add("●" if i < r.paths_up else "○", "$success" if i < r.paths_up else "bold $error")
             if r.host != "*":  # an RBD pool has no paths: every client sees the pool's state
-                row.add(" " + t("labp.san.paths", lang, up=r.paths_up, n=r.paths))
-            row.add(" · ")
+                row.add(" " + t("labp.san.paths", lang, up=r.paths_up, n=r.paths) + " ·")
+            row.add(" ")
             row.add(t(f"labp.san.state.{r.state.value}", lang), REACH_STYLE[r.state.value])
             if r.why and r.state.value != "unmapped":
                 row.add(" · " + t(f"goal.san.why.{r.why}", lang), "$foreground-muted")
