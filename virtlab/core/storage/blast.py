@@ -1,5 +1,7 @@
 """The storage blast radius per workload: for each single fault below the datastores — a
-storage array, a fabric switch, a path, a whole RAID group, one physical disk — which
+storage array, a fabric switch, a path, a whole RAID group, one physical disk, and for a
+datastore of RBD images a Ceph host or an OSD (Ceph docs: a PG below min_size stops I/O,
+and an image is striped over the pool's PGs) — which
 workloads lose their disk (every path from their host to it is down, or its data is gone)
 and which keep running degraded (a path or a RAID member fewer); and the check "does this
 datastore stay reachable from every host it is presented to after any single fault of

@@ -24,6 +24,7 @@ hosts = ["esx-1", "esx-2"]
 datastore = "ds-san"    # the VMFS datastore the hosts format on it ([[datastore]])
 
 [[storage.share]]       # name, array, group, size, export ("/"), version (3 | 4.1), hosts, datastore
+# and a Ceph pool's RBD images: datastore = "ds-rbd" in its [[storage.ceph.pool]]
 ```
 
 An FC LUN travels FC fabrics; an iSCSI LUN and an NFS share travel Ethernet ones. What the

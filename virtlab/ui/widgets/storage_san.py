@@ -1,5 +1,5 @@
-"""The storage view's SAN and NAS lines: each datastore on a LUN (VMFS, block) or an NFS
-share (file), the array and RAID group below it, every host's paths (● up, ○ dead) and its
+"""The storage view's SAN and NAS lines: each datastore on a LUN (VMFS, block), an NFS
+share (file) or a Ceph pool's RBD images, the array and RAID group (or the OSDs) below it, every host's paths (● up, ○ dead) and its
 state, the selected VM's disks traced down to the physical disks, and the faults that
 would stop workloads' disks (the storage blast radius).
 
