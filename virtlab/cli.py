@@ -29,8 +29,9 @@ FAULTS: dict[str, FaultKind] = {
     "power-off": "power-off",
     "disk-lost": "disk-lost",
 }
-#: Faults of the storage stack (a physical disk, an OSD, a Ceph host, a MON: mon.0 …).
-STORAGE_FAULTS = ("disk", "osd", "ceph-host", "mon")
+#: Faults of the storage stack (a physical disk, a whole RAID group, an OSD, a Ceph host, a MON:
+#: mon.0 …, a storage array, a fabric switch, one path from a host to an array).
+STORAGE_FAULTS = ("disk", "raid", "osd", "ceph-host", "mon", "array", "fabric", "path")
 #: Faults of the network (a cable, a host's NIC, a physical switch, a router, the SDN controller).
 NETWORK_FAULTS = ("link", "uplink", "switch", "router", "controller")
 
@@ -65,8 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--fault", action="append", default=[], metavar="KIND:NAME",
         help="inject a fault first: host:NAME, host-panic:NAME, guest-panic:VM, container:NAME, "
-        "power-off:VM, disk-lost:VM, in the storage stack disk:NAME, osd:NAME, "
-        "ceph-host:NAME, mon:mon.N, and in the network link:NAME, uplink:NAME, switch:NAME, "
+        "power-off:VM, disk-lost:VM, in the storage stack disk:NAME, raid:NAME, osd:NAME, "
+        "ceph-host:NAME, mon:mon.N, array:NAME, fabric:NAME, path:NAME, and in the network link:NAME, uplink:NAME, switch:NAME, "
         "router:NAME, controller:NAME (repeatable)",
     )
     r.add_argument("--pairs", action="store_true", help="always include the pairwise isolation view")

@@ -150,6 +150,48 @@ def storage_tables(report: Report) -> list[RenderableType]:
         out.append(t)
         if c.reasons:
             out.append(Text("Ceph health: " + "; ".join(c.reasons)))
+    out += san_tables(report)
+    return out
+
+
+#: Why a host's view of a back end is not ok, in the text report's words.
+REACH_WHY = {"dead_paths": "a path is dead", "all_paths_dead": "all paths dead", "no_path": "no path to the array", "array_down": "array down",
+             "fabric_down": "fabric down", "raid_failed": "RAID group failed: data lost",
+             "raid_degraded": "RAID group degraded", "masked": "not presented to this host",
+             "pgs_inactive": "PGs inactive", "pgs_degraded": "PGs degraded"}
+
+
+def san_tables(report: Report) -> list[RenderableType]:
+    """Datastores on SAN LUNs and NAS shares: who formats them, the array and RAID group
+    below, each host's paths, and what each fault under them takes from the workloads."""
+    stack = report.storage_stack
+    out: list[RenderableType] = []
+    if stack is None or not stack.backends:
+        return out
+    t = Table(title="Datastores on SAN, NAS and Ceph: back ends and each host's paths", title_justify="left")
+    for col in ("datastore", "file system", "on", "array / group", "down to", "hosts: paths up"):
+        t.add_column(col)
+    for b in stack.backends.values():
+        fs = {"vmfs": "VMFS (the hosts format the LUN)", "nfs": "NFS (the array's own)",
+              "rbd": "RBD images (Ceph block)"}[b.fs]
+        group = next((h for h in b.trace if h.kind in ("raid",)), None)
+        disks = [h for h in b.trace if h.kind == "disk"]
+        failed = sum(1 for h in disks if h.state != "ok")
+        t.add_row(b.datastore, fs, f"{b.backing} ({b.protocol.upper()}, {b.size_tb:g} TB)",
+                  f"{b.array} / {b.group}" + (f" ({group.detail}, {group.state})" if group else ""),
+                  f"{len(disks)} disk(s)" + (f", {failed} not ok" if failed else ""),
+                  "\n".join((f"{r.host}: {r.paths_up}/{r.paths} " if r.host != "*" else "every client: ")
+                            + r.state.value + (f" ({REACH_WHY[r.why]})" if r.why else "") for r in b.reach))
+    out.append(t)
+    blast = [b for b in report.storage_blast if b.lose_disk or b.degraded]
+    if blast:
+        t = Table(title="Storage blast radius: what each fault under the datastores takes", title_justify="left")
+        for col in ("fault", "lose their disk", "degraded only", "datastores cut off"):
+            t.add_column(col)
+        for x in blast:
+            t.add_row(x.fault, ", ".join(x.lose_disk) or "—", ", ".join(x.degraded) or "—",
+                      ", ".join(x.datastores) or "—")
+        out.append(t)
     return out
 
 

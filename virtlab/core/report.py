@@ -32,6 +32,7 @@ from virtlab.core.network.report import NetworkReport, network_report
 from virtlab.core.network.trace import where_of
 from virtlab.core.rules import datastore_rules
 from virtlab.core.state import Datacenter
+from virtlab.core.storage.blast import StorageBlast, Use, storage_blast
 from virtlab.core.storage.models import StoragePart
 from virtlab.core.storage.stack import StackReport, stack_report
 from virtlab.core.storage.usage import DatastoreUsage, datastore_usage
@@ -54,6 +55,7 @@ class Report:
     _blast: list[Blast] | None = field(default=None, repr=False)
     _stack: StackReport | None = field(default=None, repr=False)
     _network: NetworkReport | None = field(default=None, repr=False)
+    _storage_blast: list[StorageBlast] | None = field(default=None, repr=False)
 
     @property
     def blast(self) -> list[Blast]:
@@ -69,6 +71,14 @@ class Report:
         if self._stack is None and not self.state.storage.stack.empty:
             self._stack = stack_report(self.state.storage.stack)
         return self._stack
+
+    @property
+    def storage_blast(self) -> list[StorageBlast]:
+        """For each fault under the SAN/NAS datastores, the workloads that lose their disk and
+        those that only degrade; computed on first use."""
+        if self._storage_blast is None:
+            self._storage_blast = storage_blast(self.state.storage.stack, storage_users(self.state))
+        return self._storage_blast
 
     @property
     def network(self) -> NetworkReport | None:
@@ -150,6 +160,20 @@ class PartCache:
         return part
 
 
+def storage_users(dc: Datacenter) -> dict[str, list[Use]]:
+    """Datastore → each workload with a disk on it (once), its host and its containers."""
+    compute = dc.compute
+    out: dict[str, list[Use]] = {}
+    for ds, pairs in compute.disks_by_datastore.items():
+        seen: set[str] = set()
+        for vm, _ in pairs:
+            if vm.name not in seen:
+                seen.add(vm.name)
+                inner = tuple(c.name for c in compute.containers_by_parent.get(("vm", vm.name), []))
+                out.setdefault(ds, []).append(Use(vm.name, vm.host, inner))
+    return out
+
+
 def datastores_of(dc: Datacenter) -> dict[str, DatastoreUsage]:
     """The usage of every datastore of ``dc``, with the VMs whose disks are on it."""
     owners = {ds: [(vm.name, disk) for vm, disk in pairs]
@@ -199,6 +223,8 @@ def to_jsonable(obj: Any) -> Any:
         out["blast"] = to_jsonable(obj.blast)
         if obj.storage_stack is not None:
             out["storage"] = to_jsonable(obj.storage_stack)
+        if obj.storage_blast:
+            out["storage_blast"] = to_jsonable(obj.storage_blast)
         if obj.network is not None:
             out["network"] = to_jsonable(obj.network)
         return out

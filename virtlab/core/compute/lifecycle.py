@@ -231,12 +231,15 @@ class ConvertDisk(ActionBase):
     """Change a virtual disk's format: inflate a thin disk to eager-zeroed thick, or move it
     to another format with Storage vMotion (vSphere Storage guide, "virtual disk
     provisioning policies"). A thick disk takes its whole size on the datastore at once, so
-    the datastore's rules are checked again; a disk with snapshots must be consolidated first."""
+    the datastore's rules are checked again; a disk with snapshots must be consolidated first.
+    With ``datastore`` the disk moves there as well (Storage vMotion, to a datastore the
+    VM's host sees)."""
 
     kind: Literal["convert_disk"] = "convert_disk"
     name: str
     provisioning: Provisioning
     disk: int = Field(1, ge=1)
+    datastore: str | None = None
 
     def apply(self, dc: Datacenter) -> Datacenter:
         vm = _vm(dc, self.name)
@@ -247,12 +250,20 @@ class ConvertDisk(ActionBase):
         if old.snapshots:
             raise refuse("disk_has_snapshots", vm.name, f"{vm.name}: disk {self.disk} has snapshots — consolidate "
                          "them before converting it", vm=vm.name, disk=self.disk)
-        new = old.model_copy(update={"provisioning": self.provisioning})
+        update: dict[str, object] = {"provisioning": self.provisioning}
+        if self.datastore is not None and self.datastore != old.datastore:
+            ds = dc.storage.datastore_index.get(self.datastore)
+            if ds is None or not ds.visible_from(vm.host):
+                raise refuse("datastore_unseen", vm.name, f"{vm.host} does not see a datastore named "
+                             f"{self.datastore!r}", host=vm.host, datastore=self.datastore)
+            update["datastore"] = self.datastore
+        new = old.model_copy(update=update)
         disks = tuple(new if i == self.disk - 1 else d for i, d in enumerate(vm.disks))
         return _with_disks(dc, vm, disks)
 
     def describe(self) -> str:
-        return f"convert {self.name}'s disk {self.disk} to {self.provisioning.value}"
+        where = f" on {self.datastore}" if self.datastore else ""
+        return f"convert {self.name}'s disk {self.disk} to {self.provisioning.value}{where}"
 
     def names(self) -> tuple[str, ...]:
         return (self.name,)

@@ -1,4 +1,5 @@
-"""Actions on the storage stack: faults and repairs of disks, OSDs, Ceph hosts and MONs,
+"""Actions on the storage stack: faults and repairs of disks, RAID groups, OSDs, Ceph hosts
+and MONs, storage arrays, fabric switches and paths (:mod:`.faults`),
 marking an OSD out, growing a VG and an LV online, creating and writing thin volumes, and
 changing a Ceph pool. Each is pure ``state → state``; what the real tool refuses is refused
 with its numbers (``lvextend``'s "3000 extents requested, vg0 has 2559 free", a pool wider
@@ -14,6 +15,7 @@ from pydantic import Field, ValidationError
 
 from virtlab.core.base import ActionBase, refuse
 from virtlab.core.storage import ceph, lvm, raid
+from virtlab.core.storage.faults import SanTarget, san_target, set_san
 from virtlab.core.storage.stack import (
     LogicalVolume,
     StorageStack,
@@ -40,12 +42,15 @@ def _cluster(dc: Datacenter) -> ceph.CephCluster:
     return c
 
 
-StorageTarget = Literal["disk", "osd", "ceph_host", "mon"]
+StorageTarget = Literal["disk", "osd", "ceph_host", "mon"] | SanTarget
 
 
 def _target(stack: StorageStack, name: str) -> StorageTarget:
     if name in stack.disk_index:
         return "disk"
+    found = san_target(stack, name)
+    if found is not None:
+        return found
     c = stack.ceph
     if c is not None:
         if any(o.name == name for o in c.osds):
@@ -54,7 +59,8 @@ def _target(stack: StorageStack, name: str) -> StorageTarget:
             return "ceph_host"
         if name.startswith("mon.") and name[4:].isdigit() and int(name[4:]) < len(c.mons):
             return "mon"
-    raise refuse("unknown_storage", name, f"no disk, OSD, Ceph host or MON named {name!r}", name=name)
+    raise refuse("unknown_storage", name, f"no disk, RAID group, array, fabric, path, OSD, Ceph host or "
+                 f"MON named {name!r}", name=name)
 
 
 def _ceph_with(dc: Datacenter, up: bool, name: str, what: StorageTarget) -> Datacenter:
@@ -68,7 +74,8 @@ def _ceph_with(dc: Datacenter, up: bool, name: str, what: StorageTarget) -> Data
 
 
 class StorageFail(ActionBase):
-    """A disk, an OSD, a whole Ceph host or a MON fails."""
+    """A disk, a whole RAID group, an OSD, a Ceph host, a MON, a storage array, a fabric
+    switch or one path fails."""
 
     kind: Literal["storage_fail"] = "storage_fail"
     refusable: ClassVar[bool] = False
@@ -81,6 +88,8 @@ class StorageFail(ActionBase):
             disks = tuple(d.model_copy(update={"state": raid.DiskState.FAILED}) if d.name == self.name else d
                           for d in stack.disks)
             return _set(dc, disks=disks)
+        if (part := san_target(stack, self.name)) is not None:
+            return dc.with_stack(set_san(stack, part, self.name, False))
         return _ceph_with(dc, False, self.name, what)
 
     def describe(self) -> str:
@@ -103,6 +112,8 @@ class StorageRepair(ActionBase):
             disks = tuple(d.model_copy(update={"state": step.get(d.state, d.state)}) if d.name == self.name else d
                           for d in stack.disks)
             return _set(dc, disks=disks)
+        if (part := san_target(stack, self.name)) is not None:
+            return dc.with_stack(set_san(stack, part, self.name, True))
         return _ceph_with(dc, True, self.name, what)
 
     def describe(self) -> str:

@@ -63,6 +63,8 @@ class Pool(Frozen):
     failure_domain: FailureDomain = "host"
     pgs: int = Field(32, ge=1, le=65536)
     seed: int = 0
+    #: The datastore whose virtual disks are RBD images in this pool (None: no VM's disks).
+    datastore: Name | None = None
 
     @property
     def width(self) -> int:
@@ -191,6 +193,30 @@ class PoolReport:
     writes_blocked: bool  # an OSD it maps to is full
 
 
+#: Each health reason as ``ceph health`` words it (English); the string files word the same
+#: codes in each language (``labp.ceph.*``).
+HEALTH_WORDS = {
+    "no_quorum": "no monitor quorum ({up} of {n} up)",
+    "pgs_inactive": "{pool}: {n} pgs inactive",
+    "pgs_degraded": "{pool}: {n} pgs degraded or undersized",
+    "full_osds": "{n} full osd(s)",
+    "nearfull_osds": "{n} nearfull osd(s)",
+    "osds_down": "{n} osds down",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HealthReason:
+    """One reason for the cluster's health: a code of :data:`HEALTH_WORDS` and its numbers."""
+
+    code: str
+    params: dict[str, str | int]
+
+    @property
+    def english(self) -> str:
+        return HEALTH_WORDS[self.code].format(**self.params)
+
+
 @dataclass(frozen=True, slots=True)
 class ClusterReport:
     raw_tb: float
@@ -198,7 +224,8 @@ class ClusterReport:
     pools: dict[str, PoolReport]
     pgs_per_osd: dict[str, int]  # shard count per OSD (replicas, not PGs)
     health: Health
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # in ceph health's English
+    reason_codes: tuple[HealthReason, ...] = ()  # the same, as codes and numbers
 
 
 def pg_state(cluster: CephCluster, pool: Pool, acting: Sequence[str],
@@ -221,7 +248,7 @@ def cluster_report(cluster: CephCluster) -> ClusterReport:
     nearfull = {o.name for o in cluster.osds if NEARFULL * o.size_tb <= o.used_tb < FULL * o.size_tb}
     per_osd: Counter[str] = Counter()
     pools: dict[str, PoolReport] = {}
-    reasons: list[str] = []
+    reasons: list[HealthReason] = []
     health = Health.OK
     up = frozenset(o.name for o in cluster.osds if o.up)
     for pool in cluster.pools:
@@ -239,22 +266,23 @@ def cluster_report(cluster: CephCluster) -> ClusterReport:
                                       tuple(inactive), blocked)
         if inactive:
             health = Health.ERR
-            reasons.append(f"{pool.name}: {len(inactive)} pgs inactive")
+            reasons.append(HealthReason("pgs_inactive", {"pool": pool.name, "n": len(inactive)}))
         bad = states[PgState.DEGRADED.value] + states[PgState.UNDERSIZED.value]
         if bad:
             health = max(health, Health.WARN, key=list(Health).index)
-            reasons.append(f"{pool.name}: {bad} pgs degraded or undersized")
+            reasons.append(HealthReason("pgs_degraded", {"pool": pool.name, "n": bad}))
     if not quorum(cluster.mons):
         health = Health.ERR
-        reasons.insert(0, f"no monitor quorum ({sum(cluster.mons)} of {len(cluster.mons)} up)")
+        reasons.insert(0, HealthReason("no_quorum", {"up": sum(cluster.mons), "n": len(cluster.mons)}))
     if full:
         health = Health.ERR
-        reasons.append(f"{len(full)} full osd(s)")
+        reasons.append(HealthReason("full_osds", {"n": len(full)}))
     elif nearfull:
         health = max(health, Health.WARN, key=list(Health).index)
-        reasons.append(f"{len(nearfull)} nearfull osd(s)")
+        reasons.append(HealthReason("nearfull_osds", {"n": len(nearfull)}))
     down = [o.name for o in cluster.osds if not o.up]
     if down:
         health = max(health, Health.WARN, key=list(Health).index)
-        reasons.append(f"{len(down)} osds down")
-    return ClusterReport(raw, quorum(cluster.mons), pools, dict(per_osd), health, tuple(reasons))
+        reasons.append(HealthReason("osds_down", {"n": len(down)}))
+    return ClusterReport(raw, quorum(cluster.mons), pools, dict(per_osd), health,
+                         tuple(r.english for r in reasons), tuple(reasons))

@@ -8,7 +8,7 @@ a demand level (e.g. "peak"): the course sets every workload to that level first
 design is judged at its busiest, as capacity planning should be.
 
 The checks live by domain (:mod:`.compute`, :mod:`.containers`, :mod:`.lifecycle`,
-:mod:`.storage`, :mod:`.stack`, :mod:`.network`), each exporting a ``CHECKS`` tuple; :data:`CHECKS` maps name → spec.
+:mod:`.storage`, :mod:`.stack`, :mod:`.san`, :mod:`.network`), each exporting a ``CHECKS`` tuple; :data:`CHECKS` maps name → spec.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from virtlab.course.goals import (
     lifecycle,
     network,
     patching,
+    san,
     stack,
     storage,
     workloads,
@@ -47,7 +48,7 @@ __all__ = ["CHECKS", "AnySpec", "CheckSpec", "GoalParamError", "GoalParams", "Hi
 
 #: Every check, by the name lab files give in ``check = "…"``.
 CHECKS: Mapping[str, AnySpec] = build_registry(
-    compute.CHECKS, containers.CHECKS, lifecycle.CHECKS, network.CHECKS, patching.CHECKS, stack.CHECKS,
+    compute.CHECKS, containers.CHECKS, lifecycle.CHECKS, network.CHECKS, patching.CHECKS, san.CHECKS, stack.CHECKS,
     storage.CHECKS, workloads.CHECKS)
 
 

@@ -22,17 +22,26 @@ from pydantic_core import PydanticCustomError
 from virtlab.core.compute.isolation import Level
 from virtlab.core.compute.memory import MemState
 from virtlab.core.state import Datacenter
-from virtlab.core.units import UnitError, parse_cgroup_mib, parse_gib, parse_mib, parse_millicores
+from virtlab.core.units import (
+    UnitError,
+    parse_bytes,
+    parse_cgroup_mib,
+    parse_gib,
+    parse_mib,
+    parse_millicores,
+)
 
-__all__ = ["ContainerRef", "DatastoreRef", "Hours", "HostRef", "IsolationLevel", "MemoryState",
+__all__ = ["Bytes", "CapacityRef", "ContainerRef", "DatastoreRef", "Hours", "HostRef", "IsolationLevel", "MemoryState",
            "LvmMib", "Mib", "Gib", "Millicores", "NonNeg", "Percent", "RefKind", "Resource", "StorageRef", "VmRef",
            "WorkloadRef", "problem", "read_quantity"]
 
 Resource = Literal["cpu", "ram", "disk"]
-RefKind = Literal["vm", "container", "workload", "host", "datastore", "storage"]
+RefKind = Literal["vm", "container", "workload", "host", "datastore", "storage", "capacity"]
 
 _WORD = {"vm": "a VM", "container": "a container", "workload": "a workload", "host": "a host",
-         "datastore": "a datastore", "storage": "a storage object (disk, RAID group, PV, VG, LV, pool)"}
+         "datastore": "a datastore", "storage": "a storage object (disk, RAID group, PV, VG, LV, pool)",
+         "capacity": "something with a capacity (a RAID group, VG, LV, thin pool, Ceph pool, LUN, share or "
+                     "datastore)"}
 
 
 def problem(text: str) -> PydanticCustomError:
@@ -122,7 +131,8 @@ def _resolve(kind: RefKind) -> Callable[[str, ValidationInfo], str]:
         found = _kind_of(state, added if isinstance(added, Mapping) else {}, name)
         if found is None:
             raise problem(f"names {name!r}, which is not in the scenario")
-        if found != kind and not (kind == "workload" and found in ("vm", "container")):
+        if found != kind and not (kind == "workload" and found in ("vm", "container")) and not (
+                kind == "capacity" and found in ("storage", "datastore")):
             raise problem(f"names {name!r}, which is {_WORD[found]}, not {_WORD[kind]}")
         return name
     return resolve
@@ -141,3 +151,7 @@ DatastoreRef = Annotated[str, Field(min_length=1), AfterValidator(_resolve("data
 #: Something in the scenario's storage stack: a disk, RAID group, PV, VG, LV, thin pool or
 #: volume, or a Ceph pool.
 StorageRef = Annotated[str, Field(min_length=1), AfterValidator(_resolve("storage"))]
+#: A storage object or a datastore: what has a usable capacity.
+CapacityRef = Annotated[str, Field(min_length=1), AfterValidator(_resolve("capacity"))]
+#: A size in bytes: ``"26 TB"`` (decimal), ``"10 GiB"`` (binary); a bare number is bytes.
+Bytes = Annotated[float, BeforeValidator(read_quantity(lambda v: parse_bytes(v, 1))), _finite]

@@ -21,6 +21,7 @@ from virtlab.course.files import read_text
 from virtlab.course.scenario.network import read_network
 from virtlab.course.scenario.placement import container_home_problems, vm_home_problems
 from virtlab.course.scenario.reading import Problems, table_list
+from virtlab.course.scenario.san import check_backings
 from virtlab.course.scenario.sections import (
     read_container,
     read_datastore,
@@ -133,6 +134,7 @@ def scenario_from_dict(data: dict[str, Any], source: str, prefix: str = ""
     if not data.get("host") and not p:
         p.add("host", "no hosts: a scenario needs at least one [[host]]"
               if data else "the scenario is empty: it needs at least one [[host]]")
+    check_backings(stack, built.datastores, set(built.hosts), p)
     network = read_network(data.get("network"), p, set(built.hosts),
                            set(built.vms) | {c.name for c in built.containers})
     if p:

@@ -10,6 +10,8 @@
 [[storage.thin_volume]] # name, pool, size (virtual), written
 [storage.ceph]          # mons (3), hosts, osds_per_host, osd_size, racks (1): OSDs made for you
 [[storage.ceph.pool]]   # name, kind (replicated | erasure), size, min_size, k, m, failure_domain, pgs
+[[storage.fabric]] [[storage.array]] [[storage.path]] [[storage.lun]] [[storage.share]]
+                        # SAN and NAS back ends of datastores (see virtlab/course/scenario/san.py)
 ```
 
 Sizes of LVM objects read as LVM reads them (``10G`` is 10 GiB; ``10 GB`` is decimal).
@@ -36,12 +38,13 @@ from virtlab.core.storage.stack import (
 )
 from virtlab.core.units import UnitError, parse_bytes, parse_cgroup_mib
 from virtlab.course.scenario.reading import Problems, build, table_list
+from virtlab.course.scenario.san import SAN_KEYS, read_san
 
 __all__ = ["STORAGE_KEYS", "read_storage"]
 
 #: The most OSDs, and PG shards in all pools, a scenario may have (a lab stays interactive).
 MAX_OSDS, MAX_SHARDS = 5000, 200_000
-STORAGE_KEYS = {"disk", "raid", "pv", "vg", "lv", "thin_pool", "thin_volume", "ceph"}
+STORAGE_KEYS = {"disk", "raid", "pv", "vg", "lv", "thin_pool", "thin_volume", "ceph", *SAN_KEYS}
 _TB = 10**12
 
 
@@ -73,10 +76,10 @@ def _convert(raw: dict[str, Any], where: str, p: Problems,
 
 def _section(data: dict[str, Any], key: str, model: type[Any], p: Problems,
              units: dict[str, tuple[str, Callable[[object], float]]],
-             renames: dict[str, str] | None = None) -> list[Any]:
+             renames: dict[str, str] | None = None, prefix: str = "storage") -> list[Any]:
     out = []
     for where, raw in table_list(data, key, p):
-        where = f"storage.{where}"
+        where = f"{prefix}.{where}"
         converted = _convert(raw, where, p, units)
         if converted is None:
             continue
@@ -124,7 +127,7 @@ def _ceph(raw: object, p: Problems) -> ceph.CephCluster | None:
     osds = tuple(ceph.Osd(name=f"osd.{h * per + i}", host=f"ceph-{h + 1}", rack=f"rack-{h % racks + 1}", size_tb=size)
                  for h in range(counts["hosts"]) for i in range(per))
     cluster = ceph.CephCluster(mons=(True,) * counts["mons"], osds=osds)
-    pools = _section(raw, "pool", ceph.Pool, p, {})
+    pools = _section(raw, "pool", ceph.Pool, p, {}, prefix="storage.ceph")
     shards = sum(pool.pgs * pool.width for pool in pools)
     if shards > MAX_SHARDS:
         p.add("storage.ceph.pool", f"{shards:,} PG shards in all (PGs × size) is more than the {MAX_SHARDS:,} a lab models")
@@ -155,7 +158,13 @@ def read_storage(raw: object, p: Problems) -> StorageStack:
     pools = _section(raw, "thin_pool", ThinPool, p, {"size": mib})
     vols = _section(raw, "thin_volume", ThinVolume, p,
                     {"size": ("virtual_mib", parse_cgroup_mib), "written": ("written_mib", parse_cgroup_mib)})
-    every = [x.name for group in (disks, groups, pvs, vgs, lvs, pools, vols) for x in group]
+    usable = {d.name: d.size_tb for d in disks}
+    sizes = dict(usable)
+    for g in groups:
+        members = [sizes[d] for d in g.disks if d in sizes]
+        usable[g.name] = raid.usable_tb(g.level, members) if members else 0.0
+    backends = read_san(raw, p, _section, _tb, usable)
+    every = [x.name for group in (disks, groups, pvs, vgs, lvs, pools, vols, *backends.values()) for x in group]
     for dup in sorted({n for n in every if every.count(n) > 1}):
         p.add(f"storage ({dup}).name", f"duplicate name {dup!r} in the storage stack")
     owners: dict[str, str] = {}
@@ -192,7 +201,8 @@ def read_storage(raw: object, p: Problems) -> StorageStack:
         _refs(p, f"storage.thin_volume ({v.name}).pool", v.pool, {x.name for x in pools}, "thin pool")
     cluster = _ceph(raw["ceph"], p) if "ceph" in raw else None
     stack = StorageStack(disks=tuple(disks), raid_groups=tuple(groups), pvs=tuple(pvs), vgs=tuple(vgs),
-                         lvs=tuple(lvs), thin_pools=tuple(pools), thin_volumes=tuple(vols), ceph=cluster)
+                         lvs=tuple(lvs), thin_pools=tuple(pools), thin_volumes=tuple(vols), ceph=cluster,
+                         **backends)
     if not p:
         for name, vg in stack_report(stack).vgs.items():
             if vg.free_extents < 0:

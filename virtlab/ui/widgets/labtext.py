@@ -322,6 +322,9 @@ def describe(action: object, lang: str) -> str:
 
 def _storage_words(action: object, lang: str) -> str | None:
     """A storage-stack action (or a disk conversion) in words, in ``lang``; None for others."""
+    if isinstance(action, ConvertDisk) and action.datastore is not None:
+        return t("labp.act.move_disk", lang, name=action.name, n=action.disk, fmt=action.provisioning.value,
+                 ds=action.datastore)
     if isinstance(action, ConvertDisk):
         return t("labp.act.convert_disk", lang, name=action.name, n=action.disk, fmt=action.provisioning.value)
     if isinstance(action, StorageFail):

@@ -1,6 +1,8 @@
 """The lab panel's storage key, as a mixin of :class:`LabPanel`: ``S`` offers what can be
-done to the storage — convert a VM's virtual disk to another format, fail or repair a disk, a Ceph host, an OSD or a MON, mark an OSD
-out or in, grow a VG with a free PV and an LV online, write to a thin volume, and change a
+done to the storage — convert a VM's virtual disk to another format or move it to another
+datastore (Storage vMotion), fail or repair a disk, a storage array, a fabric switch, a path,
+a Ceph host, an OSD or a MON, mark an OSD out or in, grow a VG with a free PV and an LV
+online (by 1 GiB, or to a size typed as LVM reads it), write to a thin volume, and change a
 Ceph pool's failure domain or PG count — only the actions the lab allows.
 """
 
@@ -25,6 +27,7 @@ from virtlab.core.storage.models import Provisioning
 from virtlab.core.storage.raid import DiskState
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
+from virtlab.ui.widgets.lv_size_dialog import LvSizeDialog
 
 if TYPE_CHECKING:
     from virtlab.ui.widgets.lab_lifecycle import _Panel
@@ -34,21 +37,34 @@ GIB = 1024.0
 WRITE_MIB = 1024.0
 
 
-def storage_choices(dc: Datacenter, lang: str) -> list[tuple[str, ActionBase]]:
-    """(label, action) for everything ``S`` offers on ``dc``'s stack, in a fixed order."""
+def storage_choices(dc: Datacenter, lang: str, selected: str | None = None) -> list[tuple[str, ActionBase]]:
+    """(label, action) for everything ``S`` offers on ``dc``'s stack, in a fixed order: the
+    repairs of SAN/NAS parts that are down first, then the selected VM's disks, then the
+    rest."""
     stack = dc.storage.stack
     out: list[tuple[str, ActionBase]] = []
-    for vm in dc.compute.vms:  # a virtual disk's format (inflate, Storage vMotion)
+    for kind, parts in (("array", stack.arrays), ("fabric", stack.fabrics), ("path", stack.paths)):
+        out += [(t(f"labp.storage_menu.repair_{kind}", lang, name=x.name), StorageRepair(name=x.name))
+                for x in parts if not x.up]
+    vms = sorted(dc.compute.vms, key=lambda v: v.name != selected)
+    for vm in vms:  # a virtual disk's format (inflate, Storage vMotion)
         for i, disk in enumerate(vm.disks, 1):
             for fmt in Provisioning:
                 if fmt is not disk.provisioning:
                     out.append((t("labp.storage_menu.convert", lang, vm=vm.name, n=i, was=disk.provisioning.value,
                                   fmt=fmt.value), ConvertDisk(name=vm.name, disk=i, provisioning=fmt)))
+            for ds in dc.storage.datastores:  # Storage vMotion to another datastore the host sees
+                if ds.name != disk.datastore and ds.visible_from(vm.host) and len(ds.hosts) != 1:
+                    out.append((t("labp.storage_menu.move_disk", lang, vm=vm.name, n=i, ds=ds.name),
+                                ConvertDisk(name=vm.name, disk=i, provisioning=disk.provisioning, datastore=ds.name)))
     for d in stack.disks:
         key = {DiskState.OK: "fail_disk", DiskState.FAILED: "replace_disk",
                DiskState.REBUILDING: "rebuilt_disk"}[d.state]
         action: ActionBase = StorageFail(name=d.name) if d.state is DiskState.OK else StorageRepair(name=d.name)
         out.append((t(f"labp.storage_menu.{key}", lang, name=d.name), action))
+    for kind, parts in (("array", stack.arrays), ("fabric", stack.fabrics), ("path", stack.paths)):
+        out += [(t(f"labp.storage_menu.fail_{kind}", lang, name=x.name), StorageFail(name=x.name))
+                for x in parts if x.up]
     in_vg = {pv for vg in stack.vgs for pv in vg.pvs}
     for vg in stack.vgs:
         for pv in stack.pvs:
@@ -89,12 +105,27 @@ class StorageActions:
     """Mixed into LabPanel (the ``_Panel`` protocol of :mod:`.lab_lifecycle`)."""
 
     def action_storage(self: _Panel) -> None:
-        choices = [(label, a) for label, a in storage_choices(self.session.state, self.lang)
+        choices = [(label, a) for label, a in storage_choices(self.session.state, self.lang, self.selected())
                    if self.session.allows(a.kind)]
         if not choices:
             self._set_message(t("labp.storage_menu.nothing", self.lang))
             return
         actions = {str(i): a for i, (_, a) in enumerate(choices)}
-        self.app.push_screen(
-            ChoiceDialog(t("labp.storage_menu.title", self.lang), [(label, str(i)) for i, (label, _) in enumerate(choices)]),
-            lambda picked: self._apply_result(actions.get(picked or "")))
+        options = [(label, str(i)) for i, (label, _) in enumerate(choices)]
+        sized = {f"size:{name}": size for name, size in lv_sizes(self.session.state)} if self.session.allows("lvextend") else {}
+        options += [(t("labp.storage_menu.lvsize", self.lang, name=key[5:]), key) for key in sized]
+
+        def picked(choice: str | None) -> None:
+            if choice in sized:
+                name = choice.removeprefix("size:")
+                self.app.push_screen(LvSizeDialog(self.lang, name, sized[choice]), self._apply_result)
+                return
+            self._apply_result(actions.get(choice or ""))
+
+        self.app.push_screen(ChoiceDialog(t("labp.storage_menu.title", self.lang), options), picked)
+
+
+def lv_sizes(dc: Datacenter) -> list[tuple[str, float]]:
+    """(name, size in MiB) of every linear LV and thin pool: what lvextend -L can grow."""
+    stack = dc.storage.stack
+    return [(x.name, x.size_mib) for x in stack.lvs] + [(x.name, x.size_mib) for x in stack.thin_pools]

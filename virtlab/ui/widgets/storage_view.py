@@ -18,6 +18,7 @@ from virtlab.core.units import fmt_mib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.labtext import Lines
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
+from virtlab.ui.widgets.storage_san import san_lines
 
 RAID_STYLE = {RaidState.OPTIMAL: "$success", RaidState.DEGRADED: "$warning",
               RaidState.REBUILDING: "$warning", RaidState.FAILED: "bold $error"}
@@ -45,11 +46,15 @@ def storage_lines(ctx: ViewContext) -> Lines:
     if stack is None:
         return out.line(t("labp.storage.none", lang), "$foreground-muted")
     bar_w = max(10, min(40, (ctx.width or 60) - 24))
-    for g in stack.raid.values():
+    under = {b.group for b in stack.backends.values()}  # drawn with their LUN or share
+    for g in stack.raid.values():  # RAID groups, the SAN/NAS back ends, then LVM and Ceph
+        if g.name in under:
+            continue
         row = Lines().add(f"{g.name} ", "bold").add(f"RAID {g.level} · ")
         row.add(t("labp.storage.raid", lang, usable=f"{g.usable_tb:g} TB", raw=f"{g.raw_tb:g} TB", n=g.survives))
         row.add(" · ").add(t(f"labp.storage.raid_state.{g.state.value}", lang), RAID_STYLE[g.state])
         out.block(row.content(), ctx.width or 10_000, "", "  ")
+    san_lines(out, ctx)
     for vg in stack.vgs.values():
         used = vg.extents - vg.free_extents
         row = Lines().add(f"{vg.name} ", "bold")
@@ -106,8 +111,8 @@ def _ceph(out: Lines, ctx: ViewContext) -> None:
         states = ", ".join(f"{n} {s}" for s, n in sorted(pool.pgs.items()))
         out.wrapped("  ", t("labp.storage.ceph_pool", lang, pool=pool.name, usable=f"{pool.usable_tb:.1f} TB",
                             pgs=states), ctx.width or 10_000, "bold $error" if pool.inactive_pgs else "")
-    for reason in c.reasons:
-        out.wrapped("  ", reason, ctx.width or 10_000, "$warning")
+    for reason in c.reason_codes:
+        out.wrapped("  ", t(f"labp.ceph.{reason.code}", lang, **reason.params), ctx.width or 10_000, "$warning")
 
 
 class StorageView(LinesView):
