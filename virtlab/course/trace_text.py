@@ -16,7 +16,7 @@ from virtlab.core.network.trace import Trace
 from virtlab.course.i18n import catalog, t
 from virtlab.course.josa import Word
 
-__all__ = ["cell_text", "hop_text", "node_text", "reason_text", "trace_reason"]
+__all__ = ["cell_text", "hop_text", "hop_words", "node_text", "reason_text", "trace_reason"]
 
 
 def _word(key: str, value: str | int, lang: str) -> str:
@@ -51,15 +51,19 @@ def node_text(at: Node, lang: str) -> str:
     return t(key, lang, **{k: str(v) for k, v in at.params.items()})
 
 
-def hop_text(hop: Hop, lang: str) -> str:
-    """``leaf-1 port 3: trunk does not allow VLAN 30`` in ``lang``, with the notes the hop
-    adds (a hop without a code keeps the core's note)."""
+def hop_words(hop: Hop, lang: str) -> str:
+    """What happened at a hop in ``lang`` (``trunk does not allow VLAN 30``), with the notes
+    it adds (a hop without a code keeps the core's note)."""
     main = reason_text(hop.code, hop.params, lang) if hop.code else None
-    where = node_text(hop.at, lang)
     if main is None:
-        return t("net.hop", lang, node=where, reason=hop.note)
+        return hop.note
     notes = [reason_text(x.code, x.params, lang) or x.text for x in hop.extra]
-    return t("net.hop", lang, node=where, reason="; ".join([main, *notes]))
+    return "; ".join([main, *notes])
+
+
+def hop_text(hop: Hop, lang: str) -> str:
+    """``leaf-1 port 3: trunk does not allow VLAN 30`` in ``lang``: where, then what happened."""
+    return t("net.hop", lang, node=node_text(hop.at, lang), reason=hop_words(hop, lang))
 
 
 def trace_reason(tr: Trace, lang: str) -> str:
