@@ -4,8 +4,9 @@ workload one hop per key and lights each hop's node in the drawing, its words se
 
 Keys (on the lab panel, where the focus is, shown only while this view is on show): ``.``
 the next hop, ``,`` the one before (both wrap round), ``T`` the next destination. Selecting
-another workload in the table walks from it, from its first hop. The view scrolls to keep
-the lit node in sight, the header too when the view is tall enough.
+another workload in the table walks from it, from its first hop. The stepper's header is
+docked at the top of the view's scroller (:class:`StepperHeader`), and the drawing scrolls
+under it to keep the lit node and its words in sight.
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from typing import Protocol
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.reactive import var
+from textual.widgets import Static
 
-from virtlab.ui.widgets.labtext import Lines
+from virtlab.ui.widgets.labtext import Lines, needs_layout
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 from virtlab.ui.widgets.topology_cards import MARK
 from virtlab.ui.widgets.topology_text import draw_topology
 from virtlab.ui.widgets.trace_stepper import Stepper, callout, next_destination, stepper_lines, walk
 
-__all__ = ["TRACE_BINDINGS", "TopologyView", "TraceKeys"]
+__all__ = ["TRACE_BINDINGS", "StepperHeader", "TopologyView", "TraceKeys"]
 
 #: The stepper's keys, in the lab panel's bindings (none of the lab's other keys, the table's
 #: arrows or the lesson's ``n``/``p``).
@@ -34,6 +36,15 @@ TRACE_BINDINGS = [
 ]
 
 
+class StepperHeader(Static):
+    """The stepper's header, docked at the top of the view's scroller so it stays in sight
+    while the drawing scrolls under it."""
+
+    DEFAULT_CSS = """
+    StepperHeader { dock: top; height: auto; background: $surface; }
+    """
+
+
 class TopologyView(LinesView):
     """The network's topology with the packet-trace stepper on top."""
 
@@ -42,7 +53,12 @@ class TopologyView(LinesView):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._rows = 0
+        self._header = StepperHeader()
+        self._header_lines = Lines()
+
+    def on_mount(self) -> None:
+        if isinstance(self.parent, ScrollableContainer):
+            self.parent.mount(self._header, before=self)
 
     def show(self, context: ViewContext) -> None:
         before = self._view_context
@@ -52,10 +68,26 @@ class TopologyView(LinesView):
         self._follow()
 
     def lines_for(self, context: ViewContext) -> Lines:
+        """The drawing; the header goes to the docked :class:`StepperHeader` (or on top of
+        the drawing when the view has no scroller to dock it in)."""
         w = walk(context, self.stepper)
         drawing = Lines()
         placed = draw_topology(context, callout(w, context.lang) if w is not None else None, drawing)
-        return stepper_lines(context, w, with_hop=w is not None and not placed).extend(drawing)
+        header = stepper_lines(context, w, with_hop=w is not None and not placed)
+        if not self._header.is_mounted:
+            return header.extend(drawing)
+        plain = header.plain()
+        if plain != self._header_lines.plain():
+            self._header.update(header.content(), layout=needs_layout(self._header_lines.plain(), plain,
+                                                                      context.width))
+        self._header_lines = header
+        return drawing
+
+    def as_text(self) -> str:
+        """The plain-text twin: the stepper's header, then the drawing."""
+        if not self._header.is_mounted:
+            return super().as_text()
+        return f"{self._header_lines.plain()}\n{super().as_text()}"
 
     def watch_stepper(self) -> None:
         self._draw()
@@ -72,21 +104,24 @@ class TopologyView(LinesView):
             self.stepper = next_destination(self._view_context, self.stepper)
 
     def _follow(self) -> None:
-        """Scroll the view so the lit node and its words show (the header too if it fits)."""
+        """Scroll the drawing so the lit node and its words show under the header."""
+        self._scroll_to_lit()
+        # What a key changed elsewhere (a longer status line, the drawing's new height) is laid
+        # out after this handler: scroll again then, by the new sizes.
+        self.call_after_refresh(self._scroll_to_lit)
+
+    def _scroll_to_lit(self) -> None:
         scroller = self.parent
         if not isinstance(scroller, ScrollableContainer):
             return
-        rows = self.as_text().split("\n")
-        lit = next((i for i, line in enumerate(rows) if MARK in line), None)
-        if lit is None:
+        height = scroller.scrollable_content_region.height - (
+            self._header.outer_size.height if self._header.is_mounted else 0)  # the docked header
+        lit = next((i for i, line in enumerate(super().as_text().split("\n")) if MARK in line), None)
+        if lit is None or height <= 0:
             return
-        grew, self._rows = len(rows) > self._rows, len(rows)
-        height = max(1, scroller.scrollable_content_region.height)
         end = lit + 4  # the words under the node (most take one to four lines)
         y = 0 if end < height else max(0, min(lit - 1, end - height + 1))
         scroller.scroll_to(y=y, animate=False, immediate=True)
-        if grew:  # the new height is laid out after this frame: scroll again then
-            self.call_after_refresh(scroller.scroll_to, y=y, animate=False, immediate=True)
 
 
 class _Panel(Protocol):
