@@ -44,7 +44,7 @@ def test_the_dropping_hop_is_the_last_and_says_why() -> None:
     assert "Trace web-1 → db-1 (icmp, 1500 bytes, DF set): ✗ dropped at hop 9" in head
     assert "request ●●●●●●●●✗  hop 9 of 9" in head
     ko = stepper_lines(_ctx(lang="ko"), w, with_hop=True).plain()
-    assert "✗ 9번째 홉에서 버려져요" in ko and "홉 9개 중 9번째" in ko and "leaf-1 포트 3: 트렁크가" in ko
+    assert "(icmp, 1500바이트, DF 켜짐): ✗ 9번째 홉에서" in ko and "홉 9개 중 9번째" in ko and "leaf-1 포트 3: 트렁크가" in ko
 
 
 def test_stepping_wraps_round_at_both_ends() -> None:

@@ -36,6 +36,10 @@ TRACE_BINDINGS = [
 ]
 
 
+#: A view fewer lines high than this has the hop's words in its header as well.
+LOW = 9
+
+
 class StepperHeader(Static):
     """The stepper's header, docked at the top of the view's scroller so it stays in sight
     while the drawing scrolls under it."""
@@ -73,7 +77,9 @@ class TopologyView(LinesView):
         w = walk(context, self.stepper)
         drawing = Lines()
         placed = draw_topology(context, callout(w, context.lang) if w is not None else None, drawing)
-        header = stepper_lines(context, w, with_hop=w is not None and not placed)
+        # A view only a few lines high (80×24) has the hop's words in the header too.
+        low = isinstance(self.parent, ScrollableContainer) and 0 < self.parent.size.height < LOW
+        header = stepper_lines(context, w, with_hop=w is not None and (low or not placed))
         if not self._header.is_mounted:
             return header.extend(drawing)
         plain = header.plain()
@@ -120,7 +126,9 @@ class TopologyView(LinesView):
         if lit is None or height <= 0:
             return
         end = lit + 4  # the words under the node (most take one to four lines)
-        y = 0 if end < height else max(0, min(lit - 1, end - height + 1))
+        # From the top if all of that fits; else from the line above the node (from the node
+        # itself when the view is only a few lines high, as at 80×24).
+        y = 0 if end < height else max(0, lit - 1 if height >= 6 else lit)
         scroller.scroll_to(y=y, animate=False, immediate=True)
 
 

@@ -144,8 +144,9 @@ def stepper_lines(ctx: ViewContext, w: Walk | None, *, with_hop: bool = False) -
     lang, width = ctx.lang, ctx.width or 80
     if w is None:
         return out.line(t("labp.step.none", lang), "$foreground-muted")
-    net = ctx.report.network
-    probe = net.probe if net is not None else ""
+    net = ctx.state.network
+    what = f"{net.probe_proto}/{net.probe_port}" if net.probe_port is not None else net.probe_proto
+    probe = t("labp.step.probe", lang, what=what, size=net.probe_size)
     at = w.drop_at
     verdict = (t("labp.step.ok", lang) if w.trace.ok else
                t("labp.step.dropped", lang, n=at or len(w.steps)))
