@@ -64,7 +64,7 @@ class Drawn:
             return []
         words, indent = self.callout.words, self.callout.indent
         avail = max(8, width - len(prefix))
-        head = words.wrap(avail)
+        head = _wrap(words, avail)
         if not head:
             return []
         start = len(head[0].plain)
@@ -72,7 +72,7 @@ class Drawn:
         rest = rest[len(rest.plain) - len(rest.plain.lstrip()):]
         rows = [Content.assemble((prefix, MUTED), head[0])]
         if rest.plain:
-            rows += [Content.assemble((prefix + " " * indent, MUTED), row) for row in rest.wrap(max(8, avail - indent))]
+            rows += [Content.assemble((prefix + " " * indent, MUTED), row) for row in _wrap(rest, max(8, avail - indent))]
         return rows
 
 
@@ -123,6 +123,11 @@ class Card:
         return max(widths)
 
 
+def _wrap(c: Content, width: int) -> list[Content]:
+    """``c`` wrapped to ``width`` cells (most rows fit: those skip the wrapping's work)."""
+    return [c] if c.cell_length <= width and "\n" not in c.plain else c.wrap(width)
+
+
 def _len(parts: list[Part]) -> int:
     return sum(cell_len(p[0]) for p in parts)
 
@@ -148,7 +153,7 @@ def _draw_card(card: Card, width: int, drawn: Drawn) -> list[Content]:
     focus = drawn.focus
     lines: list[Content] = []
     title, hit = _content([(x, f"bold {s}".strip(), i) for x, s, i in card.title], focus)
-    rows = title.wrap(max(8, width - 1)) or [Content("")]
+    rows = _wrap(title, max(8, width - 1)) or [Content("")]
     for k, row in enumerate(rows):
         gutter = Content.styled(MARK if hit and k == 0 else " ", "bold $accent")
         if k == len(rows) - 1:
@@ -164,7 +169,7 @@ def _draw_card(card: Card, width: int, drawn: Drawn) -> list[Content]:
         for line in parts.lines(avail) if isinstance(parts, Items) else [parts]:
             body, got = _content(line, focus)
             hit = hit or got
-            wrapped += body.wrap(avail) or [Content("")]
+            wrapped += _wrap(body, avail) or [Content("")]
         for k, row in enumerate(wrapped):
             mark = MARK if hit and k == 0 else " "
             tree = ("└" if last else "├") if k == 0 else (" " if last else "│")
