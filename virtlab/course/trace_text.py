@@ -1,8 +1,8 @@
 """The packet trace's words in the student's language: a drop's reason, a step, a hop, a cell.
 
-The core says why a packet was dropped as a code with its numbers
-(:mod:`virtlab.core.network.reasons`); the string files (``strings/{en,ko}-network.toml``)
-word each code. A frame's tag and a VLAN read as words (0 is untagged, as IEEE 802.1Q's VID 0).
+The core says why a packet was dropped as a code with its numbers, and where as a node code
+with its names (:mod:`virtlab.core.network.reasons`); the string files
+(``strings/{en,ko}-network.toml``) word each code (``leaf-1 port 3`` is ``leaf-1 포트 3``). A frame's tag and a VLAN read as words (0 is untagged, as IEEE 802.1Q's VID 0).
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from virtlab.core.network.fabric import Hop
+from virtlab.core.network.reasons import Node
 from virtlab.core.network.report import Cell
 from virtlab.core.network.trace import Trace
 from virtlab.course.i18n import catalog, t
 from virtlab.course.josa import Word
 
-__all__ = ["cell_text", "hop_text", "reason_text", "trace_reason"]
+__all__ = ["cell_text", "hop_text", "hop_words", "node_text", "reason_text", "trace_reason"]
 
 
 def _word(key: str, value: str | int, lang: str) -> str:
@@ -42,14 +43,27 @@ def reason_text(code: str, params: Mapping[str, str | int], lang: str) -> str | 
     return template.format(**{k: Word(_word(k, v, lang)) for k, v in params.items()})
 
 
-def hop_text(hop: Hop, lang: str) -> str:
-    """``leaf-1 port 3: trunk does not allow VLAN 30`` in ``lang``, with the notes the hop
-    adds (a hop without a code keeps the core's note)."""
+def node_text(at: Node, lang: str) -> str:
+    """Where a hop is in ``lang`` (``leaf-1 port 3``); the core's English if no file words it."""
+    key = f"net.node.{at.code}"
+    if key not in catalog(lang) and key not in catalog("en"):
+        return at.text
+    return t(key, lang, **{k: str(v) for k, v in at.params.items()})
+
+
+def hop_words(hop: Hop, lang: str) -> str:
+    """What happened at a hop in ``lang`` (``trunk does not allow VLAN 30``), with the notes
+    it adds (a hop without a code keeps the core's note)."""
     main = reason_text(hop.code, hop.params, lang) if hop.code else None
     if main is None:
-        return t("net.hop", lang, node=hop.node, reason=hop.note)
+        return hop.note
     notes = [reason_text(x.code, x.params, lang) or x.text for x in hop.extra]
-    return t("net.hop", lang, node=hop.node, reason="; ".join([main, *notes]))
+    return "; ".join([main, *notes])
+
+
+def hop_text(hop: Hop, lang: str) -> str:
+    """``leaf-1 port 3: trunk does not allow VLAN 30`` in ``lang``: where, then what happened."""
+    return t("net.hop", lang, node=node_text(hop.at, lang), reason=hop_words(hop, lang))
 
 
 def trace_reason(tr: Trace, lang: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from virtlab.core.network.flows import FlowAction, Packet, lookup
 from virtlab.core.network.learning import seen
-from virtlab.core.network.reasons import Why, why
+from virtlab.core.network.reasons import Node, Why, node, why
 from virtlab.core.network.topology import NetworkPart, PortMode, SwitchPort
 
 __all__ = ["FlowStep", "Hop", "Start", "Walk", "egress", "ingress", "mac_note", "port_words", "search",
@@ -30,10 +30,11 @@ __all__ = ["FlowStep", "Hop", "Start", "Walk", "egress", "ingress", "mac_note", 
 
 @dataclass(frozen=True, slots=True)
 class Hop:
-    """One step of a trace: where, what happened, and (for a switch) the port and VLAN the
-    frame came in on — what a learning switch learns."""
+    """One step of a trace: where (``at``: a code and names, worded as :attr:`node`), what
+    happened, and (for a switch) the port and VLAN the frame came in on — what a learning
+    switch learns."""
 
-    node: str
+    at: Node
     note: str
     switch: str | None = None
     in_port: str | None = None
@@ -47,16 +48,21 @@ class Hop:
     extra: tuple[Why, ...] = ()
 
     @classmethod
-    def drop(cls, node: str, reason: Why, switch: str | None = None, in_port: str | None = None,
+    def drop(cls, node: Node, reason: Why, switch: str | None = None, in_port: str | None = None,
              vlan: int | None = None) -> Hop:
         return cls(node, reason.text, switch, in_port, vlan, None, reason.code, reason.params)
 
     @classmethod
-    def step(cls, node: str, what: Why, *extra: Why | None, switch: str | None = None,
+    def step(cls, node: Node, what: Why, *extra: Why | None, switch: str | None = None,
              in_port: str | None = None, vlan: int | None = None, host: str | None = None) -> Hop:
         notes = tuple(x for x in extra if x is not None)
         text = "; ".join(w.text for w in (what, *notes))
         return cls(node, text, switch, in_port, vlan, host, what.code, what.params, notes)
+
+    @property
+    def node(self) -> str:
+        """Where, in the core's English (``leaf-1 port 3``)."""
+        return self.at.text
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {"node": self.node, "note": self.note}
@@ -70,10 +76,10 @@ class Hop:
 
 @dataclass(frozen=True, slots=True)
 class Start:
-    """Where a frame enters the fabric: ``label`` (an uplink or a router) on ``switch`` port
+    """Where a frame enters the fabric: ``at`` (an uplink or a router) on ``switch`` port
     ``port`` with ``tag`` (None: untagged); ``fail`` if that entry is itself down."""
 
-    label: str
+    at: Node
     switch: str
     port: int
     tag: int | None
@@ -204,7 +210,7 @@ def _bfs(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tup
 
     def enter(switch: str, port: int, tag: int | None, hops: tuple[Hop, ...], fail: Hop | None,
               down: Why | None) -> None:
-        node = f"{switch} port {port}"
+        where = node("port", switch=switch, port=port)
         sw = net.switch_index.get(switch)
         p = sw.port_index.get(port) if sw else None
         if sw is None or p is None:
@@ -222,30 +228,31 @@ def _bfs(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tup
         for is_down, reason in problems:
             if mode == 0 or (mode == 1 and is_down):
                 return
-            fail = fail or Hop.drop(node, reason, switch, str(port), vlan)
+            fail = fail or Hop.drop(where, reason, switch, str(port), vlan)
         key = (switch, port, vlan if mode == 0 else 0)
         if key in seen_at:
             return
         seen_at.add(key)
-        hop = Hop.step(node, why("port_in", in_tag=tag or 0, vlan=vlan), port_words(p),
+        hop = Hop.step(where, why("port_in", in_tag=tag or 0, vlan=vlan), port_words(p),
                        mac_note(net, switch, pkt.eth_dst, vlan, now_s), switch=switch, in_port=str(port), vlan=vlan)
         queue.append(_State(switch, port, vlan, (*hops, hop), fail))
 
     for s in starts:
         if s.fail is not None and mode < 2:
             continue
-        enter(s.switch, s.port, s.tag, (Hop.step(s.label, why("uplink_out", out_tag=s.tag or 0)),), s.fail, None)
+        enter(s.switch, s.port, s.tag, (Hop.step(s.at, why("uplink_out", out_tag=s.tag or 0)),), s.fail, None)
     while queue:
         st = queue.popleft()
         step = switch_flows(net, st.switch, replace(pkt, in_port=str(st.port), vlan=st.vlan))
         action, out_port = step.action, step.port
         hops, fail = st.hops, st.fail
+        flows = node("flows", switch=st.switch)
         if step.note is not None:
-            hops = (*hops, Hop.step(f"{st.switch} flows", step.note))
+            hops = (*hops, Hop.step(flows, step.note))
         if step.reason is not None:
             if mode == 0:
                 continue
-            fail = fail or Hop.drop(f"{st.switch} flows", step.reason)
+            fail = fail or Hop.drop(flows, step.reason)
         sw = net.switch_index[st.switch]
         for p in sw.ports:
             if p.number == st.port or (action is FlowAction.OUTPUT and str(p.number) != out_port and mode == 0):
@@ -254,24 +261,24 @@ def _bfs(net: NetworkPart, starts: list[Start], is_end: Callable[[str, int], tup
             link = net.links_at.get((st.switch, p.number))
             if end is None and (link is None or link.peer is None):
                 continue
-            node = f"{st.switch} port {p.number}"
+            where = node("port", switch=st.switch, port=p.number)
             tag, rule = egress(p, st.vlan)
             f2 = fail
             if rule:
                 if mode == 0:
                     continue
-                f2 = f2 or Hop.drop(node, rule, st.switch, str(p.number), st.vlan)
+                f2 = f2 or Hop.drop(where, rule, st.switch, str(p.number), st.vlan)
             if not p.up:
                 if mode < 2:
                     continue
-                f2 = f2 or Hop.drop(node, why("port_down"))
-            out = (*hops, Hop.step(node, why("port_out", out_tag=tag or 0), port_words(p)))
+                f2 = f2 or Hop.drop(where, why("port_down"))
+            out = (*hops, Hop.step(where, why("port_out", out_tag=tag or 0), port_words(p)))
             if end is not None:
                 name, down = end
                 if down:
                     if mode < 2:
                         continue
-                    f2 = f2 or Hop.drop(node, down)
+                    f2 = f2 or Hop.drop(where, down)
                 return Walk(out, name, tag, f2)
             assert link is not None
             peer, peer_port = ((link.peer, link.peer_port) if link.switch == st.switch and link.port == p.number

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["REASONS", "STEPS", "Why", "render", "why"]
+__all__ = ["NODES", "REASONS", "STEPS", "Node", "Why", "node", "render", "why"]
 
 REASONS: dict[str, str] = {
     "access_tagged": "access port (VLAN {access}) drops a frame tagged VLAN {tag}",
@@ -94,6 +94,25 @@ STEPS: dict[str, str] = {
 }
 
 
+#: Where a hop is, for a stepper to word and a drawing to find: a vNIC, its security groups, a
+#: vSwitch on a host, a switch's flow table, an uplink, a physical switch port, a router, a host,
+#: its VTEP and the underlay between two VTEPs. Parameters are names and numbers as they are.
+NODES: dict[str, str] = {
+    "workload": "{workload}",
+    "vnic": "{vnic}",
+    "sgs": "{vnic} security groups",
+    "vswitch": "{vswitch}@{host}",
+    "flows": "{switch} flows",
+    "uplink": "{uplink}",
+    "port": "{switch} port {port}",
+    "router": "{router}",
+    "host": "{host}",
+    "vtep": "vtep {host}",
+    "vtep_ip": "vtep {host} ({ip})",
+    "underlay": "underlay {src} → {dst}",
+}
+
+
 def _word(key: str, value: str | int) -> str:
     if key.endswith("_tag") and isinstance(value, int):
         return "untagged" if value == 0 else f"tagged VLAN {value}"
@@ -120,3 +139,25 @@ class Why:
 
 def why(code: str, **params: str | int) -> Why:
     return Why(code, params)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """Where a hop is: its kind (a :data:`NODES` code) and the names that say which one."""
+
+    code: str
+    params: Mapping[str, str | int] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The core's English: ``leaf-1 port 3``."""
+        return NODES[self.code].format(**self.params)
+
+    @property
+    def key(self) -> tuple[str, tuple[tuple[str, str | int], ...]]:
+        """The node as a hashable key (a drawing finds a hop's node by it)."""
+        return self.code, tuple(sorted(self.params.items()))
+
+
+def node(code: str, **params: str | int) -> Node:
+    return Node(code, params)

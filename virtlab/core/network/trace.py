@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from virtlab.core.network.fabric import Hop, Start, Walk, mac_note, search, switch_flows
 from virtlab.core.network.flows import Packet
-from virtlab.core.network.reasons import Why, why
+from virtlab.core.network.reasons import Node, Why, node, why
 from virtlab.core.network.secgroups import EPHEMERAL_PORT, Peer, sg_verdict
 from virtlab.core.network.topology import (
     NetworkPart,
@@ -128,23 +128,24 @@ def _vnic(net: NetworkPart, name: str) -> VNic:
         return net.vnic_index[name]
     found = net.vnics_of.get(name)
     if not found:
-        raise _Dropped(Hop.drop(name, why("no_vnic")))
+        raise _Dropped(Hop.drop(node("workload", workload=name), why("no_vnic")))
     return found[0]
 
 
 def _end(net: NetworkPart, where: Where, v: VNic) -> _End:
     host = where.host_of.get(v.workload)
+    at = node("vnic", vnic=v.name)
     if host is None:
-        raise _Dropped(Hop.drop(v.name, why("no_host", workload=v.workload)))
+        raise _Dropped(Hop.drop(at, why("no_host", workload=v.workload)))
     if host not in where.up_hosts:
-        raise _Dropped(Hop.drop(v.name, why("host_down", host=host)))
+        raise _Dropped(Hop.drop(at, why("host_down", host=host)))
     if v.workload in where.stopped:
-        raise _Dropped(Hop.drop(v.name, why("not_running", workload=v.workload)))
+        raise _Dropped(Hop.drop(at, why("not_running", workload=v.workload)))
     if not v.up:
-        raise _Dropped(Hop.drop(v.name, why("vnic_down")))
+        raise _Dropped(Hop.drop(at, why("vnic_down")))
     pg = net.port_group_on.get((host, v.port_group))
     if pg is None:
-        raise _Dropped(Hop.drop(v.name, why("no_port_group", pg=v.port_group, host=host)))
+        raise _Dropped(Hop.drop(at, why("no_port_group", pg=v.port_group, host=host)))
     seg = net.segment_index.get(pg.segment) if pg.segment else None
     return _End(v, host, pg, net.vswitch_index[pg.vswitch], seg.vni if seg else None)
 
@@ -156,19 +157,19 @@ class _Path:
         self.net, self.where, self.a, self.b, self.pkt, self.pkt_size = net, where, a, b, pkt, size
         self.hops: list[Hop] = []
 
-    def drop(self, node: str, reason: Why) -> NoReturn:
-        raise _Dropped(Hop.drop(node, reason))
+    def drop(self, at: Node, reason: Why) -> NoReturn:
+        raise _Dropped(Hop.drop(at, reason))
 
     def vswitch(self, end: _End, in_port: str, vlan: int | None) -> None:
-        node = f"{end.vs.name}@{end.host}"
+        at = node("vswitch", vswitch=end.vs.name, host=end.host)
         step = switch_flows(self.net, end.vs.name, Packet(
             in_port, vlan, self.pkt.eth_src, self.pkt.eth_dst, self.pkt.ip_src, self.pkt.ip_dst,
             self.pkt.proto, self.pkt.tp_src, self.pkt.tp_dst))
         if step.reason is not None:
-            self.drop(f"{end.vs.name} flows", step.reason)
+            self.drop(node("flows", switch=end.vs.name), step.reason)
         what = (why("port_group_vni", pg=end.pg.name, vni=end.vni) if end.vni is not None
                 else why("port_group", pg=end.pg.name, in_vlan=end.pg.vlan or 0))
-        self.hops.append(Hop.step(node, what, step.note,
+        self.hops.append(Hop.step(at, what, step.note,
                                   mac_note(self.net, end.vs.name, self.pkt.eth_dst, vlan, self.where.now_s, end.host),
                                   switch=end.vs.name, in_port=in_port, vlan=vlan, host=end.host))
 
@@ -179,12 +180,13 @@ class _Path:
             link = self.net.links_of_uplink.get(name)
             if u is None or u.host != end.host or link is None:
                 continue
-            fail = None if u.up else Hop.drop(name, why("uplink_down"))
+            at = node("uplink", uplink=name)
+            fail = None if u.up else Hop.drop(at, why("uplink_down"))
             if fail is None and not link.up:
-                fail = Hop.drop(name, why("link_down", link=link.name))
-            out.append(Start(name, link.switch, link.port, end.pg.vlan, fail))
+                fail = Hop.drop(at, why("link_down", link=link.name))
+            out.append(Start(at, link.switch, link.port, end.pg.vlan, fail))
         if not out:
-            self.drop(f"{end.vs.name}@{end.host}", why("no_uplink"))
+            self.drop(node("vswitch", vswitch=end.vs.name, host=end.host), why("no_uplink"))
         return out
 
     def to_end(self, end: _End) -> Mapping[tuple[str, int], tuple[str, Why | None]]:
@@ -201,14 +203,14 @@ class _Path:
                unreachable: Why) -> Walk:
         mtu = self.net.underlay_mtu
         if self.pkt_size > mtu:
-            self.drop(starts[0].label, why("physical_mtu", mtu=mtu, size=self.pkt_size))
+            self.drop(starts[0].at, why("physical_mtu", mtu=mtu, size=self.pkt_size))
         walk = search(self.net, starts, lambda s, p: ends.get((s, p)), self.pkt, self.where.now_s)
         if walk is None:
-            self.drop(starts[0].label, unreachable)
+            self.drop(starts[0].at, unreachable)
         assert walk is not None
         if walk.fail is not None:
             for h in walk.hops:
-                if h.node == walk.fail.node:
+                if h.at == walk.fail.at:
                     break
                 self.hops.append(h)
             raise _Dropped(walk.fail)
@@ -218,7 +220,7 @@ class _Path:
 
 def _arrive(p: _Path, walk: Walk, end: _End) -> None:
     if walk.tag != end.pg.vlan:
-        p.drop(walk.end, why("tag_mismatch", arrive_tag=walk.tag or 0, pg=end.pg.name, expect_tag=end.pg.vlan or 0))
+        p.drop(node("uplink", uplink=walk.end), why("tag_mismatch", arrive_tag=walk.tag or 0, pg=end.pg.name, expect_tag=end.pg.vlan or 0))
     p.vswitch(end, walk.end, walk.tag)
 
 
@@ -227,26 +229,26 @@ def _overlay(p: _Path, size: int) -> None:
     ta, tb = net.vtep_index.get(a.host), net.vtep_index.get(b.host)
     for host, t in ((a.host, ta), (b.host, tb)):
         if t is None:
-            p.drop(host, why("no_vtep", host=host, vni=a.vni or 0))
+            p.drop(node("host", host=host), why("no_vtep", host=host, vni=a.vni or 0))
     assert ta is not None and tb is not None
     need = vxlan_underlay_needed(size, ta.ipv6)
     if need > net.underlay_mtu:
-        p.drop(f"vtep {a.host}", why("underlay_mtu", mtu=net.underlay_mtu, need=need, size=size, overhead=need - size))
+        p.drop(node("vtep", host=a.host), why("underlay_mtu", mtu=net.underlay_mtu, need=need, size=size, overhead=need - size))
     for host in (a.host, b.host):
         if not any(u.host == host and u.up and (link := net.links_of_uplink.get(u.name)) is not None and link.up
                    and (sw := net.switch_index.get(link.switch)) is not None and sw.up for u in net.uplinks):
-            p.drop(host, why("no_underlay_uplink"))
-    p.hops.append(Hop.step(f"vtep {a.host} ({ta.ip})", why("vtep_encap", vni=a.vni or 0, outer=need,
+            p.drop(node("host", host=host), why("no_underlay_uplink"))
+    p.hops.append(Hop.step(node("vtep_ip", host=a.host, ip=ta.ip), why("vtep_encap", vni=a.vni or 0, outer=need,
                                                             mtu=net.underlay_mtu)))
-    p.hops.append(Hop.step(f"underlay {ta.ip} → {tb.ip}", why("underlay")))
-    p.hops.append(Hop.step(f"vtep {b.host} ({tb.ip})", why("vtep_decap", vni=b.vni or 0, pg=b.pg.name)))
+    p.hops.append(Hop.step(node("underlay", src=ta.ip, dst=tb.ip), why("underlay")))
+    p.hops.append(Hop.step(node("vtep_ip", host=b.host, ip=tb.ip), why("vtep_decap", vni=b.vni or 0, pg=b.pg.name)))
     p.vswitch(b, "vxlan", None)
 
 
 def _l2(p: _Path, size: int) -> None:
     a, b = p.a, p.b
     if a.host == b.host and a.vs.name == b.vs.name:
-        p.hops.append(Hop.step(f"{a.vs.name}@{a.host}", why("local_vni", vni=a.vni, host=a.host) if a.vni is not None
+        p.hops.append(Hop.step(node("vswitch", vswitch=a.vs.name, host=a.host), why("local_vni", vni=a.vni, host=a.host) if a.vni is not None
                                else why("local", in_vlan=a.pg.vlan or 0, host=a.host)))
         return
     if a.vni is not None:
@@ -270,7 +272,7 @@ def _routed(p: _Path, size: int) -> None:
     a_net = a.vnic.network
     found = _gateway(net, a) if a.vni is None else None
     if found is None:
-        p.drop(a.vnic.name, why("no_gateway", ip=b.vnic.address, subnet=str(a_net), src_vlan=a.pg.vlan or 0)
+        p.drop(node("vnic", vnic=a.vnic.name), why("no_gateway", ip=b.vnic.address, subnet=str(a_net), src_vlan=a.pg.vlan or 0)
                if a.vni is None else why("no_gateway_vni", ip=b.vnic.address, subnet=str(a_net), vni=a.vni))
     assert found is not None
     r, gw = found
@@ -279,13 +281,13 @@ def _routed(p: _Path, size: int) -> None:
     ends = {(r.switch, r.port): (f"router:{r.name}", None if r.up else why("router_down", router=r.name))}
     walk = p.fabric(p.starts_from(a), ends, why("no_path_gateway", gateway=gw.ip.split("/")[0], router=r.name))
     if walk.tag != gw.vlan:
-        p.drop(r.name, why("gateway_tag", arrive_tag=walk.tag or 0, expect_tag=gw.vlan or 0))
+        p.drop(node("router", router=r.name), why("gateway_tag", arrive_tag=walk.tag or 0, expect_tag=gw.vlan or 0))
     if out_if is None or b.vni is not None:
-        p.drop(r.name, why("no_route", ip=str(dst), router=r.name))
+        p.drop(node("router", router=r.name), why("no_route", ip=str(dst), router=r.name))
     assert out_if is not None
-    p.hops.append(Hop.step(r.name, why("routed", src_net=str(a_net), dst_net=str(out_if.network),
+    p.hops.append(Hop.step(node("router", router=r.name), why("routed", src_net=str(a_net), dst_net=str(out_if.network),
                                        out_vlan=out_if.vlan or 0)))
-    walk = p.fabric([Start(r.name, r.switch, r.port, out_if.vlan)], p.to_end(b),
+    walk = p.fabric([Start(node("router", router=r.name), r.switch, r.port, out_if.vlan)], p.to_end(b),
                     why("no_path", dst=b.vnic.workload, host=b.host))
     _arrive(p, walk, b)
 
@@ -314,33 +316,33 @@ def _one_way(net: NetworkPart, where: Where, va: VNic, vb: VNic, proto: str, spo
                                            proto, sport, dport), size)
         hops = p.hops
         what = f"{proto}/{dport}" if dport is not None else proto
-        hops.append(Hop.step(va.name, why("send_reply" if reply else "send", src_ip=va.address, dst_ip=vb.address,
+        hops.append(Hop.step(node("vnic", vnic=va.name), why("send_reply" if reply else "send", src_ip=va.address, dst_ip=vb.address,
                                           what=what, size=size)))
         peer_b = Peer(vb.address, frozenset(vb.groups))
         sg = sg_verdict(va.groups, net.group_index, "egress", proto, dport, peer_b, reply=reply)
         if sg:
-            p.drop(f"{va.name} security groups", why("sg_egress", groups="+".join(va.groups), what=what,
+            p.drop(node("sgs", vnic=va.name), why("sg_egress", groups="+".join(va.groups), what=what,
                                                      peer=vb.address))
         if size > a.vs.mtu:
-            p.drop(f"{a.vs.name}@{a.host}", why("mtu_vswitch", size=size, mtu=a.vs.mtu))
+            p.drop(node("vswitch", vswitch=a.vs.name, host=a.host), why("mtu_vswitch", size=size, mtu=a.vs.mtu))
         p.vswitch(a, va.name, a.pg.vlan)
         if parse_iface(vb.ip)[0] in va.network:
             if (a.vni, a.pg.vlan if a.vni is None else None) != (b.vni, b.pg.vlan if b.vni is None else None):
-                p.drop(va.name, _no_arp(net, a, b))
+                p.drop(node("vnic", vnic=va.name), _no_arp(net, a, b))
             _l2(p, size)
         else:
             _routed(p, size)
         if size > b.vs.mtu:
-            p.drop(f"{b.vs.name}@{b.host}", why("mtu_vswitch", size=size, mtu=b.vs.mtu))
+            p.drop(node("vswitch", vswitch=b.vs.name, host=b.host), why("mtu_vswitch", size=size, mtu=b.vs.mtu))
         sg = sg_verdict(vb.groups, net.group_index, "ingress", proto, dport,
                         Peer(va.address, frozenset(va.groups)), reply=reply)
         if sg:
-            p.drop(f"{vb.name} security groups", why("sg_ingress", groups="+".join(vb.groups), what=what,
+            p.drop(node("sgs", vnic=vb.name), why("sg_ingress", groups="+".join(vb.groups), what=what,
                                                      peer=va.address))
         if vb.groups:
             tracked = reply and all(g.stateful for g in net.group_index.values() if g.name in vb.groups)
-            hops.append(Hop.step(f"{vb.name} security groups", why("sg_tracked" if tracked else "sg_rule")))
-        hops.append(Hop.step(vb.name, why("delivered", workload=vb.workload)))
+            hops.append(Hop.step(node("sgs", vnic=vb.name), why("sg_tracked" if tracked else "sg_rule")))
+        hops.append(Hop.step(node("vnic", vnic=vb.name), why("delivered", workload=vb.workload)))
         return tuple(hops), None
     except _Dropped as d:
         return (*hops, d.hop), d.hop

@@ -40,7 +40,8 @@ def _why(code: str, params: Mapping[str, str | int]) -> Msg:
 
 def hop_msg(hop: Hop, on_reply: bool = False) -> Msg:
     """The hop that dropped a packet, as a message worded in the student's language."""
-    m = msg("net.hop", node=hop.node, reason=_why(hop.code, hop.params) if hop.code else hop.note)
+    where = msg(f"net.node.{hop.at.code}", **{k: str(v) for k, v in hop.at.params.items()})
+    m = msg("net.hop", node=where, reason=_why(hop.code, hop.params) if hop.code else hop.note)
     return msg("net.on_reply", reason=m) if on_reply else m
 
 

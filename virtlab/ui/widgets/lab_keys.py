@@ -3,7 +3,8 @@
 Textual asks a widget's ``check_action`` before it runs a key's action and before it lists
 the key in ``screen.active_bindings`` (the key bar and the help screen read those), so a key
 whose action the lab does not allow neither shows nor runs: with L5 open, ``a`` (add a VM)
-is not offered, and ``v`` only when the lab has more than one view.
+is not offered, ``v`` only when the lab has more than one view, and the packet-trace
+stepper's keys only while the topology view is on show.
 """
 
 from __future__ import annotations
@@ -43,11 +44,14 @@ class LabKeyChecks:
 
     session: LabSession
     views: tuple[LabView, ...]
+    view: str
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """False (not shown, not run) for a key whose action this lab does not allow."""
         if action == "cycle_view":
             return len(self.views) > 1
+        if action in ("trace_step", "trace_destination"):
+            return self.view == "topology"
         if action == "network" and self.session.state.network.empty:
             return False
         if action == "storage" and self.session.state.storage.stack.empty and not (

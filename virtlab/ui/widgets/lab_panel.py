@@ -41,11 +41,12 @@ from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 from virtlab.ui.widgets.network_menu import NetworkActions
 from virtlab.ui.widgets.refused_dialog import RefusedDialog, refusal_line
 from virtlab.ui.widgets.storage_menu import StorageActions
+from virtlab.ui.widgets.topology_view import TRACE_BINDINGS, TraceKeys
 from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 from virtlab.ui.widgets.workload_table import WorkloadTable
 
 
-class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, NetworkActions, Vertical):
+class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, NetworkActions, TraceKeys, Vertical):
     """Workload table plus host bars / isolation / contention; handles the lab keys."""
 
     DEFAULT_CSS = """
@@ -83,6 +84,7 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ne
         Binding("t", "time", "Let simulated time pass", id="time"),
         Binding("S", "storage", "Storage: faults, repairs, volumes, pools", id="storage"),
         Binding("K", "network", "Network: trunk VLANs, port groups, MTU, flows, rules, faults", id="network"),
+        *TRACE_BINDINGS,  # . , T: the packet-trace stepper, in the topology view
         # Last: the keys every lab has (the key bar shows the lab's own actions first).
         Binding("u", "undo", "Undo", id="undo"),
         Binding("U", "redo", "Redo", id="redo"),
@@ -227,6 +229,7 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ne
 
     def watch_view(self, view: str) -> None:
         self.query_one(ContentSwitcher).current = f"view-{view}"
+        self.refresh_bindings()  # a view's own keys (the stepper's) show with it
         self._render_view()
         self._render_status()
 

@@ -18,6 +18,7 @@ from virtlab.ui.widgets.isolation_view import IsolationView
 from virtlab.ui.widgets.lines_view import LinesView
 from virtlab.ui.widgets.network_view import NetworkView
 from virtlab.ui.widgets.storage_view import StorageView
+from virtlab.ui.widgets.topology_view import TopologyView
 
 
 def compute_lab(_state: Datacenter) -> bool:
@@ -55,6 +56,7 @@ LAB_VIEWS: tuple[LabView, ...] = (
     LabView("contention", "labp.view.contention", ContentionView, compute_lab),
     LabView("storage", "labp.view.storage", StorageView, has_stack),
     LabView("network", "labp.view.network", NetworkView, has_network),
+    LabView("topology", "labp.view.topology", TopologyView, has_network),
 )
 """Every lab view, in the order ``v`` cycles through them."""
 

@@ -145,6 +145,20 @@ class Lines:
                 self.nl()
         return self
 
+    def put(self, content: Content) -> Lines:
+        """Append a line already styled (a row of a drawing), unwrapped."""
+        self._parts.append(content)
+        return self.nl()
+
+    def extend(self, other: Lines) -> Lines:
+        """Append ``other``'s lines after these."""
+        body = other.content()
+        if body.plain:
+            self._parts.append(body)
+            self.nl()
+            self.rows += body.plain.count("\n")
+        return self
+
     def content(self) -> Content:
         parts = list(self._parts)
         while parts and parts[-1] == "\n":
