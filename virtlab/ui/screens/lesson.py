@@ -1,8 +1,9 @@
 """The lesson screen: one step (## section) of the lesson at a time on the left, the lab
 panel (compute or quiz) on the right with the live goals below it.
 
-Showing one step at a time keeps the Markdown widget small, so a 300-line lesson opens
-in a fraction of the time a whole-document viewer needs. Progress (step, goals met,
+Showing one step at a time, drawn by one widget (:class:`LessonText`, not a widget per
+Markdown block), lets a 300-line lesson open in a fraction of the time a whole-document
+viewer needs. Progress (step, goals met,
 hints, lesson state) goes to the app, which saves it.
 """
 
@@ -16,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.widgets import Button, Markdown, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
@@ -32,8 +33,8 @@ from virtlab.ui.screens._chrome import (
     mark_settled,
     refresh_chrome,
 )
-from virtlab.ui.screens._markdown import LessonMarkdown
 from virtlab.ui.widgets.goals_panel import GoalsPanel
+from virtlab.ui.widgets.lesson_text import LessonText
 
 if TYPE_CHECKING:
     from virtlab.course.lessons import Lesson
@@ -90,7 +91,7 @@ class LessonScreen(VirtlabScreen[None]):
             with Vertical(id="lesson-pane"):
                 yield Static("", id="step-title", markup=False)
                 with VerticalScroll(id="lesson-scroll"):
-                    yield LessonMarkdown(self._step_markdown(), id="lesson-body", open_links=False)
+                    yield LessonText(self._step_markdown(), id="lesson-body")
                 yield SafeOptionList(id="step-list")
             with Vertical(id="lab-pane"):
                 yield from self._compose_lab()
@@ -150,7 +151,7 @@ class LessonScreen(VirtlabScreen[None]):
         index = max(0, min(index, len(self.lesson.sections) - 1))
         changed = index != self.step
         self.step = index
-        self.query_one("#lesson-body", Markdown).update(self._step_markdown())
+        self.query_one("#lesson-body", LessonText).update(self._step_markdown())
         self.query_one("#lesson-scroll", VerticalScroll).scroll_home(animate=False)
         self.query_one("#step-list", OptionList).highlighted = index
         self._update_step_title()
@@ -196,7 +197,7 @@ class LessonScreen(VirtlabScreen[None]):
         refresh_chrome(self, lang)
         if rerender:
             self.step = min(self.step, len(self.lesson.sections) - 1)
-            self.query_one("#lesson-body", Markdown).update(self._step_markdown())
+            self.query_one("#lesson-body", LessonText).update(self._step_markdown())
             self._fill_step_list()
         self._update_step_title()
         self.query_one("#lesson-pane").border_title = self.lesson.title
@@ -313,8 +314,8 @@ class LessonScreen(VirtlabScreen[None]):
 
     # ------------------------------------------------------------------ lesson links
 
-    @on(Markdown.LinkClicked)
-    async def _link(self, event: Markdown.LinkClicked) -> None:
+    @on(LessonText.LinkClicked)
+    async def _link(self, event: LessonText.LinkClicked) -> None:
         """``lab:ACTION`` links run one of the lab actions a lesson may name; web links open in
         the browser; anything else does nothing (``virtlab check`` reports it)."""
         href = event.href
