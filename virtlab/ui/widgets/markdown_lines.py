@@ -274,6 +274,8 @@ def _table_lines(block: Block, width: int) -> list[Content]:
         excess = [natural[c] - least[c] for c in range(cols)]
         total = sum(excess) or 1
         widths = [least[c] + excess[c] * spare // total for c in range(cols)]
+        for c in sorted(range(cols), key=lambda c: -excess[c])[:max(0, room - sum(widths))]:
+            widths[c] += 1  # what the rounding down left over
     cells = [[_wrap(cell, widths[c]) for c, cell in enumerate(row)] for row in block.rows]
     wrapped = any(len(lines) > 1 for row in cells[1:] for lines in row)
 
