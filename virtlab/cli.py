@@ -239,6 +239,7 @@ def cmd_app(args: argparse.Namespace) -> int:
             _err(f"unknown lesson id {args.lesson!r}{hint}")
             return 1
         kwargs["open_lesson"] = args.lesson
+        kwargs["catalog"] = (catalog, errors)  # read once
     if args.command == "sandbox":
         if args.file is not None:
             dc, problems = _load_state(args.file)
