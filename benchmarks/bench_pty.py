@@ -85,6 +85,9 @@ class Terminal:
         self.screen = pyte.Screen(COLS, ROWS)
         self.stream = pyte.ByteStream(self.screen)
         full = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", **env}
+        # As installed: byte-code is written by the warm-up run and read after (with
+        # PYTHONDONTWRITEBYTECODE set, every run would compile virtlab from source again).
+        full.pop("PYTHONDONTWRITEBYTECODE", None)
         self.start = time.perf_counter()
         self.proc = PtyProcess.spawn(argv, env=full, cwd=str(cwd), dimensions=(ROWS, COLS))
 
