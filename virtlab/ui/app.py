@@ -298,7 +298,7 @@ class VirtlabApp(App[None]):
                         markup=False)
             return False
         self._pop_to_catalog()
-        self.push_screen(LessonScreen(lesson_id, step=step))
+        self.push_screen(LessonScreen(lesson_id, step=step, lab_later=True))
         return True
 
     def open_presenter(self, path: Path) -> bool:

@@ -64,10 +64,14 @@ class LessonScreen(VirtlabScreen[None]):
         Binding("escape", "back", "back", id="back"),
     ]
 
-    def __init__(self, lesson_id: str, step: int | None = None) -> None:
+    def __init__(self, lesson_id: str, step: int | None = None, *, lab_later: bool = False) -> None:
         super().__init__()
         self.lesson_id = lesson_id
         self._start_step = step
+        self._lab_later = lab_later
+        """Paint the lesson first and open the lab just after (its models take a moment to
+        build on first use); else the lab is composed with the lesson."""
+        self._lab_loaded = False
         self.step = 0
         self.lesson: Lesson
         self.session: LabSession | None = None
@@ -84,7 +88,8 @@ class LessonScreen(VirtlabScreen[None]):
         saved = app.progress.lesson(self.lesson_id).section
         wanted = self._start_step if self._start_step is not None else saved
         self.step = max(0, min(wanted, len(self.lesson.sections) - 1))
-        self.session = app.session_for(self.lesson.lab)
+        if not self._lab_later:
+            self.session = app.session_for(self.lesson.lab)
         yield TitleBar()
         yield TooSmall(self.lang)
         with Horizontal(id="lesson-main"):
@@ -94,7 +99,10 @@ class LessonScreen(VirtlabScreen[None]):
                     yield LessonText(self._step_markdown(), id="lesson-body")
                 yield SafeOptionList(id="step-list")
             with Vertical(id="lab-pane"):
-                yield from self._compose_lab()
+                if self._lab_later:
+                    yield Static(t("lesson.lab_loading", self.lang), id="lab-loading", markup=False)
+                else:
+                    yield from self._compose_lab()
                 yield Button("", id="next-lesson", variant="success", compact=True,
                              action="screen.next_lesson")
         yield KeyBar(self.lang)
@@ -114,9 +122,30 @@ class LessonScreen(VirtlabScreen[None]):
         yield GoalsPanel(session, self.lang, hints, id="goals")
 
     def on_mount(self) -> None:
+        self._fill_step_list()
+        if self._lab_later:
+            self.set_lang(self.lang, rerender=False)
+            self.call_after_refresh(self._open_lab)
+        else:
+            self._lab_ready()
+
+    async def _open_lab(self) -> None:
+        """Compose the lab once the lesson is on the screen."""
+        if not self.is_attached:
+            return
+        self.session = self.virtlab_app.session_for(self.lesson.lab)
+        try:
+            loading = self.query_one("#lab-loading")
+        except NoMatches:
+            return
+        await self.query_one("#lab-pane").mount_all(list(self._compose_lab()), before=loading)
+        await loading.remove()
+        self._lab_ready()
+
+    def _lab_ready(self) -> None:
+        self._lab_loaded = True
         mark_settled(self)
         self.call_after_refresh(self._initial_focus)
-        self._fill_step_list()
         self.set_lang(self.lang, rerender=False)
         self._record_step()
         # A lesson opened with all goals already met (a kept session) is done.
@@ -168,7 +197,7 @@ class LessonScreen(VirtlabScreen[None]):
         step = self.step
         app.update_progress(lambda p: set_section(p, self.lesson_id, step))
         last = step == len(self.lesson.sections) - 1
-        if last and self.session is None and app.progress.state(self.lesson_id) != "done":
+        if last and self._lab_loaded and self.session is None and app.progress.state(self.lesson_id) != "done":
             app.update_progress(lambda p: set_state(p, self.lesson_id, "done"))
         self._offer_next()
 
@@ -205,8 +234,10 @@ class LessonScreen(VirtlabScreen[None]):
             self.lab_panel.set_lang(lang)
         for goals in self.query(GoalsPanel):
             goals.set_lang(lang)
-        if self.session is None:
+        if self.session is None and self._lab_loaded:
             self.query_one("#lab-note", Static).update(self._lab_note(lang))
+        elif not self._lab_loaded and self.query("#lab-loading"):
+            self.query_one("#lab-loading", Static).update(t("lesson.lab_loading", lang))
         self._offer_next()
 
     def _lab_note(self, lang: str) -> str:
@@ -224,6 +255,8 @@ class LessonScreen(VirtlabScreen[None]):
     def action_hint(self) -> None:
         """Reveal the next hint for the selected (or first unmet) goal."""
         goals = self.query("#goals").first(GoalsPanel) if self.query("#goals") else None
+        if goals is None and not self._lab_loaded:
+            return  # the lab is opening
         if goals is None:
             self.notify(t("lesson.no_lab", self.lang), timeout=3)
             return
@@ -282,6 +315,8 @@ class LessonScreen(VirtlabScreen[None]):
         return ordered[at + 1] if at + 1 < len(ordered) else None
 
     def _finished(self) -> bool:
+        if not self._lab_loaded:
+            return False
         if self.session is None:
             return self.step == len(self.lesson.sections) - 1
         goals = self.query(GoalsPanel)
