@@ -218,6 +218,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    # Pydantic looks for plugins in every installed package's metadata when the first model
+    # is built — on the way to a lesson's first frame. virtlab's models use none; a user who
+    # sets the variable keeps their choice.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         from virtlab.ui.app import make_app
     except ImportError as e:  # pragma: no cover - until the app lands
@@ -255,6 +259,7 @@ def cmd_app(args: argparse.Namespace) -> int:
             _err(f"unknown lesson id {args.lesson!r}{hint}")
             return 1
         kwargs["open_lesson"] = args.lesson
+        kwargs["catalog"] = (catalog, errors)  # read once
     if args.command == "sandbox":
         if args.file is not None:
             dc, problems = _load_state(args.file)

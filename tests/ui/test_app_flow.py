@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Markdown, OptionList
+from textual.widgets import OptionList
 
 from virtlab.course.paths import progress_file
 from virtlab.ui.screens.catalog import CatalogScreen
 from virtlab.ui.screens.lesson import LessonScreen
 from virtlab.ui.widgets.goals_panel import GoalsPanel
 from virtlab.ui.widgets.lab_panel import LabPanel
+from virtlab.ui.widgets.lesson_text import LessonText
 from virtlab.ui.widgets.quiz_panel import QuizPanel
 
 SIZE = (120, 36)
@@ -109,7 +110,7 @@ async def test_steps_next_previous_and_jump(new_app) -> None:
         assert screen.step == 2
         await pilot.press("p")
         assert screen.step == 1
-        assert "step 1" in screen.query_one("#lesson-body", Markdown).source
+        assert "step 1" in screen.query_one("#lesson-body", LessonText).source
         screen.query_one("#step-list", OptionList).focus()
         await pilot.press("end", "enter")
         assert screen.step == 3
@@ -128,7 +129,7 @@ async def test_language_switch_everywhere(new_app) -> None:
         await pilot.pause()
         assert app.lang == "ko"
         assert screen.lesson.title == "호스트 나누기 강의"
-        assert "호스트 나누기 강의" in screen.query_one("#lesson-body", Markdown).source
+        assert "호스트 나누기 강의" in screen.query_one("#lesson-body", LessonText).source
         assert "단계" in str(screen.query_one("#step-list", OptionList).get_option_at_index(1).prompt)
         assert screen.lab_panel.lang == "ko"
         assert "VM을 두 개 이상" in screen.query_one(GoalsPanel).as_text()
@@ -200,8 +201,8 @@ async def test_lesson_link_drives_the_lab(new_app) -> None:
         await pilot.pause()
         screen = await open_lesson(pilot, "t1-carve")
         await pilot.press("n")
-        body = screen.query_one("#lesson-body", Markdown)
-        body.post_message(Markdown.LinkClicked(body, "lab:add_vm"))
+        body = screen.query_one("#lesson-body", LessonText)
+        body.post_message(LessonText.LinkClicked(body, "lab:add_vm"))
         await pilot.pause()
         await pilot.click("#form-ok")
         await pilot.pause()

@@ -63,19 +63,19 @@ async def test_titles_and_summaries_from_files_are_plain_text(new_app, lessons_r
 
 @pytest.mark.parametrize("href", ["lab:app.quit", "lab:app.push_screen('help')", "lab:screen.dismiss"])
 async def test_a_lesson_link_runs_only_an_allowed_lab_action(new_app, href: str) -> None:
-    from textual.widgets import Markdown
+    from virtlab.ui.widgets.lesson_text import LessonText
 
     app = new_app(open_lesson="t1-carve")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LessonScreen)
-        markdown = screen.query_one("#lesson-body", Markdown)
-        markdown.post_message(Markdown.LinkClicked(markdown, href))
+        markdown = screen.query_one("#lesson-body", LessonText)
+        markdown.post_message(LessonText.LinkClicked(markdown, href))
         await pilot.pause()
         assert app.is_running and app.screen is screen
         vms = len(screen.query_one("LabPanel").session.state.compute.vms)
-        markdown.post_message(Markdown.LinkClicked(markdown, "lab:add_vm"))
+        markdown.post_message(LessonText.LinkClicked(markdown, "lab:add_vm"))
         await pilot.pause()
         await pilot.click("#form-ok")
         await pilot.pause()

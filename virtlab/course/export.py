@@ -12,12 +12,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from virtlab.course.atomic import write_text_atomic
 from virtlab.course.i18n import t
 from virtlab.course.lessons import Catalog
 from virtlab.course.progress import LessonProgress, Progress, now_iso
+
+if TYPE_CHECKING:
+    from virtlab.course.labs import Lab
 
 ExportFormat = Literal["md", "json"]
 
@@ -39,6 +42,18 @@ def _rows(
 
 GoalTexts = Mapping[str, Mapping[str, str]]
 """Lesson id → goal (or question) id → its text in the report's language."""
+
+
+def goal_texts(catalog: Catalog, labs: Mapping[str, Lab], lang: str) -> dict[str, dict[str, str]]:
+    """Lesson id → goal or question id → its words in ``lang`` (the export names goals by
+    what they ask, never by id)."""
+    out: dict[str, dict[str, str]] = {}
+    for lesson in catalog.lessons.get(lang, {}).values():
+        lab = labs.get(lesson.lab or "")
+        if lab is not None:
+            out[lesson.id] = {g.id: g.text.get(lang) for g in lab.goals}
+            out[lesson.id].update({q.id: q.prompt.get(lang) for q in lab.questions})
+    return out
 
 
 def _text(goal_texts: GoalTexts, lesson_id: str, goal: str, lang: str) -> str:

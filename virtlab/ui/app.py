@@ -88,6 +88,8 @@ class VirtlabApp(App[None]):
         self.catalog: Catalog = Catalog(lessons={})
         self.catalog_problems: list[CourseFileError] = []
         self._labs: dict[str, Lab] | None = None
+        self._lab_by_id: dict[str, Lab | None] = {}
+        """Labs read one at a time (a lesson's own lab), before all of them are."""
         self.lab_problems: list[str] = []
         self._lab_file_problems: dict[str, list[str]] = {}
         self._glossary: list[Term] | None = None
@@ -104,20 +106,34 @@ class VirtlabApp(App[None]):
 
     # ------------------------------------------------------------------ data
 
-    def load(self) -> None:
-        """Read the catalog and the progress (labs are read on first use)."""
-        self.catalog, self.catalog_problems = load_catalog(self.lessons_root)
+    def load(self, catalog: tuple[Catalog, list[CourseFileError]] | None = None) -> None:
+        """Read the catalog (unless the caller has just read it) and the progress (labs
+        are read on first use)."""
+        self.catalog, self.catalog_problems = catalog or load_catalog(self.lessons_root)
         self.progress, self.startup_notice = load_progress(self.progress_path, lang=self.lang)
 
     @property
     def labs(self) -> dict[str, Lab]:
-        """Lab id → Lab, loaded once on first use (start-up stays fast)."""
+        """Lab id → Lab, loaded once on first use (start-up stays fast). The app does not
+        play the labs' reference solutions and fixtures: ``virtlab check`` and the tests do."""
         with self._labs_lock:
             if self._labs is None:
                 from virtlab.course.labs import load_labs
 
-                self._labs, self.lab_problems = load_labs(self.lessons_root / "labs")
+                self._labs, self.lab_problems = load_labs(self.lessons_root / "labs", plays=False)
         return self._labs
+
+    def lab(self, lab_id: str) -> Lab | None:
+        """The lab ``lab_id``: from :attr:`labs` once they are loaded, else read from its own
+        file alone (a lesson opens with only its lab read)."""
+        with self._labs_lock:
+            if self._labs is not None:
+                return self._labs.get(lab_id)
+            if lab_id not in self._lab_by_id:
+                from virtlab.course.labs import find_lab
+
+                self._lab_by_id[lab_id] = find_lab(self.lessons_root / "labs", lab_id, plays=False)
+            return self._lab_by_id[lab_id]
 
     def warm_up(self) -> None:
         """Load the labs and import the lesson screen's modules (run in a thread after the
@@ -141,13 +157,14 @@ class VirtlabApp(App[None]):
 
     def session_for(self, lab_id: str | None) -> LabSession | None:
         """The running LabSession for ``lab_id`` (created on first use), or None."""
-        if lab_id is None or lab_id not in self.labs:
+        lab = self.lab(lab_id) if lab_id is not None else None
+        if lab_id is None or lab is None:
             return None
         if lab_id not in self.sessions:
             from virtlab.course.work import restore_work, work_path
 
             path = work_path(self.data_dir, lab_id)
-            session, notice = restore_work(path, self.labs[lab_id], lang=self.lang)
+            session, notice = restore_work(path, lab, lang=self.lang)
             if notice:
                 if path.exists():  # could not be moved aside: never overwrite it
                     self._work_blocked.add(lab_id)
@@ -201,23 +218,12 @@ class VirtlabApp(App[None]):
             if self.is_running:
                 self.notify(message, severity="error", timeout=8, markup=False)
 
-    def goal_texts(self) -> dict[str, dict[str, str]]:
-        """Lesson id → goal or question id → its words in the current language (the export
-        names goals by what they ask, never by id)."""
-        out: dict[str, dict[str, str]] = {}
-        for lesson in self.catalog.lessons.get(self.lang, {}).values():
-            lab = self.labs.get(lesson.lab or "")
-            if lab is not None:
-                out[lesson.id] = {g.id: g.text.get(self.lang) for g in lab.goals}
-                out[lesson.id].update({q.id: q.prompt.get(self.lang) for q in lab.questions})
-        return out
-
     def export(self, fmt: ExportFormat = "md") -> Path | None:
         """Export progress into the data folder (or the working folder); notify the path."""
-        from virtlab.course.export import export_progress
+        from virtlab.course.export import export_progress, goal_texts
 
         name = f"virtlab-progress.{fmt}"
-        texts = self.goal_texts()
+        texts = goal_texts(self.catalog, self.labs, self.lang)
         for folder in (self.data_dir, Path.cwd()):
             dest = folder / name
             try:
@@ -241,7 +247,8 @@ class VirtlabApp(App[None]):
 
         if not self.catalog.lessons:
             self.load()
-        self.push_screen(CatalogScreen())
+        if self.present_request is None and self.open_lesson is None and self.sandbox_request is None:
+            self.push_screen(CatalogScreen())  # else built when the student goes back to it
         if self.startup_notice:
             self.notify(self.startup_notice, severity="warning", timeout=15, markup=False)
         if self.present_request is not None:
@@ -291,7 +298,7 @@ class VirtlabApp(App[None]):
                         markup=False)
             return False
         self._pop_to_catalog()
-        self.push_screen(LessonScreen(lesson_id, step=step))
+        self.push_screen(LessonScreen(lesson_id, step=step, lab_later=True))
         return True
 
     def open_presenter(self, path: Path) -> bool:
@@ -322,8 +329,22 @@ class VirtlabApp(App[None]):
         self.push_screen(SandboxScreen(path, state))
 
     def _pop_to_catalog(self) -> None:
-        while len(self.screen_stack) > 2:
+        """Leave only the catalog (if it is built) under the screen about to be pushed."""
+        from virtlab.ui.screens.catalog import CatalogScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, CatalogScreen):
             self.pop_screen()
+
+    def leave_screen(self) -> None:
+        """Close the screen on top: back to the one under it, or to the catalog when nothing
+        is (a lesson, sandbox or walkthrough opened from the command line builds its catalog
+        only now)."""
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+        else:
+            from virtlab.ui.screens.catalog import CatalogScreen
+
+            self.switch_screen(CatalogScreen())
 
     def action_help(self) -> None:
         from virtlab.ui.screens.help import HelpScreen
@@ -354,12 +375,14 @@ def make_app(
     sandbox: Sandbox | None = None,
     lessons_root: Path | None = None,
     present: Path | None = None,
+    catalog: tuple[Catalog, list[CourseFileError]] | None = None,
 ) -> VirtlabApp:
     """Build the app for the CLI, tests and benchmarks.
 
     ``sandbox=(path|None, Datacenter|None)`` opens the sandbox (``(None, None)``: one empty
     default host); ``open_lesson`` opens that lesson; ``lessons_root`` overrides the lessons
-    folder (tests use a temporary one).
+    folder (tests use a temporary one); ``catalog`` is that folder's catalog and its problems
+    when the caller has read it already (``virtlab open`` does, to check the lesson id).
     """
     app = VirtlabApp(
         lang=lang or "en",
@@ -369,7 +392,7 @@ def make_app(
         sandbox=sandbox,
         present=present,
     )
-    app.load()
+    app.load(catalog)
     if lang is None:
         app.set_reactive(VirtlabApp.lang, app.progress.lang or detect_lang())
     return app

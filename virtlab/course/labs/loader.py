@@ -176,7 +176,10 @@ def _list(data: dict[str, Any], key: str, model: type[BaseModel], problems: list
 LAB_KEYS = {"lab", "scenario", "goal", "question", "misconception", "near_miss", "solution"}
 
 
-def lab_from_dict(data: dict[str, Any], path: Path) -> tuple[Lab | None, list[str]]:
+def lab_from_dict(data: dict[str, Any], path: Path, *, plays: bool = True) -> tuple[Lab | None, list[str]]:
+    """A lab from its TOML tables, or its problems. ``plays=False`` does not apply the
+    reference solution and the fixtures' actions to the scenario (``virtlab check`` and the
+    tests do; the app, opening one lesson, does not need to)."""
     src = str(path)
     problems: list[str] = []
     for key in data:
@@ -244,9 +247,9 @@ def lab_from_dict(data: dict[str, Any], path: Path) -> tuple[Lab | None, list[st
         for h in g.hints:
             if h.names and h.names not in known_m and h.names not in written_m:
                 problems.append(f"{src}: {g.id}: hint names unknown misconception {h.names!r}")
-    plays = [("solution", solution.actions)] + [(f"misconception {m.id}", m.actions) for m in miscs]
-    plays += [(f"near_miss {n.id}", n.actions) for n in near if n.expect == "fail"]
-    for kind, acts in plays:
+    played = [("solution", solution.actions)] + [(f"misconception {m.id}", m.actions) for m in miscs]
+    played += [(f"near_miss {n.id}", n.actions) for n in near if n.expect == "fail"]
+    for kind, acts in played if plays else ():
         problems += [f"{src}: {kind}: {x}" for x in _action_problems(acts, state)]
     if problems:
         return None, problems
@@ -370,38 +373,11 @@ def _fixture_problems(m: Misconception, questions: list[Question]) -> list[str]:
     return out
 
 
-def load_lab(path: Path) -> tuple[Lab | None, list[str]]:
+def load_lab(path: Path, *, plays: bool = True) -> tuple[Lab | None, list[str]]:
     data, problems = sc.read_toml(path)
     if data is None:
         return None, problems
-    return lab_from_dict(data, path)
-
-
-def load_labs(folder: Path) -> tuple[dict[str, Lab], list[str]]:
-    labs: dict[str, Lab] = {}
-    problems: list[str] = []
-    for f in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
-        lab, p = load_lab(f)
-        problems += p
-        if lab is not None:
-            if lab.id in labs:
-                problems.append(f"{f}: lab.id: duplicate id {lab.id!r} (also in {labs[lab.id].path})")
-            labs[lab.id] = lab
-    return labs, problems
-
-
-def lab_file_problems(folder: Path, lab_id: str) -> list[str]:
-    """The problems of the lab file in ``folder`` that says it is ``lab_id`` (or, if it cannot
-    be read, is named ``<lab_id>.toml``) but does not load; empty when there is no such file
-    or it loads."""
-    for f in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
-        data, problems = sc.read_toml(f)
-        meta = data.get("lab") if data is not None else None
-        if data is None and f.stem == lab_id:
-            return problems
-        if isinstance(meta, dict) and meta.get("id") == lab_id:
-            return lab_from_dict(data, f)[1] if data is not None else problems
-    return []
+    return lab_from_dict(data, path, plays=plays)
 
 
 def is_lab(data: dict[str, Any]) -> bool:

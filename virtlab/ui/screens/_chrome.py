@@ -7,7 +7,7 @@ Binding descriptions in virtlab are action names; the text shown comes from ``t(
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len
 from textual.binding import Binding
@@ -21,6 +21,9 @@ from textual.widgets import Static
 from virtlab.course.i18n import t
 from virtlab.ui.sizes import MIN_HEIGHT, MIN_WIDTH
 from virtlab.ui.widgets.safe_option_list import SafeOptionList
+
+if TYPE_CHECKING:
+    from virtlab.ui.app import VirtlabApp
 
 __all__ = ["KeyBar", "SafeOptionList", "TitleBar", "TooSmall", "bindings_of", "describe",
            "go_back", "key_label", "live_bindings", "mark_settled", "refresh_chrome",
@@ -241,6 +244,6 @@ def go_back(screen: Screen[Any]) -> None:
     if not screen.is_active:
         return
     if getattr(screen, "_settled", False):
-        screen.app.pop_screen()
+        cast("VirtlabApp", screen.app).leave_screen()  # to the catalog, built now if need be
     else:
         screen.call_after_refresh(go_back, screen)

@@ -29,6 +29,17 @@ STATE_MARK = {"not_started": ("○", "$text-muted"), "in_progress": ("◐", "$wa
               "done": ("●", "$success")}
 
 
+class LessonList(SafeOptionList):
+    """The catalog's lessons. Enter is the screen's key (``open``, run at once); the list's own
+    Enter would select through a message that can arrive after an Escape typed next, opening
+    a lesson the student already left. A click still selects."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select":
+            return False
+        return super().check_action(action, parameters)
+
+
 class CatalogScreen(VirtlabScreen[None]):
     """Every lesson by track; Enter opens the highlighted one."""
 
@@ -47,7 +58,7 @@ class CatalogScreen(VirtlabScreen[None]):
         with Vertical(id="catalog-body"):
             yield Static("", id="catalog-actions")
             yield Static("", id="catalog-count", markup=False)
-            yield SafeOptionList(id="lesson-list")
+            yield LessonList(id="lesson-list")
             yield Static("", id="lesson-summary", markup=False)
         yield KeyBar(self.lang)
 

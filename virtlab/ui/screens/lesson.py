@@ -1,8 +1,9 @@
 """The lesson screen: one step (## section) of the lesson at a time on the left, the lab
 panel (compute or quiz) on the right with the live goals below it.
 
-Showing one step at a time keeps the Markdown widget small, so a 300-line lesson opens
-in a fraction of the time a whole-document viewer needs. Progress (step, goals met,
+Showing one step at a time, drawn by one widget (:class:`LessonText`, not a widget per
+Markdown block), lets a 300-line lesson open in a fraction of the time a whole-document
+viewer needs. Progress (step, goals met,
 hints, lesson state) goes to the app, which saves it.
 """
 
@@ -16,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.widgets import Button, Markdown, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
@@ -32,8 +33,8 @@ from virtlab.ui.screens._chrome import (
     mark_settled,
     refresh_chrome,
 )
-from virtlab.ui.screens._markdown import LessonMarkdown
 from virtlab.ui.widgets.goals_panel import GoalsPanel
+from virtlab.ui.widgets.lesson_text import LessonText
 
 if TYPE_CHECKING:
     from virtlab.course.lessons import Lesson
@@ -63,10 +64,14 @@ class LessonScreen(VirtlabScreen[None]):
         Binding("escape", "back", "back", id="back"),
     ]
 
-    def __init__(self, lesson_id: str, step: int | None = None) -> None:
+    def __init__(self, lesson_id: str, step: int | None = None, *, lab_later: bool = False) -> None:
         super().__init__()
         self.lesson_id = lesson_id
         self._start_step = step
+        self._lab_later = lab_later
+        """Paint the lesson first and open the lab just after (its models take a moment to
+        build on first use); else the lab is composed with the lesson."""
+        self._lab_loaded = False
         self.step = 0
         self.lesson: Lesson
         self.session: LabSession | None = None
@@ -83,17 +88,21 @@ class LessonScreen(VirtlabScreen[None]):
         saved = app.progress.lesson(self.lesson_id).section
         wanted = self._start_step if self._start_step is not None else saved
         self.step = max(0, min(wanted, len(self.lesson.sections) - 1))
-        self.session = app.session_for(self.lesson.lab)
+        if not self._lab_later:
+            self.session = app.session_for(self.lesson.lab)
         yield TitleBar()
         yield TooSmall(self.lang)
         with Horizontal(id="lesson-main"):
             with Vertical(id="lesson-pane"):
                 yield Static("", id="step-title", markup=False)
                 with VerticalScroll(id="lesson-scroll"):
-                    yield LessonMarkdown(self._step_markdown(), id="lesson-body", open_links=False)
+                    yield LessonText(self._step_markdown(), id="lesson-body")
                 yield SafeOptionList(id="step-list")
             with Vertical(id="lab-pane"):
-                yield from self._compose_lab()
+                if self._lab_later:
+                    yield Static(t("lesson.lab_loading", self.lang), id="lab-loading", markup=False)
+                else:
+                    yield from self._compose_lab()
                 yield Button("", id="next-lesson", variant="success", compact=True,
                              action="screen.next_lesson")
         yield KeyBar(self.lang)
@@ -117,9 +126,30 @@ class LessonScreen(VirtlabScreen[None]):
         return dict(self.virtlab_app.progress.lesson(self.lesson_id).hints_used)
 
     def on_mount(self) -> None:
+        self._fill_step_list()
+        if self._lab_later:
+            self.set_lang(self.lang, rerender=False)
+            self.call_after_refresh(self._open_lab)
+        else:
+            self._lab_ready()
+
+    async def _open_lab(self) -> None:
+        """Compose the lab once the lesson is on the screen."""
+        if not self.is_attached:
+            return
+        self.session = self.virtlab_app.session_for(self.lesson.lab)
+        try:
+            loading = self.query_one("#lab-loading")
+        except NoMatches:
+            return
+        await self.query_one("#lab-pane").mount_all(list(self._compose_lab()), before=loading)
+        await loading.remove()
+        self._lab_ready()
+
+    def _lab_ready(self) -> None:
+        self._lab_loaded = True
         mark_settled(self)
         self.call_after_refresh(self._initial_focus)
-        self._fill_step_list()
         self.set_lang(self.lang, rerender=False)
         self._record_step()
         # A lesson opened with all goals already met (a kept session) is done.
@@ -154,7 +184,7 @@ class LessonScreen(VirtlabScreen[None]):
         index = max(0, min(index, len(self.lesson.sections) - 1))
         changed = index != self.step
         self.step = index
-        self.query_one("#lesson-body", Markdown).update(self._step_markdown())
+        self.query_one("#lesson-body", LessonText).update(self._step_markdown())
         self.query_one("#lesson-scroll", VerticalScroll).scroll_home(animate=False)
         self.query_one("#step-list", OptionList).highlighted = index
         self._update_step_title()
@@ -171,7 +201,7 @@ class LessonScreen(VirtlabScreen[None]):
         step = self.step
         app.update_progress(lambda p: set_section(p, self.lesson_id, step))
         last = step == len(self.lesson.sections) - 1
-        if last and self.session is None and app.progress.state(self.lesson_id) != "done":
+        if last and self._lab_loaded and self.session is None and app.progress.state(self.lesson_id) != "done":
             app.update_progress(lambda p: set_state(p, self.lesson_id, "done"))
         self._offer_next()
 
@@ -200,7 +230,7 @@ class LessonScreen(VirtlabScreen[None]):
         refresh_chrome(self, lang)
         if rerender:
             self.step = min(self.step, len(self.lesson.sections) - 1)
-            self.query_one("#lesson-body", Markdown).update(self._step_markdown())
+            self.query_one("#lesson-body", LessonText).update(self._step_markdown())
             self._fill_step_list()
         self._update_step_title()
         self.query_one("#lesson-pane").border_title = self.lesson.title
@@ -208,8 +238,10 @@ class LessonScreen(VirtlabScreen[None]):
             self.lab_panel.set_lang(lang)
         for goals in self.query(GoalsPanel):
             goals.set_lang(lang)
-        if self.session is None:
+        if self.session is None and self._lab_loaded:
             self.query_one("#lab-note", Static).update(self._lab_note(lang))
+        elif not self._lab_loaded and self.query("#lab-loading"):
+            self.query_one("#lab-loading", Static).update(t("lesson.lab_loading", lang))
         self._offer_next()
 
     def _lab_note(self, lang: str) -> str:
@@ -227,6 +259,8 @@ class LessonScreen(VirtlabScreen[None]):
     def action_hint(self) -> None:
         """Reveal the next hint for the selected (or first unmet) goal."""
         goals = self.query("#goals").first(GoalsPanel) if self.query("#goals") else None
+        if goals is None and not self._lab_loaded:
+            return  # the lab is opening
         if goals is None:
             self.notify(t("lesson.no_lab", self.lang), timeout=3)
             return
@@ -285,6 +319,8 @@ class LessonScreen(VirtlabScreen[None]):
         return ordered[at + 1] if at + 1 < len(ordered) else None
 
     def _finished(self) -> bool:
+        if not self._lab_loaded:
+            return False
         if self.session is None:
             return self.step == len(self.lesson.sections) - 1
         goals = self.query(GoalsPanel)
@@ -317,8 +353,8 @@ class LessonScreen(VirtlabScreen[None]):
 
     # ------------------------------------------------------------------ lesson links
 
-    @on(Markdown.LinkClicked)
-    async def _link(self, event: Markdown.LinkClicked) -> None:
+    @on(LessonText.LinkClicked)
+    async def _link(self, event: LessonText.LinkClicked) -> None:
         """``lab:ACTION`` links run one of the lab actions a lesson may name; web links open in
         the browser; anything else does nothing (``virtlab check`` reports it)."""
         href = event.href
