@@ -30,8 +30,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from textual.app import App, ComposeResult  # noqa: E402
+from timing import key_spans  # noqa: E402  (benchmarks/timing.py)
 
 from virtlab.core.compute.models import VM, Container
 from virtlab.core.hosts import Host
@@ -133,11 +135,8 @@ async def measure(dc, presses: int, view: str = "hosts") -> dict[str, list[float
             await pilot.pause()
         assert len(spans) == presses, "the key did not reach the panel"
         assert panel.last_outcome is not None and panel.last_outcome.ok, panel.last_outcome
-    for start, end in spans:
-        out["handler"].append(end - start)
-        after = [p for p in painted if p >= end]
-        if after:
-            out["to painted"].append(min(after) - start)
+    for key, values in key_spans(spans, painted).items():
+        out[key] += values
     return out
 
 

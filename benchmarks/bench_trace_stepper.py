@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_lab_panel import BenchApp, pct  # noqa: E402  (benchmarks/bench_lab_panel.py)
-from timing import timed  # noqa: E402
+from timing import key_spans, timed  # noqa: E402
 
 from virtlab.course.labs import load_lab  # noqa: E402
 from virtlab.course.session import LabSession  # noqa: E402
@@ -97,11 +97,8 @@ async def measure(s: LabSession, lang: str, presses: int) -> dict[str, list[floa
             await pilot.press(KEYS[i % len(KEYS)])
             await pilot.pause()
         assert len(spans) == presses, "the keys did not reach the view"
-    for start, end in spans:
-        out["handler"].append(end - start)
-        after = [p for p in painted if p >= end]
-        if after:
-            out["to painted"].append(min(after) - start)
+    for key, values in key_spans(spans, painted).items():
+        out[key] += values
     return out
 
 

@@ -15,3 +15,15 @@ def timed(fn: Callable[[], object], n: int) -> list[float]:
         fn()
         out.append((time.perf_counter() - t) * 1000)
     return out
+
+
+def key_spans(spans: list[tuple[float, float]], painted: list[float]) -> dict[str, list[float]]:
+    """Per key: its handler's time, and from the key to the first frame painted after it (ms
+    or s, as the spans are)."""
+    out: dict[str, list[float]] = {"handler": [], "to painted": []}
+    for start, end in spans:
+        out["handler"].append(end - start)
+        after = [p for p in painted if p >= end]
+        if after:
+            out["to painted"].append(min(after) - start)
+    return out
