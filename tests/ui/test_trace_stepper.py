@@ -104,3 +104,26 @@ def test_the_overlay_drop_is_at_the_vtep_in_both_languages() -> None:
     assert callout(w, "en").id == ("vtep", "kvm-1")
     assert callout(w, "en").words.plain.startswith("✗ 3. underlay MTU 1500 < 1550 needed")
     assert callout(w, "ko").words.plain.startswith("✗ 3. 언더레이 MTU 1500 < 1550")
+
+
+def test_p_sends_another_probe_and_a_smaller_ping_fits_the_1500_underlay() -> None:
+    from virtlab.ui.widgets.trace_stepper import next_probe
+
+    ctx = _ctx("network-overlay-tenants.toml", selected="red-a")
+    first = walk(ctx, Stepper("red-b"))
+    assert first is not None and first.probe == ("icmp", None, 1500) and not first.trace.ok
+    assert "underlay MTU 1500 < 1550" in callout(walk(ctx, Stepper("red-b", first.drop_at - 1)), "en").words.plain
+    small = next_probe(ctx, Stepper("red-b", 3))
+    assert small.index == 0 and small.probe == ("icmp", None, 1400)  # from its first hop
+    w = walk(ctx, small)
+    assert w is not None and w.trace.ok  # 1400 + 50 fits under 1500
+    assert "Trace red-a → red-b (icmp, 1400 bytes, DF set): ✓" in stepper_lines(ctx, w).plain()
+    ssh = next_probe(ctx, small)
+    assert ssh.probe == ("tcp", 22, 1000) and next_destination(ctx, ssh).probe == ssh.probe
+    # Round the cycle, back to the matrix's own probe.
+    p = ssh
+    for _ in range(8):
+        p = next_probe(ctx, p)
+        if p.probe == first.probe:
+            break
+    assert p.probe == first.probe

@@ -50,7 +50,7 @@ class LabKeyChecks:
         """False (not shown, not run) for a key whose action this lab does not allow."""
         if action == "cycle_view":
             return len(self.views) > 1
-        if action in ("trace_step", "trace_destination"):
+        if action in ("trace_step", "trace_destination", "trace_probe"):
             return self.view == "topology"
         if action == "network" and self.session.state.network.empty:
             return False

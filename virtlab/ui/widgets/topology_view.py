@@ -3,7 +3,8 @@ the packet-trace stepper (:mod:`.trace_stepper`), which walks the trace from the
 workload one hop per key and lights each hop's node in the drawing, its words set under it.
 
 Keys (on the lab panel, where the focus is, shown only while this view is on show): ``.``
-the next hop, ``,`` the one before (both wrap round), ``T`` the next destination. Selecting
+the next hop, ``,`` the one before (both wrap round), ``T`` the next destination, ``P`` the
+next probe (the matrix's own, a 1500- or 1400-byte ping, ssh, telnet, http, postgres). Selecting
 another workload in the table walks from it, from its first hop. The stepper's header is
 docked at the top of the view's scroller (:class:`StepperHeader`), and the drawing scrolls
 under it to keep the lit node and its words in sight.
@@ -23,7 +24,14 @@ from virtlab.ui.widgets.labtext import Lines, needs_layout
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 from virtlab.ui.widgets.topology_cards import MARK
 from virtlab.ui.widgets.topology_text import draw_topology
-from virtlab.ui.widgets.trace_stepper import Stepper, callout, next_destination, stepper_lines, walk
+from virtlab.ui.widgets.trace_stepper import (
+    Stepper,
+    callout,
+    next_destination,
+    next_probe,
+    stepper_lines,
+    walk,
+)
 
 __all__ = ["TRACE_BINDINGS", "StepperHeader", "TopologyView", "TraceKeys"]
 
@@ -33,6 +41,7 @@ TRACE_BINDINGS = [
     Binding("full_stop", "trace_step(1)", "Trace: the next hop", key_display=".", id="trace-next"),
     Binding("comma", "trace_step(-1)", "Trace: the hop before", key_display=",", id="trace-back"),
     Binding("T", "trace_destination", "Trace: the next destination", id="trace-destination"),
+    Binding("P", "trace_probe", "Trace: another probe", id="trace-probe"),
 ]
 
 
@@ -109,6 +118,11 @@ class TopologyView(LinesView):
         if self._view_context is not None:
             self.stepper = next_destination(self._view_context, self.stepper)
 
+    def next_probe(self) -> None:
+        """Send the next probe (another size or service), from the first hop."""
+        if self._view_context is not None:
+            self.stepper = next_probe(self._view_context, self.stepper)
+
     def _follow(self) -> None:
         """Scroll the drawing so the lit node and its words show under the header."""
         self._scroll_to_lit()
@@ -148,3 +162,7 @@ class TraceKeys:
     def action_trace_destination(self: _Panel) -> None:
         if self.view == "topology":
             self.query_one(TopologyView).next_destination()
+
+    def action_trace_probe(self: _Panel) -> None:
+        if self.view == "topology":
+            self.query_one(TopologyView).next_probe()

@@ -51,13 +51,24 @@ def steps(tr: Trace) -> tuple[Step, ...]:
     return tuple(out)
 
 
+Probe = tuple[str, int | None, int]
+"""What a trace sends: protocol, destination port (None for icmp) and IP packet size."""
+
+#: The probes ``P`` cycles through after the matrix's own: the full-size ping, one small
+#: enough for a 1500-byte underlay under VXLAN's 50 bytes, and the services the labs judge.
+PROBES: tuple[Probe, ...] = (("icmp", None, 1500), ("icmp", None, 1400), ("tcp", 22, 1000),
+                             ("tcp", 23, 1000), ("tcp", 80, 1000), ("tcp", 5432, 1000))
+
+
 @dataclass(frozen=True, slots=True)
 class Stepper:
-    """Where the stepper is: the destination chosen (None: the first after the source) and
-    the step it is on (0: the first, the source's vNIC sending)."""
+    """Where the stepper is: the destination chosen (None: the first after the source), the
+    probe (None: the matrix's own) and the step it is on (0: the first, the source's vNIC
+    sending)."""
 
     dst: str | None = None
     index: int = 0
+    probe: Probe | None = None
 
     def moved(self, delta: int, count: int) -> Stepper:
         """``delta`` steps on (back if negative), wrapping round past either end."""
@@ -73,6 +84,7 @@ class Walk:
     trace: Trace
     steps: tuple[Step, ...]
     index: int
+    probe: Probe
 
     @property
     def step(self) -> Step:
@@ -103,7 +115,21 @@ def next_destination(ctx: ViewContext, stepper: Stepper) -> Stepper:
     if pair is None or report is None:
         return stepper
     others = [n for n in report.workloads if n != pair[0]]
-    return Stepper(others[(others.index(pair[1]) + 1) % len(others)], 0)
+    return replace(stepper, dst=others[(others.index(pair[1]) + 1) % len(others)], index=0)
+
+
+def _matrix_probe(ctx: ViewContext) -> Probe:
+    net = ctx.state.network
+    return net.probe_proto, net.probe_port, net.probe_size
+
+
+def next_probe(ctx: ViewContext, stepper: Stepper) -> Stepper:
+    """The stepper sending the next probe (the matrix's own first), from its first hop."""
+    own = _matrix_probe(ctx)
+    cycle = [own, *(p for p in PROBES if p != own)]
+    now = stepper.probe or own
+    return replace(stepper, probe=cycle[(cycle.index(now) + 1) % len(cycle)] if now in cycle else own,
+                   index=0)
 
 
 def walk(ctx: ViewContext, stepper: Stepper) -> Walk | None:
@@ -114,12 +140,13 @@ def walk(ctx: ViewContext, stepper: Stepper) -> Walk | None:
     if pair is None or report is None:
         return None
     src, dst = pair
-    tr = report.trace(src, dst)
+    own = _matrix_probe(ctx)
+    probe = stepper.probe or own
+    tr = report.trace(src, dst) if probe == own else None
     if tr is None:
-        net = ctx.state.network
-        tr = trace(net, where_of(ctx.state), src, dst, net.probe_proto, net.probe_port, net.probe_size)
+        tr = trace(ctx.state.network, where_of(ctx.state), src, dst, *probe)
     walked = steps(tr)
-    return Walk(src, dst, tr, walked, min(max(stepper.index, 0), len(walked) - 1))
+    return Walk(src, dst, tr, walked, min(max(stepper.index, 0), len(walked) - 1), probe)
 
 
 def _words(w: Walk, text: str) -> Content:
@@ -144,9 +171,9 @@ def stepper_lines(ctx: ViewContext, w: Walk | None, *, with_hop: bool = False) -
     lang, width = ctx.lang, ctx.width or 80
     if w is None:
         return out.line(t("labp.step.none", lang), "$foreground-muted")
-    net = ctx.state.network
-    what = f"{net.probe_proto}/{net.probe_port}" if net.probe_port is not None else net.probe_proto
-    probe = t("labp.step.probe", lang, what=what, size=net.probe_size)
+    proto, port, size = w.probe
+    what = f"{proto}/{port}" if port is not None else proto
+    probe = t("labp.step.probe", lang, what=what, size=size)
     at = w.drop_at
     verdict = (t("labp.step.ok", lang) if w.trace.ok else
                t("labp.step.dropped", lang, n=at or len(w.steps)))
