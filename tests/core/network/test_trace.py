@@ -61,6 +61,20 @@ def test_l11_tenants_with_overlapping_subnets_are_kept_apart_by_vni() -> None:
     assert _trace(dc, "blue-a", "blue-b").ok
 
 
+def test_two_workloads_with_one_address_on_one_segment_are_an_ip_conflict() -> None:
+    from virtlab.core.network.build import MoveVnic
+
+    before = apply(scenario("network-overlay-tenants.toml"), SetMtu(mtu=1600))
+    assert _trace(before, "red-a", "red-b").ok
+    dc = apply(before, MoveVnic(name="blue-b.eth0", port_group="red"))  # 10.0.0.12 twice in VNI 5001
+    for dst in ("red-b", "blue-b"):
+        t = _trace(dc, "red-a", dst)
+        assert not t.ok and "gets two answers" in t.reason and "an IP address conflict in VNI 5001" in t.reason
+    # red-b reaches red-a (10.0.0.11 is one workload's), but the reply's ARP for 10.0.0.12 does not.
+    back = _trace(dc, "red-b", "red-a")
+    assert back.dropped_at is not None and back.dropped_at[1] and "gets two answers" in back.reason
+
+
 def test_l11_the_controller_drops_telnet() -> None:
     dc = apply(scenario("network-overlay-tenants.toml"), SetMtu(mtu=1600))
     t = _trace(dc, "red-a", "red-b", "tcp", 23, 100)

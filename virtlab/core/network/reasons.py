@@ -43,6 +43,8 @@ REASONS: dict[str, str] = {
                   "even with overlapping subnets)",
     "no_arp_vni_twin": "ARP for {ip} in VNI {vni} gets no answer: {dst} is in VNI {dst_vni} (VNIs keep tenants "
                        "apart, even with overlapping subnets); {twin} answers for {ip} there: the subnets overlap",
+    "ip_conflict": "ARP for {ip} gets two answers, from {dst} and {twin}: an IP address conflict in {segment} "
+                   "(the sender keeps whichever answered last)",
     "no_arp_other": "ARP for {ip} gets no answer: {dst} is on another segment (a VLAN and an overlay do not meet "
                     "without a router)",
     "no_vtep": "no VTEP on {host}: it cannot carry VNI {vni}",

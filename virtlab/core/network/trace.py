@@ -307,6 +307,18 @@ def _no_arp(net: NetworkPart, a: _End, b: _End) -> Why:
     return why("no_arp_vni", ip=ip, vni=a.vni, dst=dst, dst_vni=b.vni)
 
 
+def _ip_twin(net: NetworkPart, a: _End, b: _End) -> str | None:
+    """Another workload with the destination's address on the destination's own segment (the
+    same overlay segment, or the same port group): both answer the sender's ARP."""
+    for v in net.vnics:
+        if v.address != b.vnic.address or v is b.vnic or v is a.vnic:
+            continue
+        pg = net.port_group_on.get((a.host, v.port_group))
+        if pg is not None and (pg == b.pg or (pg.segment is not None and pg.segment == b.pg.segment)):
+            return v.workload
+    return None
+
+
 def _one_way(net: NetworkPart, where: Where, va: VNic, vb: VNic, proto: str, sport: int | None,
              dport: int | None, size: int, reply: bool) -> tuple[tuple[Hop, ...], Hop | None]:
     hops: list[Hop] = []
@@ -329,6 +341,10 @@ def _one_way(net: NetworkPart, where: Where, va: VNic, vb: VNic, proto: str, spo
         if parse_iface(vb.ip)[0] in va.network:
             if (a.vni, a.pg.vlan if a.vni is None else None) != (b.vni, b.pg.vlan if b.vni is None else None):
                 p.drop(node("vnic", vnic=va.name), _no_arp(net, a, b))
+            twin = _ip_twin(net, a, b)
+            if twin is not None:
+                p.drop(node("vnic", vnic=va.name), why("ip_conflict", ip=vb.address, dst=vb.workload, twin=twin,
+                                                      segment=b.domain))
             _l2(p, size)
         else:
             _routed(p, size)
