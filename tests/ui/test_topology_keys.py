@@ -102,3 +102,46 @@ async def test_l11_the_underlay_mtu_then_the_reply_in_both_languages() -> None:
             await pilot.pause()
             assert "red-a.eth0" in _lit(view)
             assert view.stepper.index > 3 and ("delivered to red-a" if lang == "en" else "red-a에 전달됨") in view.as_text()
+
+
+async def test_a_click_on_a_matrix_cell_walks_that_pair_in_the_topology() -> None:
+    from virtlab.ui.widgets.network_view import NetworkView
+
+    app = PanelApp(_session("l10-vlan-patch-panel"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        panel = app.query_one(LabPanel)
+        while panel.view != "network":
+            await pilot.press("v")
+        await pilot.pause()
+        grid = panel.query_one(NetworkView)
+        assert "Click a cell to walk its packet" in grid.as_text()
+        # Every ✓/✗ of the grid carries the click that names its pair (row, column).
+        styles = " ".join(str(s.style) for s in grid.lines_for(grid._view_context).content().spans)
+        names = panel.session.report.network.workloads
+        assert f"@click=trace_pair({names.index('db-1')},{names.index('web-1')})" in styles
+        grid.action_trace_pair(names.index("db-1"), names.index("web-1"))
+        await pilot.pause()
+        view = panel.query_one(TopologyView)
+        assert panel.view == "topology" and panel.selected() == "db-1" and view.stepper.dst == "web-1"
+        assert "Trace db-1 → web-1" in view.as_text()
+
+
+async def test_the_click_itself_reaches_the_grid() -> None:
+    from virtlab.ui.widgets.network_view import NetworkView
+
+    app = PanelApp(_session("l10-vlan-patch-panel"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        panel = app.query_one(LabPanel)
+        while panel.view != "network":
+            await pilot.press("v")
+        await pilot.pause()
+        grid = panel.query_one(NetworkView)
+        lines = grid.as_text().split("\n")
+        names = panel.session.report.network.workloads
+        row = next(y for y, line in enumerate(lines) if line.startswith(" 3  "))  # the third workload
+        await pilot.click(NetworkView, offset=(4 + 3 * 0 + 1, row))  # its cell in the first column
+        await pilot.pause()
+        view = panel.query_one(TopologyView)
+        assert panel.view == "topology" and panel.selected() == names[2] and view.stepper.dst == names[0]

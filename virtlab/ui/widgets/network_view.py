@@ -9,6 +9,8 @@ Marks carry the verdict as well as colour.
 
 from __future__ import annotations
 
+from textual.message import Message
+
 from virtlab.course.i18n import t
 from virtlab.course.trace_text import cell_text
 from virtlab.ui.widgets.labtext import Lines
@@ -30,13 +32,15 @@ def network_lines(ctx: ViewContext) -> Lines:
         out.add("    " + " ".join(f"{i + 1:>2}" for i in range(len(names)))).nl()
         for i, src in enumerate(names):
             out.add(f"{i + 1:>2}  ")
-            for dst in names:
+            for j, dst in enumerate(names):
                 cell = net.cell(src, dst) if dst != src else None
                 if cell is None:
                     out.add(" · ")
-                else:
-                    out.add(" ✓ " if cell.ok else " ✗ ", "$success" if cell.ok else "bold $error")
+                else:  # a click on a cell walks its trace in the topology view
+                    click = f" @click=trace_pair({i},{j})"
+                    out.add(" ✓ " if cell.ok else " ✗ ", ("$success" if cell.ok else "bold $error") + click)
             out.add(f"  {src}").nl()
+        out.line(t("labp.network.click", lang), "$foreground-muted")
     chosen = ctx.selected if ctx.selected in names else (names[0] if names else None)
     if chosen is not None:
         out.line(t("labp.network.from", lang, name=chosen), "bold")
@@ -59,7 +63,20 @@ def network_lines(ctx: ViewContext) -> Lines:
 
 
 class NetworkView(LinesView):
-    """The reachability of the lab's workloads."""
+    """The reachability of the lab's workloads; a click on a cell of the grid asks the lab
+    panel to walk that pair's trace (:class:`TracePair`)."""
+
+    class TracePair(Message):
+        """Walk the trace from ``src`` to ``dst`` (a cell of the grid was clicked)."""
+
+        def __init__(self, src: str, dst: str) -> None:
+            super().__init__()
+            self.src, self.dst = src, dst
 
     def lines_for(self, context: ViewContext) -> Lines:
         return network_lines(context)
+
+    def action_trace_pair(self, i: int, j: int) -> None:
+        net = self._view_context.report.network if self._view_context is not None else None
+        if net is not None and 0 <= i < len(net.workloads) and 0 <= j < len(net.workloads) and i != j:
+            self.post_message(self.TracePair(net.workloads[i], net.workloads[j]))

@@ -13,7 +13,7 @@ under it to keep the lit node and its words in sight.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from virtlab.ui.widgets.labtext import Lines, needs_layout
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
+from virtlab.ui.widgets.network_view import NetworkView
 from virtlab.ui.widgets.topology_cards import MARK
 from virtlab.ui.widgets.topology_text import draw_topology
 from virtlab.ui.widgets.trace_stepper import (
@@ -146,6 +147,12 @@ class TopologyView(LinesView):
         scroller.scroll_to(y=y, animate=False, immediate=True)
 
 
+class _Pairing(Protocol):
+    view: str
+    table: Any
+    def query_one(self, selector: type[TopologyView]) -> TopologyView: ...
+
+
 class _Panel(Protocol):
     @property
     def view(self) -> str: ...
@@ -166,3 +173,12 @@ class TraceKeys:
     def action_trace_probe(self: _Panel) -> None:
         if self.view == "topology":
             self.query_one(TopologyView).next_probe()
+
+    def on_network_view_trace_pair(self: _Pairing, event: NetworkView.TracePair) -> None:
+        """A cell of the reachability grid: its source selected in the table, the topology
+        view shown, walking from the first hop to its destination."""
+        event.stop()
+        self.table.select(event.src)
+        view = self.query_one(TopologyView)
+        view.stepper = Stepper(event.dst, 0, view.stepper.probe)
+        self.view = "topology"
