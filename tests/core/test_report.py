@@ -109,3 +109,17 @@ def test_a_down_host_has_no_capacity_and_says_so(lab, fault) -> None:
     assert esx["cpu_capacity_mhz"] == 0
     assert esx["memory"]["state_before"] == esx["memory"]["state_after"] == "down"
     assert esx["memory"]["free_before_mib"] == 0
+
+
+def test_nothing_is_placed_on_a_host_that_is_down(lab) -> None:
+    from virtlab.core.base import Refused
+    from virtlab.core.compute.actions import AddContainer, AddVM
+
+    down = apply(lab, Fail(name="kvm-1"))
+    for action in (AddVM(vm=vm("new", "kvm-1", vcpus=1, memory_mib=GIB)),
+                   AddContainer(container=ctr("new-c", host="kvm-1", cpu_request_m=100))):
+        apply(lab, action)  # placed while the host is up
+        with pytest.raises(Refused) as e:
+            apply(down, action)
+        assert e.value.violations[0].code == "host_down"
+        assert "nothing can be placed or moved onto it" in e.value.violations[0].message

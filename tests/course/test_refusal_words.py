@@ -80,7 +80,7 @@ def test_a_host_that_is_down_is_named_with_its_status_and_what_to_do() -> None:
     assert down.code == "host_down" and down.params["status"] == "down"
     assert violation_text(down, "en") == (
         "h2 is down (a power or hardware failure): a host that is not up runs nothing, so nothing "
-        "can move onto it — pick a host that is up, or repair this one first")
+        "can be placed or moved onto it — pick a host that is up, or repair this one first")
     assert violation_text(down, "ko").startswith("h2는 꺼져 있어요(전원 또는 하드웨어 장애). ")
     (panicked,) = _refused(state, Move(name="v", host="h3"))
     assert violation_text(panicked, "en").startswith("h3 is panicked (a host kernel panic")

@@ -88,6 +88,15 @@ class AddHost(ActionBase):
         return f"add host {self.host.name}"
 
 
+def _refuse_down(dc: Datacenter, host: str) -> None:
+    """Refused: ``host`` is not up, so nothing can be placed or moved onto it."""
+    target = dc.host_index.get(host)
+    if target is not None and not target.is_up:
+        raise refuse("host_down", host, f"{host} is {target.status.value}: a host that is not up runs "
+                     "nothing, so nothing can be placed or moved onto it", host=host,
+                     status=target.status.value)
+
+
 class AddVM(ActionBase):
     """Place a new VM on a host: refused when the host's admission rules would be broken."""
 
@@ -97,6 +106,7 @@ class AddVM(ActionBase):
     def apply(self, dc: Datacenter) -> Datacenter:
         if _name_taken(dc, self.vm.name):
             raise refuse("name_taken", self.vm.name, f"the name {self.vm.name!r} is taken")
+        _refuse_down(dc, self.vm.host)
         check_vm_home(dc, self.vm)
         return dc.with_vms((*dc.compute.vms, self.vm))
 
@@ -118,6 +128,8 @@ class AddContainer(ActionBase):
         c = self.container
         if _name_taken(dc, c.name):
             raise refuse("name_taken", c.name, f"the name {c.name!r} is taken")
+        if c.host is not None:
+            _refuse_down(dc, c.host)
         check_container_home(dc, c)
         return dc.with_containers((*dc.compute.containers, c))
 
@@ -166,12 +178,9 @@ class Move(ActionBase):
     host: str
 
     def apply(self, dc: Datacenter) -> Datacenter:
-        target = dc.host_index.get(self.host)
         known = self.name in dc.compute.vm_index or self.name in dc.compute.container_index
-        if known and target is not None and not target.is_up:
-            raise refuse("host_down", self.host, f"{self.host} is {target.status.value}: a host that is "
-                         "not up runs nothing, so nothing can move onto it", host=self.host,
-                         status=target.status.value)
+        if known:
+            _refuse_down(dc, self.host)
         c = dc.compute.container_index.get(self.name)
         if c is not None:
             if self.host in dc.compute.vm_index:
