@@ -40,6 +40,15 @@ async def _to_topology(pilot, panel: LabPanel) -> TopologyView:
     return panel.query_one(TopologyView)
 
 
+async def _to_network(pilot, panel: LabPanel):
+    from virtlab.ui.widgets.network_view import NetworkView
+
+    while panel.view != "network":
+        await pilot.press("v")
+    await pilot.pause()
+    return panel.query_one(NetworkView)
+
+
 async def test_l10_walk_to_the_trunk_that_drops_vlan_30() -> None:
     app = PanelApp(_session("l10-vlan-patch-panel"))
     async with app.run_test(size=(120, 36)) as pilot:
@@ -105,16 +114,12 @@ async def test_l11_the_underlay_mtu_then_the_reply_in_both_languages() -> None:
 
 
 async def test_a_click_on_a_matrix_cell_walks_that_pair_in_the_topology() -> None:
-    from virtlab.ui.widgets.network_view import NetworkView
 
     app = PanelApp(_session("l10-vlan-patch-panel"))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         panel = app.query_one(LabPanel)
-        while panel.view != "network":
-            await pilot.press("v")
-        await pilot.pause()
-        grid = panel.query_one(NetworkView)
+        grid = await _to_network(pilot, panel)
         assert "Click a cell to walk its packet" in grid.as_text()
         # Every ✓/✗ of the grid carries the click that names its pair (row, column).
         styles = " ".join(str(s.style) for s in grid.lines_for(grid._view_context).content().spans)
@@ -134,10 +139,7 @@ async def test_the_click_itself_reaches_the_grid() -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         panel = app.query_one(LabPanel)
-        while panel.view != "network":
-            await pilot.press("v")
-        await pilot.pause()
-        grid = panel.query_one(NetworkView)
+        grid = await _to_network(pilot, panel)
         lines = grid.as_text().split("\n")
         names = panel.session.report.network.workloads
         row = next(y for y, line in enumerate(lines) if line.startswith(" 3  "))  # the third workload
