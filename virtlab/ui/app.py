@@ -9,7 +9,6 @@ after every change and on exit) and the UI language; screens ask it for data, ca
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +29,7 @@ from virtlab.course.progress import (
     save_progress,
     set_lang,
 )
+from virtlab.ui.app_labs import LabData
 from virtlab.ui.palette import LabCommands, LessonCommands, SafeCommandPalette
 from virtlab.ui.sizes import MIN_HEIGHT, MIN_WIDTH
 
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
     from virtlab.course.export import ExportFormat
     from virtlab.course.glossary import Term
-    from virtlab.course.labs import Lab
-    from virtlab.course.session import LabSession
 
 __all__ = ["MIN_HEIGHT", "MIN_WIDTH", "Sandbox", "VirtlabApp", "make_app"]
 
@@ -46,7 +44,7 @@ Sandbox = tuple[Path | None, "Datacenter | None"]
 """What ``make_app(sandbox=...)`` opens: (the scenario file or None, its state or None)."""
 
 
-class VirtlabApp(App[None]):
+class VirtlabApp(LabData, App[None]):
     """The learning lab: catalog → lesson (Markdown + lab + goals), sandbox, glossary, help."""
 
     TITLE = "virtlab"
@@ -87,21 +85,12 @@ class VirtlabApp(App[None]):
         self.sandbox_request = sandbox
         self.catalog: Catalog = Catalog(lessons={})
         self.catalog_problems: list[CourseFileError] = []
-        self._labs: dict[str, Lab] | None = None
-        self._lab_by_id: dict[str, Lab | None] = {}
-        """Labs read one at a time (a lesson's own lab), before all of them are."""
-        self.lab_problems: list[str] = []
-        self._lab_file_problems: dict[str, list[str]] = {}
         self._glossary: list[Term] | None = None
-        self._labs_lock = threading.Lock()
-        self.warmed = threading.Event()
-        """Set once ``warm_up`` has run."""
-        self._work_blocked: set[str] = set()
-        """Labs whose saved work could not be used nor moved aside: not overwritten."""
-        self.sessions: dict[str, LabSession] = {}
-        """Lab id → LabSession, kept while the app runs so a reopened lab keeps its state."""
+        self.init_labs()
         self.progress = Progress()
         self.startup_notice: str | None = None
+        self.first_frame_shown = False
+        """False until start-up is over (Textual shows no frame before it)."""
         self.save_error: str | None = None
 
     # ------------------------------------------------------------------ data
@@ -111,80 +100,6 @@ class VirtlabApp(App[None]):
         are read on first use)."""
         self.catalog, self.catalog_problems = catalog or load_catalog(self.lessons_root)
         self.progress, self.startup_notice = load_progress(self.progress_path, lang=self.lang)
-
-    @property
-    def labs(self) -> dict[str, Lab]:
-        """Lab id → Lab, loaded once on first use (start-up stays fast). The app does not
-        play the labs' reference solutions and fixtures: ``virtlab check`` and the tests do."""
-        with self._labs_lock:
-            if self._labs is None:
-                from virtlab.course.labs import load_labs
-
-                self._labs, self.lab_problems = load_labs(self.lessons_root / "labs", plays=False)
-        return self._labs
-
-    def lab(self, lab_id: str) -> Lab | None:
-        """The lab ``lab_id``: from :attr:`labs` once they are loaded, else read from its own
-        file alone (a lesson opens with only its lab read)."""
-        with self._labs_lock:
-            if self._labs is not None:
-                return self._labs.get(lab_id)
-            if lab_id not in self._lab_by_id:
-                from virtlab.course.labs import find_lab
-
-                self._lab_by_id[lab_id] = find_lab(self.lessons_root / "labs", lab_id, plays=False)
-            return self._lab_by_id[lab_id]
-
-    def warm_up(self) -> None:
-        """Load the labs and import the lesson screen's modules (run in a thread after the
-        catalog is painted, so the first lesson opens quickly)."""
-        import virtlab.course.session  # noqa: F401
-        import virtlab.ui.screens.lesson  # noqa: F401
-        import virtlab.ui.widgets.lab_panel  # noqa: F401
-        import virtlab.ui.widgets.quiz_panel  # noqa: F401
-
-        self.labs  # noqa: B018
-        self.warmed.set()
-
-    def lab_file_problems(self, lab_id: str) -> list[str]:
-        """Why the lab ``lab_id`` did not load: its file's problems (empty if it has no file).
-        Read once per lab, as the labs are (a language switch asks again)."""
-        if lab_id not in self._lab_file_problems:
-            from virtlab.course.labs import lab_file_problems
-
-            self._lab_file_problems[lab_id] = lab_file_problems(self.lessons_root / "labs", lab_id)
-        return self._lab_file_problems[lab_id]
-
-    def session_for(self, lab_id: str | None) -> LabSession | None:
-        """The running LabSession for ``lab_id`` (created on first use), or None."""
-        lab = self.lab(lab_id) if lab_id is not None else None
-        if lab_id is None or lab is None:
-            return None
-        if lab_id not in self.sessions:
-            from virtlab.course.work import restore_work, work_path
-
-            path = work_path(self.data_dir, lab_id)
-            session, notice = restore_work(path, lab, lang=self.lang)
-            if notice:
-                if path.exists():  # could not be moved aside: never overwrite it
-                    self._work_blocked.add(lab_id)
-                self.notify(notice, severity="warning", timeout=12, markup=False)
-            self.sessions[lab_id] = session
-        return self.sessions[lab_id]
-
-    def save_work(self, lab_id: str | None) -> None:
-        """Keep the lab's work (its action log) beside the progress; a failure is shown
-        once, never raised."""
-        session = self.sessions.get(lab_id or "")
-        if session is None or lab_id in self._work_blocked:
-            return
-        from virtlab.course.work import save_work, work_path
-
-        path = work_path(self.data_dir, session.lab.id if session.lab else str(lab_id))
-        try:
-            save_work(path, session)
-        except OSError as exc:
-            self._save_failed(t("progress.save_failed", self.lang, path=path, error=exc))
 
     def glossary(self) -> list[Term]:
         """The terms of ``lessons/glossary.toml``; a problem with the file is notified once."""
@@ -260,6 +175,14 @@ class VirtlabApp(App[None]):
         self._check_size()
         self.set_timer(0.5, lambda: self.run_worker(self.warm_up, thread=True,
                                                     exit_on_error=False))
+
+    def on_ready(self) -> None:
+        """Start-up is over and frames reach the terminal: a screen opened during it may
+        now paint (and then do what it kept for after its first frame)."""
+        self.first_frame_shown = True
+        after = getattr(self.screen, "after_first_frame", None)
+        if callable(after):
+            after()
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size.width, event.size.height)

@@ -72,6 +72,7 @@ class LessonScreen(VirtlabScreen[None]):
         """Paint the lesson first and open the lab just after (its models take a moment to
         build on first use); else the lab is composed with the lesson."""
         self._lab_loaded = False
+        self._lab_opening = False
         self.step = 0
         self.lesson: Lesson
         self.session: LabSession | None = None
@@ -129,14 +130,25 @@ class LessonScreen(VirtlabScreen[None]):
         self._fill_step_list()
         if self._lab_later:
             self.set_lang(self.lang, rerender=False)
-            self.call_after_refresh(self._open_lab)
+            if self.virtlab_app.first_frame_shown:
+                self.call_after_refresh(self._open_lab)
+            # else the app calls after_first_frame once its start-up is over
         else:
             self._lab_ready()
 
+    def after_first_frame(self) -> None:
+        """The app's start-up is over (``virtlab open``): paint the lesson, then open the lab.
+
+        Textual holds every frame back while the app mounts, and the frame this screen drew
+        then is dropped, so it is drawn again here before the lab's first import blocks."""
+        self.refresh(layout=True)
+        self.call_after_refresh(self._open_lab)
+
     async def _open_lab(self) -> None:
         """Compose the lab once the lesson is on the screen."""
-        if not self.is_attached:
+        if self._lab_opening or not self.is_attached:
             return
+        self._lab_opening = True
         self.session = self.virtlab_app.session_for(self.lesson.lab)
         try:
             loading = self.query_one("#lab-loading")

@@ -18,7 +18,7 @@ from textual.reactive import reactive, var
 from textual.widgets import Static
 
 from virtlab.course.i18n import t
-from virtlab.ui.widgets.labtext import needs_layout
+from virtlab.ui.widgets.repaint import needs_layout
 
 if TYPE_CHECKING:
     from virtlab.course.labs import Hint

@@ -34,12 +34,12 @@ from virtlab.ui.widgets.lab_views import LabView, views_for
 from virtlab.ui.widgets.labtext import (
     demand_level,
     describe,
-    needs_layout,
     next_demand,
 )
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 from virtlab.ui.widgets.network_menu import NetworkActions
 from virtlab.ui.widgets.refused_dialog import RefusedDialog, refusal_line
+from virtlab.ui.widgets.repaint import needs_layout
 from virtlab.ui.widgets.storage_menu import StorageActions
 from virtlab.ui.widgets.topology_view import TRACE_BINDINGS, TraceKeys
 from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog

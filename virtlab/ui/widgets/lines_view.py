@@ -15,7 +15,8 @@ from textual.widgets import Static
 
 from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
-from virtlab.ui.widgets.labtext import Lines, needs_layout
+from virtlab.ui.widgets.labtext import Lines
+from virtlab.ui.widgets.repaint import needs_layout
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,8 @@ from virtlab.course.labs import Question
 from virtlab.course.quiz import feedback, item_text, locked, tries_line
 from virtlab.course.session import LabSession, Result
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
-from virtlab.ui.widgets.labtext import Lines, needs_layout
+from virtlab.ui.widgets.labtext import Lines
+from virtlab.ui.widgets.repaint import needs_layout
 
 DIGITS = "123456789"
 

@@ -20,9 +20,10 @@ from textual.containers import ScrollableContainer
 from textual.reactive import var
 from textual.widgets import Static
 
-from virtlab.ui.widgets.labtext import Lines, needs_layout
+from virtlab.ui.widgets.labtext import Lines
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 from virtlab.ui.widgets.network_view import NetworkView
+from virtlab.ui.widgets.repaint import needs_layout
 from virtlab.ui.widgets.topology_cards import MARK
 from virtlab.ui.widgets.topology_text import draw_topology
 from virtlab.ui.widgets.trace_stepper import (

@@ -1,0 +1,121 @@
+"""The app's labs and lab sessions: read on first use, one lab at a time until all are.
+
+A mixin of :class:`virtlab.ui.app.VirtlabApp` (kept apart so the app module stays short):
+the catalog opens without the labs, a lesson reads only its own lab, and the warm-up
+thread reads the rest after the first frame.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from virtlab.course.i18n import t
+
+if TYPE_CHECKING:
+    from virtlab.course.labs import Lab
+    from virtlab.course.session import LabSession
+
+__all__ = ["LabData"]
+
+
+class LabData:
+    """Labs, their sessions and saved work, for the app (which provides ``data_dir``,
+    ``lessons_root``, ``lang``, ``notify`` and ``_save_failed``)."""
+
+    data_dir: Path
+    lessons_root: Path
+    lang: Any
+
+    def init_labs(self) -> None:
+        self._labs: dict[str, Lab] | None = None
+        self._lab_by_id: dict[str, Lab | None] = {}
+        """Labs read one at a time (a lesson's own lab), before all of them are."""
+        self.lab_problems: list[str] = []
+        self._lab_file_problems: dict[str, list[str]] = {}
+        self._labs_lock = threading.Lock()
+        self.warmed = threading.Event()
+        """Set once ``warm_up`` has run."""
+        self._work_blocked: set[str] = set()
+        """Labs whose saved work could not be used nor moved aside: not overwritten."""
+        self.sessions: dict[str, LabSession] = {}
+        """Lab id → LabSession, kept while the app runs so a reopened lab keeps its state."""
+
+    if TYPE_CHECKING:  # provided by App and VirtlabApp (a stub here would shadow them)
+        def notify(self, message: str, **kwargs: Any) -> None: ...
+        def _save_failed(self, message: str) -> None: ...
+
+    @property
+    def labs(self) -> dict[str, Lab]:
+        """Lab id → Lab, loaded once on first use (start-up stays fast). The app does not
+        play the labs' reference solutions and fixtures: ``virtlab check`` and the tests do."""
+        with self._labs_lock:
+            if self._labs is None:
+                from virtlab.course.labs import load_labs
+
+                self._labs, self.lab_problems = load_labs(self.lessons_root / "labs", plays=False)
+        return self._labs
+
+    def lab(self, lab_id: str) -> Lab | None:
+        """The lab ``lab_id``: from :attr:`labs` once they are loaded, else read from its own
+        file alone (a lesson opens with only its lab read)."""
+        with self._labs_lock:
+            if self._labs is not None:
+                return self._labs.get(lab_id)
+            if lab_id not in self._lab_by_id:
+                from virtlab.course.labs import find_lab
+
+                self._lab_by_id[lab_id] = find_lab(self.lessons_root / "labs", lab_id, plays=False)
+            return self._lab_by_id[lab_id]
+
+    def warm_up(self) -> None:
+        """Load the labs and import the lesson screen's modules (run in a thread after the
+        catalog is painted, so the first lesson opens quickly)."""
+        import virtlab.course.session  # noqa: F401
+        import virtlab.ui.screens.lesson  # noqa: F401
+        import virtlab.ui.widgets.lab_panel  # noqa: F401
+        import virtlab.ui.widgets.quiz_panel  # noqa: F401
+
+        self.labs  # noqa: B018
+        self.warmed.set()
+
+    def lab_file_problems(self, lab_id: str) -> list[str]:
+        """Why the lab ``lab_id`` did not load: its file's problems (empty if it has no file).
+        Read once per lab, as the labs are (a language switch asks again)."""
+        if lab_id not in self._lab_file_problems:
+            from virtlab.course.labs import lab_file_problems
+
+            self._lab_file_problems[lab_id] = lab_file_problems(self.lessons_root / "labs", lab_id)
+        return self._lab_file_problems[lab_id]
+
+    def session_for(self, lab_id: str | None) -> LabSession | None:
+        """The running LabSession for ``lab_id`` (created on first use), or None."""
+        lab = self.lab(lab_id) if lab_id is not None else None
+        if lab_id is None or lab is None:
+            return None
+        if lab_id not in self.sessions:
+            from virtlab.course.work import restore_work, work_path
+
+            path = work_path(self.data_dir, lab_id)
+            session, notice = restore_work(path, lab, lang=self.lang)
+            if notice:
+                if path.exists():  # could not be moved aside: never overwrite it
+                    self._work_blocked.add(lab_id)
+                self.notify(notice, severity="warning", timeout=12, markup=False)
+            self.sessions[lab_id] = session
+        return self.sessions[lab_id]
+
+    def save_work(self, lab_id: str | None) -> None:
+        """Keep the lab's work (its action log) beside the progress; a failure is shown
+        once, never raised."""
+        session = self.sessions.get(lab_id or "")
+        if session is None or lab_id in self._work_blocked:
+            return
+        from virtlab.course.work import save_work, work_path
+
+        path = work_path(self.data_dir, session.lab.id if session.lab else str(lab_id))
+        try:
+            save_work(path, session)
+        except OSError as exc:
+            self._save_failed(t("progress.save_failed", self.lang, path=path, error=exc))
