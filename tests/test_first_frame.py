@@ -44,7 +44,7 @@ def test_open_writes_the_text_before_the_lab(tmp_path: Path) -> None:
     lab = b"web-01"  # a VM of the lab's table; the lesson's text does not name it
     out = _output(argv, env, until=lab)
     text = b"A vCPU is not a core."
-    placeholder = "Opening the lab".encode()
+    placeholder = b"Opening the lab"
     assert placeholder in out, "no frame was written before the lab opened"
     assert out.index(text) < out.index(lab)
     assert out.index(placeholder) < out.index(lab)

@@ -9,9 +9,10 @@ state is untouched. Which rules to re-check comes from what the action declares 
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Annotated, Union, get_args
 
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 
 from virtlab.core.base import ActionBase, Refused, Scope
 from virtlab.core.compute import actions as compute_actions
@@ -29,6 +30,22 @@ if TYPE_CHECKING:
     Action = ActionBase
 else:  # one discriminated union of every domain's actions, for reading them from files
     Action = Annotated[Union[ACTION_CLASSES], Field(discriminator="kind")]  # noqa: UP007
+
+
+_adapter: list[TypeAdapter[ActionBase]] = []
+_adapter_lock = threading.Lock()
+
+
+def action_adapter() -> TypeAdapter[ActionBase]:
+    """The one validator of every kind of action (from files, work and reports), built on
+    first use, by one thread (the warm-up thread or the first to read an action): it
+    compiles every action's schema, which start-up need not wait for."""
+    with _adapter_lock:
+        if not _adapter:
+            for cls in ACTION_CLASSES:  # each under pydantic's own lock, then reused
+                cls.model_rebuild()
+            _adapter.append(TypeAdapter(Action))
+        return _adapter[0]
 
 
 def _kind(cls: type[ActionBase]) -> str:

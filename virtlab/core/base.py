@@ -17,7 +17,7 @@ from virtlab.core.errors import InputError
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
 
-__all__ = ["ActionBase", "Frozen", "InputError", "Name", "NonNegFloat", "PositiveFloat", "Refused",
+__all__ = ["ActionBase", "Frozen", "build_models", "InputError", "Name", "NonNegFloat", "PositiveFloat", "Refused",
            "Scope", "Violation", "refuse", "remove_named", "replace_named"]
 
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
@@ -27,10 +27,14 @@ NonNegFloat = Annotated[float, Field(ge=0)]
 
 class Frozen(BaseModel):
     """Base for every state model: immutable, strict about unknown fields, and every number
-    finite (``inf`` and ``nan`` from a file never reach the engine)."""
+    finite (``inf`` and ``nan`` from a file never reach the engine).
+
+    Its validator is built on first use (``defer_build``), not at import: the engine has
+    about 150 models, and building them all would hold back a lesson's first frame. See
+    :func:`build_models`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True,
-                              allow_inf_nan=False)
+                              allow_inf_nan=False, defer_build=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +107,7 @@ class ActionBase(BaseModel):
     kept; demand, faults, writes and time are outcomes to show, never refused that way.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, defer_build=True)
 
     #: The discriminator: each action narrows it to a literal of its own.
     kind: str
@@ -127,3 +131,25 @@ class ActionBase(BaseModel):
         """More ``(kind, name)`` pairs to re-check, e.g. a move's target; kind is ``host`` or
         ``vm``."""
         return ()
+
+
+def build_models() -> int:
+    """Build the validator of every state model and action not built yet; how many.
+
+    The app's warm-up thread calls this after the first frame, so no key waits for a
+    model's first use. Safe beside the UI thread: pydantic (≥ 2.14.4) builds a deferred
+    model under one lock, whichever thread uses it first.
+    """
+    seen: set[type[BaseModel]] = set()
+    stack: list[type[BaseModel]] = [Frozen, ActionBase]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+    built = 0
+    for cls in sorted(seen, key=lambda c: (c.__module__, c.__qualname__)):
+        if not cls.__pydantic_complete__:
+            cls.model_rebuild()
+            built += 1
+    return built

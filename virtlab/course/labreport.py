@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from virtlab.core.actions import Action
-from virtlab.core.base import ActionBase
+from virtlab.core.actions import action_adapter
 from virtlab.core.errors import InputError
 from virtlab.core.state import Datacenter
 from virtlab.course.labs import Lab
@@ -35,7 +34,6 @@ __all__ = ["REPORT_VERSION", "Verification", "class_table", "lab_report", "repor
            "state_hash", "verify"]
 
 REPORT_VERSION = 1
-_ACTION: TypeAdapter[ActionBase] = TypeAdapter(Action)
 
 
 def state_hash(dc: Datacenter) -> str:
@@ -130,7 +128,7 @@ def _verify_lab(entry: Mapping[str, Any], labs: Mapping[str, Lab]) -> Verificati
             session.reset()
         else:
             try:
-                outcome = session.apply(_ACTION.validate_python(raw))
+                outcome = session.apply(action_adapter().validate_python(raw))
             except ValidationError:
                 out.problems.append(f"{lab_id}: step {i}: not an action ({raw!r})")
                 return out

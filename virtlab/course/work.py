@@ -21,10 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from virtlab.core.actions import Action
-from virtlab.core.base import ActionBase
+from virtlab.core.actions import action_adapter
 from virtlab.core.errors import InputError
 from virtlab.course.atomic import write_text_atomic
 from virtlab.course.files import parse_json, read_text
@@ -36,7 +35,6 @@ from virtlab.course.session import LabSession
 __all__ = ["WORK_VERSION", "restore_work", "save_work", "work_path", "work_to_data"]
 
 WORK_VERSION = 1
-_ACTION: TypeAdapter[ActionBase] = TypeAdapter(Action)
 
 
 def work_path(data_dir: Path, lab_id: str) -> Path:
@@ -122,7 +120,7 @@ def _replay(lab: Lab, data: object) -> LabSession:
             session.reset()
             continue
         try:
-            action = _ACTION.validate_python(raw)
+            action = action_adapter().validate_python(raw)
         except ValidationError as e:
             raise InputError(f"not an action this version knows ({e.errors()[0]['msg']})", f"steps[{i}]") from None
         outcome = session.apply(action)

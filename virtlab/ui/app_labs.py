@@ -70,14 +70,19 @@ class LabData:
             return self._lab_by_id[lab_id]
 
     def warm_up(self) -> None:
-        """Load the labs and import the lesson screen's modules (run in a thread after the
-        catalog is painted, so the first lesson opens quickly)."""
+        """Load the labs, import the lesson screen's modules and build the engine's models
+        (run in a thread after the first frame, so the first lesson and key are quick)."""
         import virtlab.course.session  # noqa: F401
         import virtlab.ui.screens.lesson  # noqa: F401
         import virtlab.ui.widgets.lab_panel  # noqa: F401
         import virtlab.ui.widgets.quiz_panel  # noqa: F401
 
         self.labs  # noqa: B018
+        from virtlab.core.actions import action_adapter
+        from virtlab.core.base import build_models
+
+        build_models()  # so that no key waits for a model's first use
+        action_adapter()
         self.warmed.set()
 
     def lab_file_problems(self, lab_id: str) -> list[str]:

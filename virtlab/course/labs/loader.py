@@ -61,11 +61,10 @@ from typing import Any
 
 from pydantic import (
     BaseModel,
-    TypeAdapter,
     ValidationError,
 )
 
-from virtlab.core.actions import Action
+from virtlab.core.actions import action_adapter
 from virtlab.core.errors import InputError
 from virtlab.core.state import Datacenter
 from virtlab.core.units import parse_mib
@@ -82,7 +81,6 @@ from virtlab.course.labs.models import (
     Solution,
 )
 
-_ACTION = TypeAdapter(Action)
 
 def parse_action(raw: dict[str, Any], dc: Datacenter, *, container: bool = False) -> Any:
     """An action from its TOML table, with friendly keys and units; raises :class:`~virtlab.core.errors.InputError` (a ``ValueError``)."""
@@ -96,17 +94,17 @@ def parse_action(raw: dict[str, Any], dc: Datacenter, *, container: bool = False
             raise InputError(f"must be a table ({{ … }}), got {raw[key]!r}", key)
     if kind == "add_vm":
         local = {h.name: ds[0].name for h in dc.hosts if (ds := dc.storage.local_to(h.name))}
-        return _ACTION.validate_python({"kind": kind, "vm": sc.parse_vm(raw.get("vm", {}), "vm", local)})
+        return action_adapter().validate_python({"kind": kind, "vm": sc.parse_vm(raw.get("vm", {}), "vm", local)})
     if kind == "add_container":
         c = sc.parse_container(raw.get("container", {}), "container")
-        return _ACTION.validate_python({"kind": kind, "container": c})
+        return action_adapter().validate_python({"kind": kind, "container": c})
     if kind == "update":
         is_ctr = raw.get("name") in dc.compute.container_index
         raw["changes"] = sc.parse_update_changes(dict(raw.get("changes", {})), container=is_ctr)
     if kind == "set_demand" and isinstance(raw.get("memory"), str):
         raw["memory_mib"] = parse_mib(raw.pop("memory"))
     try:
-        return _ACTION.validate_python(raw)
+        return action_adapter().validate_python(raw)
     except ValidationError as e:
         err = e.errors()[0]
         loc = [str(x) for x in err["loc"]]
