@@ -7,7 +7,8 @@ it writes into a terminal emulator (``pyte``) and stops the clock when the case'
 the emulated screen — the moment a student could read it, after imports, CSS, layout and
 the first frame. The cases run interleaved (one of each, then the next round), so a busy
 moment of the machine lands on all of them alike; the report gives each median and its
-ratio to a bare Textual app showing one label, started the same way.
+ratio to a bare Textual app showing one label, started the same way — in wall time, and in
+the CPU time the process had used by then (which a busy machine does not inflate).
 
 ``--compare REF`` runs the virtlab cases a second time on the tree of git revision ``REF``
 (extracted with ``git archive`` into a temporary folder and put first on ``PYTHONPATH``), in
@@ -17,8 +18,10 @@ Cases: ``bare``; ``catalog`` (start → the catalog painted); ``l2`` (``virtlab 
 longest lesson, L2, until its first step's text shows; ``l2-all`` until its quiz shows too);
 ``long`` (a 300-line lesson with tables beside a compute lab, text / whole screen);
 ``markdown-viewer`` (Textual's MarkdownViewer alone on the 300-line lesson: the reference);
-then ``key``: a key in the lesson-size lab → the last frame that key wrote (the first frame
-too), read from the pseudo-terminal until it is quiet.
+then ``key``: a key in the lesson-size lab → the last byte that key made the app write (and
+the first), read from the pseudo-terminal until it is quiet. One frame of the lesson screen
+is about 9 KB, more than the pseudo-terminal passes in one read, so "first" and "last" are
+the start and the end of the same frame when a key draws one frame.
 """
 
 from __future__ import annotations
@@ -107,26 +110,56 @@ class Terminal:
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
+    def cpu(self) -> float | None:
+        """Seconds of CPU the process's threads have used so far (Linux's schedstat), or None.
+
+        Unlike the wall time it does not grow while the machine is busy with other work, so
+        it compares start-ups on a loaded machine too."""
+        try:
+            tasks = Path(f"/proc/{self.proc.pid}/task")
+            return sum(int((t / "schedstat").read_text().split()[0]) for t in tasks.iterdir()) / 1e9
+        except (OSError, ValueError, IndexError):
+            return None
+
     def wait_for(self, marks: dict[str, tuple[str, ...]], limit: float = 30.0) -> dict[str, float]:
-        """Seconds from the spawn until each label's texts are all on the screen."""
+        """Seconds from the spawn until each label's texts are all on the screen (and, as
+        ``<label>-cpu``, the CPU seconds the process had used by then)."""
         out: dict[str, float] = {}
-        while len(out) < len(marks):
+        while len([k for k in out if not k.endswith("-cpu")]) < len(marks):
             stamp = self.read(0.5)
             if stamp is not None:
                 shown = self.text()
                 for label, texts in marks.items():
                     if label not in out and all(t in shown for t in texts):
                         out[label] = stamp - self.start
+                        cpu = self.cpu()
+                        if cpu is not None:
+                            out[f"{label}-cpu"] = cpu
             if time.perf_counter() - self.start > limit:
                 raise RuntimeError(f"not on the screen after {limit} s: {marks}\n{self.text()}")
         return out
 
     def quiet(self, quiet: float = 0.3) -> tuple[float, float] | None:
-        """Read until nothing arrives for ``quiet`` s: (first, last) arrival, or None."""
+        """Read until nothing arrives for ``quiet`` s: (first, last) arrival, or None.
+
+        What arrives is fed to the screen only afterwards: feeding the emulator between reads
+        would delay the next read, and a frame larger than the pseudo-terminal's buffer
+        (4 KiB) arrives in several reads, so the emulator's time would count as the app's.
+        """
         first = last = None
-        while (stamp := self.read(quiet)) is not None:
-            first = first or stamp
-            last = stamp
+        data: list[bytes] = []
+        while True:
+            ready, _, _ = select.select([self.proc.fd], [], [], quiet)
+            if not ready:
+                break
+            try:
+                data.append(os.read(self.proc.fd, 1 << 16))
+            except OSError:
+                break
+            last = time.perf_counter()
+            first = first or last
+        for chunk in data:
+            self.stream.feed(chunk)
         return (first, last) if first is not None and last is not None else None
 
     def close(self) -> None:
@@ -226,12 +259,16 @@ def main() -> None:
             order = all_cases[r % len(all_cases):] + all_cases[:r % len(all_cases)]
             for case in order:
                 run_case(case, root / f"run{r}")
-        bare = statistics.median(all_cases[0].times["text"])
-        print(f"{COLS}x{ROWS}, {args.runs} interleaved runs, medians; bare Textual app {bare * 1000:.0f} ms")
+        bare = {label: statistics.median(v) for label, v in all_cases[0].times.items()}
+        print(f"{COLS}x{ROWS}, {args.runs} interleaved runs, medians; bare Textual app "
+              f"{bare['text'] * 1000:.0f} ms ({bare.get('text-cpu', 0) * 1000:.0f} ms of CPU)")
         for case in all_cases[1:]:
-            cells = [f"{label} {statistics.median(v) * 1000:5.0f} ms = {statistics.median(v) / bare:4.2f}x"
-                     for label, v in case.times.items()]
-            print(f"  {case.name:<24} " + " | ".join(cells))
+            cells = [f"{label} {statistics.median(v) * 1000:5.0f} ms = "
+                     f"{statistics.median(v) / bare['text-cpu' if label.endswith('-cpu') else 'text']:4.2f}x"
+                     for label, v in case.times.items() if not label.endswith("-cpu")]
+            cpu = [f"{label} {statistics.median(v) / bare['text-cpu']:4.2f}x"
+                   for label, v in case.times.items() if label.endswith("-cpu") and "text-cpu" in bare]
+            print(f"  {case.name:<24} " + " | ".join(cells) + ("   CPU: " + " | ".join(cpu) if cpu else ""))
         for case in all_cases:
             if case.name.split("@")[0] == "long":
                 keys = bench_keys(case, root)
