@@ -98,3 +98,15 @@ async def test_a_wide_code_block_scrolls_sideways_and_the_text_wraps_to_the_pane
         assert text.lines(text._wrap_width)[0].cell_length <= 28
         scroll = app.query_one(VerticalScroll)
         assert scroll.max_scroll_x > 0
+
+
+def test_a_folded_word_does_not_leave_its_full_stop_alone_on_a_line() -> None:
+    out = lines("이것이 오버커밋(overcommit)입니다.", 26)
+    assert out == ["이것이", "오버커밋(overcommit)입니", "다."]
+    assert all(not line.startswith(".") for line in out)
+    # A run of punctuation moves down with the character before it; half a Latin word never.
+    assert lines("- 가나다라마바사아자차카타). 끝", 26) == ["• 가나다라마바사아자차카", "  타). 끝"]
+    assert lines("- 하이퍼바이저(bare-metal): 하드웨어 위에서", 26)[:2] == [
+        "• 하이퍼바이저(bare-metal)", "  : 하드웨어 위에서"]
+    # A break at a space is left alone, whatever follows it.
+    assert lines("to ~100 % utilization of it", 8)[:2] == ["to ~100", "%"]

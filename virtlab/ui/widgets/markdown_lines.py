@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from rich.cells import cell_len
 from textual.content import Content, Span
 from textual.style import Style
 
@@ -216,10 +217,35 @@ def _layout_block(block: Block, width: int, depth: int) -> list[Content]:
     return _list(block, width, depth)
 
 
+_NO_LINE_START = frozenset(".,;:!?)]}%」』…·")
+"""Characters a line should not begin with (a word folded just before its full stop would
+leave the stop alone on a line, as a long Korean word at 80×24 did)."""
+
+
 def _wrap(text: Content, width: int) -> list[Content]:
     out: list[Content] = []
     for line in text.split("\n"):
-        out.extend(line.wrap(width) if line.cell_length > width else [line])
+        if line.cell_length <= width:
+            out.append(line)
+            continue
+        folded = list(line.wrap(width))
+        source, end = line.plain, 0
+        for i, here in enumerate(folded):
+            start = source.find(here.plain, end) if here.plain else end
+            prev = folded[i - 1] if i else None
+            if prev is not None and start == end and here.plain[:1] in _NO_LINE_START:
+                # Folded inside a word, just before punctuation: carry the character before
+                # it (and any punctuation before that) down with it — a Hangul syllable, say;
+                # never half a Latin word, which reads worse than the punctuation.
+                take = 1
+                while take < len(prev.plain) and prev.plain[-take] in _NO_LINE_START:
+                    take += 1
+                carried = prev.plain[-take:]
+                if (take < len(prev.plain) and not (carried[0].isascii() and carried[0].isalnum())
+                        and here.cell_length + cell_len(carried) <= width):
+                    folded[i - 1], folded[i] = prev[:-take], prev[-take:] + here
+            end = max(end, start) + len(here.plain)
+        out.extend(folded)
     return out
 
 
