@@ -3,12 +3,11 @@ and the N key (shown in the key bar only then) open it."""
 
 from __future__ import annotations
 
-from textual.widgets import Button
-
 from virtlab.core.compute.actions import AddVM, Update
 from virtlab.core.compute.models import VM
 from virtlab.ui.screens._chrome import KeyBar
 from virtlab.ui.screens.lesson import LessonScreen
+from virtlab.ui.widgets.action_button import ActionButton
 
 from .test_app_flow import open_lesson
 
@@ -30,7 +29,7 @@ async def test_finished_lesson_offers_the_next_one_by_key(new_app) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_lesson(pilot, "t1-carve")
         await _settle(pilot)
-        button = screen.query_one("#next-lesson", Button)
+        button = screen.query_one("#next-lesson", ActionButton)
         assert not button.display and "N" not in screen.query_one(KeyBar).shown
         await pilot.press("N")  # not offered yet: nothing happens
         await _settle(pilot)
@@ -48,7 +47,7 @@ async def test_next_lesson_button_is_clickable_and_korean(new_app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_lesson(pilot, "t1-carve")
         await _finish_t1(pilot, screen)
-        button = screen.query_one("#next-lesson", Button)
+        button = screen.query_one("#next-lesson", ActionButton)
         assert "다음 강의: 계층 퀴즈" in str(button.label)
         assert button.region.height > 0  # on screen at 80×24
         await pilot.click("#next-lesson")

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from virtlab.course.i18n import t
@@ -33,6 +33,7 @@ from virtlab.ui.screens._chrome import (
     mark_settled,
     refresh_chrome,
 )
+from virtlab.ui.widgets.action_button import ActionButton
 from virtlab.ui.widgets.goals_panel import GoalsPanel
 from virtlab.ui.widgets.lesson_text import LessonText
 
@@ -104,8 +105,8 @@ class LessonScreen(VirtlabScreen[None]):
                     yield Static(t("lesson.lab_loading", self.lang), id="lab-loading", markup=False)
                 else:
                     yield from self._compose_lab()
-                yield Button("", id="next-lesson", variant="success", compact=True,
-                             action="screen.next_lesson")
+                yield ActionButton("", id="next-lesson", variant="success",
+                                   action="screen.next_lesson")
         yield KeyBar(self.lang)
 
     def _compose_lab(self) -> ComposeResult:
@@ -345,7 +346,7 @@ class LessonScreen(VirtlabScreen[None]):
         if offer == self._offered:
             return
         self._offered = offer
-        button = self.query_one("#next-lesson", Button)
+        button = self.query_one("#next-lesson", ActionButton)
         button.display = following is not None
         if following is not None:
             button.label = Content.assemble(t("lesson.next_lesson", self.lang, title=following.title),
