@@ -198,3 +198,30 @@ async def test_the_edit_dialog_names_what_it_edits(session: LabSession, lang: st
             assert str(app.screen.query_one(".dialog-title", Static).render()) == title
             await pilot.press("escape")
             await pilot.pause()
+
+
+@pytest.mark.parametrize(("lang", "marked"), [("en", "esx-3 (down)"), ("ko", "esx-3(중단)")])
+async def test_the_add_dialogs_mark_a_host_that_is_down(session: LabSession, lang: str,
+                                                        marked: str) -> None:
+    """Listed, marked, and never picked first: adding a VM there is refused, with the reason."""
+    from textual.widgets import Select
+
+    from virtlab.core.actions import apply
+    from virtlab.core.compute.actions import Fail
+    from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog, host_label
+
+    dc = session.state
+    assert host_label(dc, "esx-3", lang) == marked and host_label(dc, "esx-1", lang) == "esx-1"
+    app = PanelApp(session, lang)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.push_screen(AddVMDialog(dc, lang, host="esx-3"))
+        await pilot.pause()
+        assert app.screen.query_one("#f-host", Select).value == "esx-1"  # not the down host
+        prompts = [str(p) for p, _ in app.screen.query_one("#f-host", Select)._options]
+        assert marked in prompts
+        app.pop_screen()
+        down = apply(dc, Fail(name="kvm-1", fault="host-down"))
+        app.push_screen(AddContainerDialog(down, lang))
+        await pilot.pause()
+        places = [str(p) for p, _ in app.screen.query_one("#f-place", Select)._options]
+        assert any(host_label(down, "kvm-1", lang) in p and p.endswith(")") for p in places), places

@@ -37,6 +37,15 @@ def free_name(dc: Datacenter, prefix: str) -> str:
     return f"{prefix}-{n}"
 
 
+def host_label(dc: Datacenter, name: str, lang: str) -> str:
+    """A host as a dialog lists it: a host that is down says so (adding to it is refused)."""
+    host = dc.host_index[name]
+    if host.is_up:
+        return name
+    return t("labp.life.target_not_up", lang, name=name,
+             status=t(f"labp.host_status.{host.status.value}", lang))
+
+
 def datastore_for(dc: Datacenter, host: str) -> str | None:
     """The host's local datastore, else the first shared one it sees."""
     local = [d.name for d in dc.storage.local_to(host)]
@@ -55,7 +64,9 @@ class AddVMDialog(FormDialog):
         super().__init__(lang)
         self.dc = dc
         self.hosts = [h.name for h in dc.hosts if supports_vms(h.hypervisor)]
-        self.host = host if host in self.hosts else (self.hosts[0] if self.hosts else None)
+        up = [h for h in self.hosts if dc.host_index[h].is_up]
+        self.host = host if host in up else next(iter(up or self.hosts), None)
+        """The host picked first: the selected VM's, else the first that is up."""
 
     def fields(self) -> ComposeResult:
         flavors = [(f"{f.name}  {f.vcpus} vCPU · {fmt_mib(f.memory_mib)} · {fmt_gib(f.disk_gib)}",
@@ -68,7 +79,7 @@ class AddVMDialog(FormDialog):
         yield self.row("labp.form.vcpus", Input(str(small.vcpus), id="f-vcpus"))
         yield self.row("labp.form.memory", Input(fmt_mib(small.memory_mib), id="f-memory"))
         yield self.row("labp.form.disk", Input(fmt_gib(small.disk_gib), id="f-disk"))
-        hosts = [(h, h) for h in self.hosts]
+        hosts = [(host_label(self.dc, h, self.lang), h) for h in self.hosts]
         yield self.row("lab.host", Select(hosts, value=self.host or Select.BLANK,
                                           allow_blank=not hosts, id="f-host"))
 
@@ -107,7 +118,8 @@ class AddContainerDialog(FormDialog):
     def __init__(self, dc: Datacenter, lang: str, parent: str | None = None) -> None:
         super().__init__(lang)
         self.dc = dc
-        self.places = [(f"{t('labp.form.on_host', lang)} {h.name}", f"host:{h.name}")
+        self.places = [(f"{t('labp.form.on_host', lang)} {host_label(dc, h.name, lang)}",
+                        f"host:{h.name}")
                        for h in dc.hosts if PROFILES[h.hypervisor].runs_host_containers]
         self.places += [(f"{t('labp.form.in_vm', lang)} {v.name}", f"vm:{v.name}") for v in dc.compute.vms]
         values = [v for _, v in self.places]
