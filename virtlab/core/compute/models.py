@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from virtlab.core.base import Frozen, Name, NonNegFloat, PositiveFloat
 from virtlab.core.compute.dynamic import DynamicMemory
+from virtlab.core.compute.indexes import carry_indexes
 from virtlab.core.storage.models import VirtualDisk
 
 ShareLevel = Literal["low", "normal", "high"]
@@ -194,7 +195,9 @@ class ComputePart(Frozen):
         """A new part with ``changes`` (no re-validation; actions check their own rules)."""
         values = {name: getattr(self, name) for name in type(self).model_fields}
         values.update(changes)
-        return type(self).model_construct(**values)
+        new = type(self).model_construct(**values)
+        carry_indexes(self, new)  # the indexes it has built, patched where they changed
+        return new
 
     @cached_property
     def vm_index(self) -> dict[str, VM]:

@@ -117,12 +117,9 @@ def render_contention(ctx: ViewContext) -> Lines:
         one = report.host(focus) if focus else None
         hosts = [one or hosts[0]]
         out.line(t("labp.iso.one_host", lang, n=len(report.hosts)), "$foreground-muted")
-    by_host: dict[str, list[WorkloadReport]] = {}
-    for w in report.workloads:
-        by_host.setdefault(w.host, []).append(w)
     for h in hosts:
         host_lines(out, h, lang, width)
-        rows = by_host.get(h.name, [])
+        rows = report.rows_on(h.name)
         if not rows:
             out.line("  " + t("labp.cont.empty", lang), "$foreground-muted")
             continue

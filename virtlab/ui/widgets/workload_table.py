@@ -7,6 +7,8 @@ rebuild thousands of rows; adding or removing a workload (a change of row order)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
@@ -124,6 +126,7 @@ class WorkloadTable(DataTable):
         self._rows: dict[str, tuple] = {}
         self._order: list[str] = []
         self._dc: Datacenter | None = None
+        self._report: Report | None = None
         self._cells: dict = {}
         self._lang = "en"
         self._styles: dict[str, Style] = {}
@@ -197,11 +200,7 @@ class WorkloadTable(DataTable):
             self._rebuild(report, dc)
             return True
         resized = False
-        dirty = changed_hosts(self._dc, dc) if self._dc is not None else None
-        self._dc = dc
-        for w in report.workloads:
-            if dirty is not None and w.host not in dirty:
-                continue
+        for w in self._changed_rows(report, dc):
             row = self._row(w, dc)
             old = self._rows[w.name]
             if row != old:
@@ -214,12 +213,26 @@ class WorkloadTable(DataTable):
                 self._rows[w.name] = row
         return resized
 
+    def _changed_rows(self, report: Report, dc: Datacenter) -> Iterable[WorkloadReport]:
+        """The rows that may differ from those shown: those of the hosts whose report part is
+        not the very object shown before (a part is reused only for identical inputs, and a
+        row reads nothing but its host's part and the models in it), else those of the hosts
+        :func:`changed_hosts` names."""
+        old, self._report = self._report, report
+        old_dc, self._dc = self._dc, dc
+        if (old is not None and len(old.parts) == len(report.parts) == len(report.hosts)
+                and not report._lost and not old._lost):
+            return [w for a, b in zip(old.parts, report.parts, strict=True) if a is not b
+                    for w in b.rows.values()]
+        dirty = changed_hosts(old_dc, dc) if old_dc is not None else None
+        return [w for w in report.workloads if dirty is None or w.host in dirty]
+
     # ------------------------------------------------------------------ rows
 
     def _rebuild(self, report: Report, dc: Datacenter, *, columns: bool = False) -> None:
         keep = self.selected()
         where = self.cursor_row
-        self._dc = dc
+        self._dc, self._report = dc, report
         self.clear(columns=columns)
         if columns or not self.columns:
             self._cols = columns_for(dc, faults=self.faults)
