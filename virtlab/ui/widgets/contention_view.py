@@ -147,5 +147,7 @@ def render_contention(ctx: ViewContext) -> Lines:
 class ContentionView(LinesView):
     """CPU entitlement and ready, memory state and reclamation, container QoS and OOM."""
 
+    LINEWISE = True
+
     def lines_for(self, context: ViewContext) -> Lines:
         return render_contention(context)

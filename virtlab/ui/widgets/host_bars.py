@@ -233,5 +233,7 @@ def render_hosts(ctx: ViewContext) -> Lines:
 class HostBars(LinesView):
     """Stacked capacity bars per host (see the module docstring for the glyphs)."""
 
+    LINEWISE = True
+
     def lines_for(self, context: ViewContext) -> Lines:
         return render_hosts(context)

@@ -159,5 +159,7 @@ def render_isolation(ctx: ViewContext) -> Lines:
 class IsolationView(LinesView):
     """Layered stack per host and the selected workload's isolation and blast radius."""
 
+    LINEWISE = True
+
     def lines_for(self, context: ViewContext) -> Lines:
         return render_isolation(context)

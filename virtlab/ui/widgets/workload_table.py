@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
 from virtlab.core.compute.report import RowStatus, WorkloadReport
 from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
 from virtlab.course.i18n import t
+from virtlab.ui.widgets.keyed_table import KeyedTable
 from virtlab.ui.widgets.labtext import demand_label, ready_mark, status_text
 
 #: Every column the table can show (a row holds a value for each, in this order).
@@ -111,7 +111,7 @@ def container_size(c) -> str:
             f"{_unit_pair(c.mem_request_mib, c.mem_limit_mib, _mi)}")
 
 
-class WorkloadTable(DataTable):
+class WorkloadTable(KeyedTable):
     """Workloads with their size, demand, CPU entitlement / ready and memory / OOM."""
 
     DEFAULT_CSS = """
@@ -127,7 +127,6 @@ class WorkloadTable(DataTable):
         self._order: list[str] = []
         self._dc: Datacenter | None = None
         self._report: Report | None = None
-        self._cells: dict = {}
         self._lang = "en"
         self._styles: dict[str, Style] = {}
         self._cols: tuple[str, ...] = ()
@@ -252,30 +251,6 @@ class WorkloadTable(DataTable):
     def add_rows_keyed(self, rows: dict[str, tuple]) -> None:
         for name, row in rows.items():
             self.add_row(*row, key=name)
-
-    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
-                     cursor: bool = False, hover: bool = False):
-        """DataTable re-renders every visible cell after any ``update_cell`` (its caches are
-        keyed by an update counter); this cache is keyed by the cell's value instead, so a key
-        press re-renders only the cells whose text changed. Textual is pinned (8.2.8)."""
-        if row_index < 0 or column_index < 0:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        if row_key is None or column_key is None:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        value = self._data[row_key][column_key]
-        vkey = value if isinstance(value, str) else (
-            (value.plain, str(value.style), tuple(value.spans)) if isinstance(value, Text) else id(value))
-        key = (row_index, column_index, vkey, base_style, width, cursor, hover,
-               self._show_hover_cursor, self._pseudo_class_state)
-        hit = self._cells.get(key)
-        if hit is None:
-            if len(self._cells) > 20_000:
-                self._cells.clear()
-            hit = self._cells[key] = super()._render_cell(row_index, column_index, base_style,
-                                                          width, cursor, hover)
-        return hit
 
     def _style(self, token: str) -> Style:
         """A theme colour (``error``, ``warning`` …) as a Rich style for a table cell."""
