@@ -202,6 +202,8 @@ class PartCache:
             d = delta(report.state, dc) if not report._lost else None
             if d is not None and (best is None or d.size < best[1].size):
                 best = (report, d)
+                if d.size <= 4:  # one action's worth: the newest such base will do
+                    break
         return best
 
     def remember(self, report: Report) -> Report:

@@ -17,7 +17,7 @@ non-default alignment the view renders as a plain ``Static``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from textual.content import Content
@@ -47,6 +47,9 @@ class ViewContext:
     """The workload selected in the table, if any."""
     width: int = 0
     """Cells per line (0: do not wrap)."""
+    memo: dict[tuple[object, ...], object] | None = field(default=None, compare=False, repr=False)
+    """The drawing view's cache of pieces it drew before (see ``labtext.memo``); None: draw
+    every piece."""
 
 
 Renderer = Callable[[ViewContext], Lines]
@@ -80,6 +83,7 @@ class LinesView(Static):
         self._plain: str | None = None
         self._rows: list[Content] = []
         self._content = Content()
+        self._memo: dict[tuple[object, ...], object] = {}
         self._strips: dict[tuple[object, ...], list[Strip]] = {}
 
     def show(self, context: ViewContext) -> None:
@@ -95,7 +99,9 @@ class LinesView(Static):
         if self._view_context is None:
             return
         width = self._width = self.size.width or 60
-        self._lines = self.lines_for(replace(self._view_context, width=width))
+        if len(self._memo) > 4096:
+            self._memo.clear()
+        self._lines = self.lines_for(replace(self._view_context, width=width, memo=self._memo))
         content = self._lines.content()
         plain = content.plain
         old_rows, self._rows = self._rows, content.split(allow_blank=True)
@@ -111,10 +117,11 @@ class LinesView(Static):
             return False
         y = 0
         changed: list[Region] = []
+        base = self._strip_key()
         for was, now in zip(old, self._rows, strict=True):
-            height = len(self._line_strips(now))
+            height = len(self._line_strips(now, base))
             if not (was.plain == now.plain and was.spans == now.spans):
-                if len(self._line_strips(was)) != height:
+                if len(self._line_strips(was, base)) != height:
                     return False
                 changed.append(Region(0, y, width, height))
             y += height
@@ -131,11 +138,16 @@ class LinesView(Static):
         return (self.LINEWISE and self.text_selection is None and not self.screen._selecting
                 and self.styles.content_align == ("left", "top"))
 
-    def _line_strips(self, line: Content) -> list[Strip]:
-        """The strips of one line at the view's width, cached by the line's text and spans."""
+    def _strip_key(self) -> tuple[object, ...]:
+        """What a line's strips depend on besides its text: the width and the styles."""
         styles = self.styles
-        key = (line.plain, tuple(line.spans), self.size.width, self.visual_style, self.link_style,
-               styles.text_align, styles.text_overflow, styles.text_wrap, styles.line_pad)
+        return (self.size.width, self.visual_style, self.link_style, styles.text_align,
+                styles.text_overflow, styles.text_wrap, styles.line_pad)
+
+    def _line_strips(self, line: Content, base: tuple[object, ...]) -> list[Strip]:
+        """The strips of one line at the view's width, cached by the line's text and spans
+        (and ``base``, from :meth:`_strip_key`)."""
+        key = (line.plain, tuple(line.spans), base)
         hit = self._strips.get(key)
         if hit is None:
             if len(self._strips) > 4096:
@@ -150,7 +162,9 @@ class LinesView(Static):
             super()._render_content()
             return
         width, height = self.size
-        strips = [with_offsets(strip, y) for y, row in enumerate(self._rows) for strip in self._line_strips(row)]
+        base = self._strip_key()
+        strips = [with_offsets(strip, y) for y, row in enumerate(self._rows)
+                  for strip in self._line_strips(row, base)]
         self._render_cache = _RenderCache(self.size, strips[:height])
         self._dirty_regions.clear()
 

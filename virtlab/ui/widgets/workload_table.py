@@ -194,8 +194,9 @@ class WorkloadTable(KeyedTable):
             self._lang = lang
             self._rebuild(report, dc, columns=True)
             return True
-        names = [w.name for w in report.workloads]
-        if names != self._order:
+        same_order = (self._report is not None and report._pos is not None
+                      and report._pos is self._report._pos)  # built from it: the same rows
+        if not same_order and [w.name for w in report.workloads] != self._order:
             self._rebuild(report, dc)
             return True
         resized = False
