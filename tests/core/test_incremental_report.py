@@ -18,7 +18,7 @@ from tests.core.test_properties import actions, datacenters
 from virtlab.core.actions import apply
 from virtlab.core.base import Refused
 from virtlab.core.compute.actions import SetDemand, Update
-from virtlab.core.compute.indexes import CONTAINER_INDEXES, VM_INDEXES
+from virtlab.core.compute.indexes import INDEXES
 from virtlab.core.compute.isolation import blast_of, blast_radius, isolation_from, isolation_groups
 from virtlab.core.compute.lifecycle import Write
 from virtlab.core.compute.models import VM, ComputePart
@@ -42,14 +42,14 @@ def assert_same_report(got: Report, dc: Datacenter) -> None:
 def assert_fresh_indexes(dc: Datacenter) -> None:
     """Every index the compute part holds (carried or built) equals one built from scratch."""
     fresh = ComputePart.model_construct(vms=dc.compute.vms, containers=dc.compute.containers)
-    for name in (*VM_INDEXES, *CONTAINER_INDEXES):
+    for name in INDEXES:
         if name in dc.compute.__dict__:
             assert dc.compute.__dict__[name] == getattr(fresh, name), name
 
 
 def touch_all(dc: Datacenter) -> None:
     """Build every index, as a report would (so the next action has something to carry)."""
-    for name in (*VM_INDEXES, *CONTAINER_INDEXES):
+    for name in INDEXES:
         getattr(dc.compute, name)
 
 

@@ -1,7 +1,8 @@
 """The compute part's indexes, carried from one part to the next it evolves into.
 
 A :class:`~virtlab.core.compute.models.ComputePart` keeps its lookups (``vm_index``,
-``vms_by_host``, ``disks_by_datastore``, ``container_index``, ``containers_by_parent``) as
+``vms_by_host``, ``disks_by_datastore``, ``container_index``, ``containers_by_parent``,
+``sorted_names``) as
 cached properties. Most actions replace one VM or container (``replace_named``), so the next
 part's indexes are the old ones with that entry swapped: :func:`carry_indexes` does that in
 time proportional to what changed, instead of the full rebuild a 4,000-workload sandbox would
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 VM_INDEXES = ("vm_index", "vms_by_host", "disks_by_datastore")
 CONTAINER_INDEXES = ("container_index", "containers_by_parent")
+INDEXES = (*VM_INDEXES, *CONTAINER_INDEXES, "sorted_names")
 
 
 def changed_positions(old: tuple[Any, ...], new: tuple[Any, ...]) -> list[int] | None:
@@ -41,13 +43,14 @@ def _swap(items: list[Any], old: object, new: object) -> list[Any]:
     raise LookupError("not in the index")
 
 
-def _carry_vms(old: ComputePart, new: ComputePart, cached: dict[str, Any], into: dict[str, Any]) -> None:
+def _carry_vms(old: ComputePart, new: ComputePart, cached: dict[str, Any], into: dict[str, Any]) -> bool:
+    """Carry the VM indexes; whether every VM kept its name and place."""
     where = changed_positions(old.vms, new.vms)
     if where is None:
-        return
+        return False
     pairs: list[tuple[VM, VM]] = [(old.vms[i], new.vms[i]) for i in where]
     if any(a.name != b.name for a, b in pairs):
-        return
+        return False
     if "vm_index" in cached:
         index = dict(cached["vm_index"])
         for _, b in pairs:
@@ -66,16 +69,18 @@ def _carry_vms(old: ComputePart, new: ComputePart, cached: dict[str, Any], into:
                 fresh = iter([d for d in b.disks if d.datastore == store])
                 disks[store] = [(b, next(fresh)) if vm is a else (vm, disk) for vm, disk in disks[store]]
         into["disks_by_datastore"] = disks
+    return True
 
 
 def _carry_containers(old: ComputePart, new: ComputePart, cached: dict[str, Any],
-                      into: dict[str, Any]) -> None:
+                      into: dict[str, Any]) -> bool:
+    """Carry the container indexes; whether every container kept its name and place."""
     where = changed_positions(old.containers, new.containers)
     if where is None:
-        return
+        return False
     pairs: list[tuple[Container, Container]] = [(old.containers[i], new.containers[i]) for i in where]
     if any(a.name != b.name for a, b in pairs):
-        return
+        return False
     if "container_index" in cached:
         index = dict(cached["container_index"])
         for _, b in pairs:
@@ -86,6 +91,7 @@ def _carry_containers(old: ComputePart, new: ComputePart, cached: dict[str, Any]
         for a, b in pairs:
             by_parent[b.parent] = _swap(by_parent[b.parent], a, b)
         into["containers_by_parent"] = by_parent
+    return True
 
 
 def carry_indexes(old: ComputePart, new: ComputePart) -> None:
@@ -94,16 +100,20 @@ def carry_indexes(old: ComputePart, new: ComputePart) -> None:
     The lists inside an index are shared between parts, never changed in place (they are
     read-only to every caller), so an unchanged host's list is the very same object.
     """
-    cached = {k: v for k, v in old.__dict__.items() if k in VM_INDEXES or k in CONTAINER_INDEXES}
+    cached = {k: v for k, v in old.__dict__.items() if k in INDEXES}
     if not cached:
         return
     into: dict[str, Any] = {}
     if new.vms is old.vms:
         into.update((k, cached[k]) for k in VM_INDEXES if k in cached)
+        vm_names = True
     else:
-        _carry_vms(old, new, cached, into)
+        vm_names = _carry_vms(old, new, cached, into)
     if new.containers is old.containers:
         into.update((k, cached[k]) for k in CONTAINER_INDEXES if k in cached)
+        ctr_names = True
     else:
-        _carry_containers(old, new, cached, into)
+        ctr_names = _carry_containers(old, new, cached, into)
+    if vm_names and ctr_names and "sorted_names" in cached:  # the same names
+        into["sorted_names"] = cached["sorted_names"]
     new.__dict__.update(into)

@@ -13,7 +13,6 @@ What two workloads share decides how far a failure or an exploit in one reaches 
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -166,8 +165,18 @@ def isolation_groups(dc: Datacenter, name: str, first: int) -> list[tuple[Level,
     apart = len(compute.vms) + len(placed) - len(same) - (name not in same)
     out = [(level, len(names), sorted(names)[:first]) for level, names in sorted(groups.items())]
     if apart > 0:
-        names = heapq.nsmallest(first, (n for seq in ((v.name for v in compute.vms), placed)
-                                        for n in seq if n not in same and n != name))
+        names: list[str] = []
+        vms, ctrs = compute.vm_index, compute.container_index
+        for other in compute.sorted_names:  # the first few by name, placed, on other hosts
+            if other in same or other == name:
+                continue
+            if other not in vms:
+                c = ctrs.get(other)
+                if c is None or (c.host is None and c.vm not in vms):
+                    continue
+            names.append(other)
+            if len(names) == first:
+                break
         out.append((Level.SEPARATE_HOSTS, apart, names))
     return out
 

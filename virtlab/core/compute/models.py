@@ -223,6 +223,11 @@ class ComputePart(Frozen):
         return out
 
     @cached_property
+    def sorted_names(self) -> tuple[str, ...]:
+        """Every VM's and container's name, sorted (a view lists the first few of a group)."""
+        return tuple(sorted([*(v.name for v in self.vms), *(c.name for c in self.containers)]))
+
+    @cached_property
     def disks_by_datastore(self) -> dict[str, list[tuple[VM, VirtualDisk]]]:
         out: dict[str, list[tuple[VM, VirtualDisk]]] = {}
         for vm in self.vms:
