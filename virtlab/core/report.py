@@ -42,6 +42,9 @@ from virtlab.core.storage.stack import StackReport, stack_report
 from virtlab.core.storage.usage import DatastoreUsage, datastore_usage
 
 MATRIX_LIMIT = 40
+#: Up to this many hosts a report is built from its host parts (cached), not from a recent
+#: report: too few parts for the delta to pay.
+SMALL_HOSTS = 8
 
 __all__ = ["MATRIX_LIMIT", "HostReport", "PartCache", "Report", "WorkloadReport", "build_report",
            "to_jsonable"]
@@ -242,6 +245,8 @@ def build_report(dc: Datacenter, *, pairs: bool | None = None, cache: PartCache 
     want_pairs = pairs if pairs is not None else len(compute.vms) + len(compute.containers) <= MATRIX_LIMIT
     if cache is None:
         return _from_scratch(dc, PartCache(), want_pairs)
+    if len(dc.hosts) <= SMALL_HOSTS:  # a lesson's lab: its few parts are as quick to look up
+        return _from_scratch(dc, cache, want_pairs)
     base = cache.base_for(dc)
     report = _from_base(dc, *base, cache, want_pairs) if base is not None else None
     return cache.remember(report or _from_scratch(dc, cache, want_pairs))
