@@ -2,7 +2,9 @@
 
 Every number the app or ``virtlab report`` prints comes from here. Each host's part comes from
 :mod:`virtlab.core.compute.report`, computed from that host's slice of the state and cached
-by it (:class:`PartCache`); datastores from :mod:`virtlab.core.storage.usage`. The pairwise
+by it (:class:`PartCache`); datastores from :mod:`virtlab.core.storage.usage`. A session's
+cache also keeps its last reports: a state one action away from one of them gets that report
+with only the parts :func:`virtlab.core.report_delta.delta` names recomputed. The pairwise
 isolation matrix is quadratic, so it is included only for small labs (:data:`MATRIX_LIMIT`
 workloads); larger states get per-workload neighbour counts, and
 :func:`~virtlab.core.compute.isolation.isolation_from` answers for one workload on demand.
@@ -11,13 +13,14 @@ workloads); larger states get per-workload neighbour counts, and
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
+from itertools import chain
 from typing import Any
 
 from virtlab.core.base import Violation
-from virtlab.core.compute.isolation import Blast, Pair, blast_radius, isolation_matrix
+from virtlab.core.compute.isolation import Blast, Pair, blast_of, blast_radius, isolation_matrix
 from virtlab.core.compute.models import ComputePart
 from virtlab.core.compute.report import (
     HostPart,
@@ -30,6 +33,7 @@ from virtlab.core.compute.rules import node_violations
 from virtlab.core.hosts import Host
 from virtlab.core.network.report import NetworkReport, network_report
 from virtlab.core.network.trace import where_of
+from virtlab.core.report_delta import Delta, delta
 from virtlab.core.rules import datastore_rules
 from virtlab.core.state import Datacenter
 from virtlab.core.storage.blast import StorageBlast, Use, storage_blast
@@ -38,6 +42,9 @@ from virtlab.core.storage.stack import StackReport, stack_report
 from virtlab.core.storage.usage import DatastoreUsage, datastore_usage
 
 MATRIX_LIMIT = 40
+#: Up to this many hosts a report is built from its host parts (cached), not from a recent
+#: report: too few parts for the delta to pay.
+SMALL_HOSTS = 8
 
 __all__ = ["MATRIX_LIMIT", "HostReport", "PartCache", "Report", "WorkloadReport", "build_report",
            "to_jsonable"]
@@ -56,6 +63,14 @@ class Report:
     _stack: StackReport | None = field(default=None, repr=False)
     _network: NetworkReport | None = field(default=None, repr=False)
     _storage_blast: list[StorageBlast] | None = field(default=None, repr=False)
+    #: Each host's part, in the order of ``hosts`` (a reused part is the very same object).
+    parts: list[HostPart] = field(default_factory=list, repr=False, compare=False)
+    #: Each datastore's violations, in the order of the state's datastores.
+    _ds_violations: list[list[Violation]] = field(default_factory=list, repr=False, compare=False)
+    #: Whether some VM is on no known host (its row is in no host's part).
+    _lost: bool = field(default=False, repr=False, compare=False)
+    #: Each workload's index in ``workloads`` (built on first use, shared while the order holds).
+    _pos: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def blast(self) -> list[Blast]:
@@ -91,6 +106,27 @@ class Report:
 
     def host(self, name: str) -> HostReport | None:
         return next((h for h in self.hosts if h.name == name), None)
+
+    def positions(self) -> dict[str, int]:
+        """Each workload's index in :attr:`workloads`."""
+        if self._pos is None:
+            self._pos = {w.name: i for i, w in enumerate(self.workloads)}
+        return self._pos
+
+    def rows_on(self, host: str) -> list[WorkloadReport]:
+        """The rows of the workloads on ``host``, in the order of :attr:`workloads`."""
+        part = next((p for p in self.parts if p.report.name == host), None)
+        if part is None or self._lost:
+            return [w for w in self.workloads if w.host == host]
+        pos = self.positions()
+        return sorted(part.rows.values(), key=lambda w: pos[w.name])
+
+    def blast_of(self, name: str) -> list[Blast]:
+        """The entries of :attr:`blast` that take ``name`` down or starve it, in its order;
+        computed for that one workload while the whole list is not needed."""
+        if self._blast is not None:
+            return [b for b in self._blast if name in b.down or name in b.starved]
+        return blast_of(self.state, name)
 
     def workload(self, name: str) -> WorkloadReport | None:
         return next((w for w in self.workloads if w.name == name), None)
@@ -130,21 +166,24 @@ def _slice_state(dc: Datacenter, h: Host) -> Datacenter:
 
 
 class PartCache:
-    """Host parts by the objects of their slice, least recently used first out (bounded).
+    """Host parts by the objects of their slice, least recently used first out (bounded), and
+    the last few reports built with it (the bases :func:`build_report` starts from).
 
     A lab session owns one, so after one key press every other host's part is found here —
     what keeps a 200-host sandbox interactive.
     """
 
-    def __init__(self, limit: int = 4096) -> None:
+    def __init__(self, limit: int = 4096, recent: int = 4) -> None:
         self.limit = limit
         self._parts: OrderedDict[tuple[int, ...], tuple[tuple[object, ...], HostPart]] = OrderedDict()
+        self.recent: deque[Report] = deque(maxlen=recent)
 
     def __len__(self) -> int:
         return len(self._parts)
 
     def clear(self) -> None:
         self._parts.clear()
+        self.recent.clear()
 
     def host_part(self, dc: Datacenter, h: Host) -> HostPart:
         objs = host_slice(dc, h)
@@ -158,6 +197,21 @@ class PartCache:
         if len(self._parts) > self.limit:
             self._parts.popitem(last=False)
         return part
+
+    def base_for(self, dc: Datacenter) -> tuple[Report, Delta] | None:
+        """The recent report closest to ``dc`` (fewest parts to recompute), with the delta."""
+        best: tuple[Report, Delta] | None = None
+        for report in reversed(self.recent):
+            d = delta(report.state, dc) if not report._lost else None
+            if d is not None and (best is None or d.size < best[1].size):
+                best = (report, d)
+                if d.size <= 4:  # one action's worth: the newest such base will do
+                    break
+        return best
+
+    def remember(self, report: Report) -> Report:
+        self.recent.append(report)
+        return report
 
 
 def storage_users(dc: Datacenter) -> dict[str, list[Use]]:
@@ -184,18 +238,29 @@ def datastores_of(dc: Datacenter) -> dict[str, DatastoreUsage]:
 def build_report(dc: Datacenter, *, pairs: bool | None = None, cache: PartCache | None = None
                  ) -> Report:
     """Compute everything about ``dc``. ``pairs`` forces the isolation matrix on or off;
-    ``cache`` (a session's) reuses the parts of hosts whose slice has not changed."""
-    cache = cache if cache is not None else PartCache()
-    hosts: list[HostReport] = []
+    ``cache`` (a session's) reuses the parts of hosts whose slice has not changed, and starts
+    from a recent report when ``dc`` is a change :func:`~virtlab.core.report_delta.delta`
+    can follow (the same report as from scratch, in time for what changed)."""
+    compute = dc.compute
+    want_pairs = pairs if pairs is not None else len(compute.vms) + len(compute.containers) <= MATRIX_LIMIT
+    if cache is None:
+        return _from_scratch(dc, PartCache(), want_pairs)
+    if len(dc.hosts) <= SMALL_HOSTS:  # a lesson's lab: its few parts are as quick to look up
+        return _from_scratch(dc, cache, want_pairs)
+    base = cache.base_for(dc)
+    report = _from_base(dc, *base, cache, want_pairs) if base is not None else None
+    return cache.remember(report or _from_scratch(dc, cache, want_pairs))
+
+
+def _from_scratch(dc: Datacenter, cache: PartCache, want_pairs: bool) -> Report:
+    parts = [cache.host_part(dc, h) for h in dc.hosts]
     rows: dict[str, WorkloadReport] = {}
     violations: list[Violation] = []
-    for h in dc.hosts:
-        part = cache.host_part(dc, h)
-        hosts.append(part.report)
+    for part in parts:
         rows.update(part.rows)
         violations += part.violations
-    for d in dc.storage.datastores:
-        violations += datastore_rules(dc, d.name)
+    ds_violations = [datastore_rules(dc, d.name) for d in dc.storage.datastores]
+    violations += chain.from_iterable(ds_violations)
     # VMs on no known host (only in hand-built states) and their containers still get rows.
     compute = dc.compute
     lost_vms = [vm for vm in compute.vms if vm.host not in dc.host_index]
@@ -204,12 +269,51 @@ def build_report(dc: Datacenter, *, pairs: bool | None = None, cache: PartCache 
         rows.update(workload_rows(dc, lost_vms, inner, {}, {}, {}))
         for vm in lost_vms:
             violations += node_violations(dc, ("vm", vm.name))
-    want_pairs = pairs if pairs is not None else len(compute.vms) + len(compute.containers) <= MATRIX_LIMIT
     workloads = [rows[vm.name] for vm in compute.vms] + [rows[c.name] for c in compute.containers
                                                           if c.name in rows]
     return Report(
-        dc.name, hosts, workloads, list(datastores_of(dc).values()), violations,
+        dc.name, [p.report for p in parts], workloads, list(datastores_of(dc).values()), violations,
         isolation_matrix(dc) if want_pairs else None, dc,
+        parts=parts, _ds_violations=ds_violations, _lost=bool(lost_vms),
+    )
+
+
+def _from_base(dc: Datacenter, base: Report, change: Delta, cache: PartCache, want_pairs: bool
+               ) -> Report | None:
+    """``base`` with the parts ``change`` names recomputed for ``dc`` (None when a workload's
+    row moves out of the hosts that changed: then only a report from scratch orders them)."""
+    parts = list(base.parts)
+    workloads = list(base.workloads)
+    pos = base.positions()
+    before: set[str] = set()
+    after: set[str] = set()
+    for i, h in enumerate(dc.hosts):
+        if h.name in change.hosts:
+            before.update(parts[i].rows)
+            parts[i] = cache.host_part(dc, h)
+            after.update(parts[i].rows)
+            for name, row in parts[i].rows.items():
+                if name in pos:
+                    workloads[pos[name]] = row
+    if before != after:
+        return None
+    ds_violations = list(base._ds_violations)
+    usage = list(base.datastores)
+    stores = [(i, d) for i, d in enumerate(dc.storage.datastores) if d.name in change.datastores]
+    if stores:
+        disks = dc.compute.disks_by_datastore
+        fresh = datastore_usage(StoragePart.model_construct(datastores=tuple(d for _, d in stores)),
+                                {d.name: [(vm.name, disk) for vm, disk in disks.get(d.name, [])]
+                                 for _, d in stores})
+        for i, d in stores:
+            ds_violations[i] = datastore_rules(dc, d.name)
+            usage[i] = fresh[d.name]
+    violations = [v for p in parts for v in p.violations]
+    violations += chain.from_iterable(ds_violations)
+    return Report(
+        dc.name, [p.report for p in parts], workloads, usage, violations,
+        isolation_matrix(dc) if want_pairs else None, dc,
+        parts=parts, _ds_violations=ds_violations, _pos=pos,
     )
 
 

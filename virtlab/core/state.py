@@ -48,7 +48,10 @@ class Datacenter(Frozen):
         """
         values = {name: getattr(self, name) for name in type(self).model_fields}
         values.update(changes)
-        return type(self).model_construct(**values)
+        new = type(self).model_construct(**values)
+        if new.hosts is self.hosts and "host_index" in self.__dict__:  # the same hosts: one index
+            new.__dict__["host_index"] = self.__dict__["host_index"]
+        return new
 
     def with_vms(self, vms: tuple[VM, ...], containers: tuple[Container, ...] | None = None
                  ) -> Datacenter:

@@ -13,6 +13,7 @@ What two workloads share decides how far a failure or an exploit in one reaches 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING
@@ -21,7 +22,10 @@ from virtlab.core.hypervisors import HypervisorKind
 from virtlab.core.storage.models import Provisioning
 
 if TYPE_CHECKING:
+    from virtlab.core.compute.models import VM, Container
+    from virtlab.core.hosts import Host
     from virtlab.core.state import Datacenter
+    from virtlab.core.storage.models import Datastore
 
 
 class Level(IntEnum):
@@ -142,6 +146,41 @@ def isolation_from(dc: Datacenter, name: str) -> list[Pair]:
     return out
 
 
+def isolation_groups(dc: Datacenter, name: str, first: int) -> list[tuple[Level, int, list[str]]]:
+    """:func:`isolation_from` grouped: per level (weakest first), how many workloads ``name``
+    is isolated from at that level and the ``first`` of them by name. Only the workloads on
+    its own host are paired; every other placed workload is on another host
+    (``SEPARATE_HOSTS``), so a large state is counted, not paired."""
+    pa = placement(dc, name)
+    if pa is None:
+        raise KeyError(f"no workload named {name!r}")
+    same = set(_on_host(dc, pa.host))
+    groups: dict[Level, list[str]] = {}
+    for other in same:
+        pb = placement(dc, other) if other != name else None
+        if pb is not None:
+            groups.setdefault(_pair(dc, pa, pb).level, []).append(other)
+    compute = dc.compute
+    placed = [c.name for c in compute.containers if c.host is not None or c.vm in compute.vm_index]
+    apart = len(compute.vms) + len(placed) - len(same) - (name not in same)
+    out = [(level, len(names), sorted(names)[:first]) for level, names in sorted(groups.items())]
+    if apart > 0:
+        names: list[str] = []
+        vms, ctrs = compute.vm_index, compute.container_index
+        for other in compute.sorted_names:  # the first few by name, placed, on other hosts
+            if other in same or other == name:
+                continue
+            if other not in vms:
+                c = ctrs.get(other)
+                if c is None or (c.host is None and c.vm not in vms):
+                    continue
+            names.append(other)
+            if len(names) == first:
+                break
+        out.append((Level.SEPARATE_HOSTS, apart, names))
+    return out
+
+
 def isolation_matrix(dc: Datacenter, names: list[str] | None = None) -> list[Pair]:
     """Every pair among ``names`` (default: all workloads). Quadratic: for small labs."""
     names = names if names is not None else dc.workload_names()
@@ -175,8 +214,43 @@ def _on_host(dc: Datacenter, host: str) -> list[str]:
 
 def blast_radius(dc: Datacenter) -> list[Blast]:
     """For each possible single fault, the workloads it takes down or starves."""
+    return _blasts(dc, dc.hosts, dc.compute.vms, dc.compute.containers, dc.storage.datastores)
+
+
+def blast_of(dc: Datacenter, name: str) -> list[Blast]:
+    """The entries of :func:`blast_radius` that take ``name`` down or starve it, in the same
+    order — drawn from the few faults that can reach where ``name`` runs (its host, its VM,
+    the containers on its node or host, the datastores of its disks) instead of every fault
+    of the state."""
+    compute = dc.compute
+    vm = compute.vm_index.get(name)
+    ctr = compute.container_index.get(name)
+    if vm is None and ctr is None:
+        return []
+    host = dc.host_of(name)
+    hosts = [dc.host_index[host]] if host in dc.host_index else []
+    vms = [vm] if vm is not None else []
+    neighbours = []
+    if ctr is not None:
+        if ctr.vm in compute.vm_index:
+            vms.append(compute.vm_index[ctr.vm])
+        neighbours.append(ctr.parent)
+    if vm is not None:
+        neighbours.append(("host", vm.host))
+    ctrs = {id(c): c for node in neighbours for c in compute.containers_by_parent.get(node, [])}
+    order = {id(c): i for i, c in enumerate(compute.containers)} if len(ctrs) > 1 else {}
+    stores = {d.datastore for v in vms for d in v.disks}
+    found = _blasts(dc, hosts, vms, sorted(ctrs.values(), key=lambda c: order.get(id(c), 0)),
+                    [d for d in dc.storage.datastores if d.name in stores])
+    return [b for b in found if name in b.down or name in b.starved]
+
+
+def _blasts(dc: Datacenter, hosts: Sequence[Host], vms: Sequence[VM], containers: Sequence[Container],
+            datastores: Sequence[Datastore]) -> list[Blast]:
+    """The blast radius of the faults of these hosts, VMs, containers and datastores (each in
+    the state's order), as :func:`blast_radius` lists them."""
     out: list[Blast] = []
-    for h in dc.hosts:
+    for h in hosts:
         everything = tuple(_on_host(dc, h.name))
         out.append(Blast(f"host:{h.name}", everything, note="power or hardware failure"))
         note = {
@@ -185,10 +259,10 @@ def blast_radius(dc: Datacenter) -> list[Blast]:
             HypervisorKind.NONE: "every container shares this kernel",
         }.get(h.hypervisor, "the host OS or hypervisor stops, and every guest with it")
         out.append(Blast(f"host-panic:{h.name}", everything, note=note))
-    for v in dc.compute.vms:
+    for v in vms:
         inner = tuple(c.name for c in dc.compute.containers_by_parent.get(("vm", v.name), []))
         out.append(Blast(f"guest-panic:{v.name}", (v.name, *inner), note="only this guest kernel"))
-    for c in dc.compute.containers:
+    for c in containers:
         out.append(Blast(f"container:{c.name}", (c.name,), note="only this process tree"))
         if c.mem_limit_mib is None:
             key = ("host", c.host) if c.host is not None else ("vm", c.vm or "")
@@ -201,16 +275,13 @@ def blast_radius(dc: Datacenter) -> list[Blast]:
                     note="without memory.max it can take the node's memory; the OOM killer then picks by score",
                 )
             )
-    thin_users: dict[str, list[str]] = {}
-    for v in dc.compute.vms:
-        for disk in v.disks:
-            if disk.provisioning is Provisioning.THIN and v.name not in thin_users.setdefault(
-                    disk.datastore, []):
-                thin_users[disk.datastore].append(v.name)
-    for ds in dc.storage.datastores:
+    disks = dc.compute.disks_by_datastore
+    for ds in datastores:
+        thin = dict.fromkeys(vm.name for vm, disk in disks.get(ds.name, [])
+                             if disk.provisioning is Provisioning.THIN)
         out.append(
             Blast(
-                f"datastore-full:{ds.name}", tuple(thin_users.get(ds.name, [])),
+                f"datastore-full:{ds.name}", tuple(thin),
                 note="every thin disk on it stops writing",
             )
         )

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from virtlab.core.base import Frozen, Name, NonNegFloat, PositiveFloat
 from virtlab.core.compute.dynamic import DynamicMemory
+from virtlab.core.compute.indexes import carry_indexes
 from virtlab.core.storage.models import VirtualDisk
 
 ShareLevel = Literal["low", "normal", "high"]
@@ -194,7 +195,9 @@ class ComputePart(Frozen):
         """A new part with ``changes`` (no re-validation; actions check their own rules)."""
         values = {name: getattr(self, name) for name in type(self).model_fields}
         values.update(changes)
-        return type(self).model_construct(**values)
+        new = type(self).model_construct(**values)
+        carry_indexes(self, new)  # the indexes it has built, patched where they changed
+        return new
 
     @cached_property
     def vm_index(self) -> dict[str, VM]:
@@ -218,6 +221,11 @@ class ComputePart(Frozen):
         for c in self.containers:
             out.setdefault(c.parent, []).append(c)
         return out
+
+    @cached_property
+    def sorted_names(self) -> tuple[str, ...]:
+        """Every VM's and container's name, sorted (a view lists the first few of a group)."""
+        return tuple(sorted([*(v.name for v in self.vms), *(c.name for c in self.containers)]))
 
     @cached_property
     def disks_by_datastore(self) -> dict[str, list[tuple[VM, VirtualDisk]]]:

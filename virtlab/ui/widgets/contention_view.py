@@ -8,12 +8,21 @@ is shown, and at most :data:`MAX_ROWS` workloads of it.
 
 from __future__ import annotations
 
+from functools import partial
+
 from virtlab.core.compute.containers import MIB
 from virtlab.core.compute.report import HostReport, RowStatus, WorkloadReport
 from virtlab.core.units import fmt_mib
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.host_bars import MANY_HOSTS
-from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, ready_mark, shortfall_text, status_text
+from virtlab.ui.widgets.labtext import (
+    STATE_STYLE,
+    Lines,
+    memo,
+    ready_mark,
+    shortfall_text,
+    status_text,
+)
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 
 MAX_ROWS = 40
@@ -117,12 +126,9 @@ def render_contention(ctx: ViewContext) -> Lines:
         one = report.host(focus) if focus else None
         hosts = [one or hosts[0]]
         out.line(t("labp.iso.one_host", lang, n=len(report.hosts)), "$foreground-muted")
-    by_host: dict[str, list[WorkloadReport]] = {}
-    for w in report.workloads:
-        by_host.setdefault(w.host, []).append(w)
     for h in hosts:
         host_lines(out, h, lang, width)
-        rows = by_host.get(h.name, [])
+        rows = report.rows_on(h.name)
         if not rows:
             out.line("  " + t("labp.cont.empty", lang), "$foreground-muted")
             continue
@@ -139,8 +145,9 @@ def render_contention(ctx: ViewContext) -> Lines:
                 ordered += [(c, "└ ") for c in inner.get(w.name, [])]
             elif w.parent == h.name:
                 ordered.append((w, ""))
-        for w, indent in ordered[:MAX_ROWS]:
-            workload_row(out, w, ctx, indent)
+        for w, indent in ordered[:MAX_ROWS]:  # an unchanged row as it was drawn before
+            memo(out, ctx.memo, ("row", indent, lang, width), w,
+                 partial(workload_row, w=w, ctx=ctx, indent=indent))
         if len(ordered) > MAX_ROWS:
             out.line("  " + t("labp.cont.more", lang, n=len(ordered) - MAX_ROWS))
     out.line(t("labp.cont.legend", lang), "$foreground-muted")
@@ -149,6 +156,8 @@ def render_contention(ctx: ViewContext) -> Lines:
 
 class ContentionView(LinesView):
     """CPU entitlement and ready, memory state and reclamation, container QoS and OOM."""
+
+    LINEWISE = True
 
     def lines_for(self, context: ViewContext) -> Lines:
         return render_contention(context)

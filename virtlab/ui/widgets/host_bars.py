@@ -12,6 +12,7 @@ bars; the others get one summary line each (at most :data:`MAX_SUMMARIES`).
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import partial
 
 from textual.content import Content
 
@@ -21,7 +22,7 @@ from virtlab.core.compute.report import HostReport
 from virtlab.core.hosts import HostStatus
 from virtlab.core.state import Datacenter
 from virtlab.course.i18n import t
-from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, qty
+from virtlab.ui.widgets.labtext import STATE_STYLE, Lines, memo, qty
 from virtlab.ui.widgets.lines_view import LinesView, ViewContext
 from virtlab.ui.widgets.storage_lines import render_datastores
 
@@ -220,11 +221,11 @@ def render_hosts(ctx: ViewContext) -> Lines:
     main = report.host(focus) if focus else None
     main = main or report.hosts[0]
     host_block(out, main, ctx)
-    legend(out, lang, ctx.width)
+    memo(out, ctx.memo, ("legend", lang, ctx.width), LEGEND, partial(legend, lang=lang, width=ctx.width))
     others = [h for h in report.hosts if h.name != main.name]
     out.line(t("labp.bars.others", lang, n=len(others)), "bold")
-    for h in others[:MAX_SUMMARIES]:
-        host_summary(out, h, lang)
+    for h in others[:MAX_SUMMARIES]:  # an unchanged host's line as it was drawn before
+        memo(out, ctx.memo, ("summary", lang), h, partial(host_summary, h=h, lang=lang))
     if len(others) > MAX_SUMMARIES:
         out.line("  " + t("labp.bars.more_hosts", lang, n=len(others) - MAX_SUMMARIES))
     return out
@@ -232,6 +233,8 @@ def render_hosts(ctx: ViewContext) -> Lines:
 
 class HostBars(LinesView):
     """Stacked capacity bars per host (see the module docstring for the glyphs)."""
+
+    LINEWISE = True
 
     def lines_for(self, context: ViewContext) -> Lines:
         return render_hosts(context)

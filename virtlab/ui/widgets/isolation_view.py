@@ -9,9 +9,7 @@ shares with every other one (``isolation_from``) and which faults take it down (
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from virtlab.core.compute.isolation import isolation_from
+from virtlab.core.compute.isolation import isolation_from, isolation_groups
 from virtlab.core.compute.models import WorkloadStatus
 from virtlab.core.hosts import Host
 from virtlab.core.hypervisors import PROFILES, HypervisorKind, HypervisorType
@@ -25,9 +23,12 @@ MAX_LIST = 12
 MAX_NAMES = 6
 
 
-def _names(names: list[str] | tuple[str, ...]) -> str:
+def _names(names: list[str] | tuple[str, ...], total: int | None = None) -> str:
+    """The first :data:`MAX_NAMES` of ``names`` and how many more (of ``total``, by default
+    all of ``names``)."""
+    total = len(names) if total is None else total
     shown = ", ".join(names[:MAX_NAMES])
-    return shown + (f", … (+{len(names) - MAX_NAMES})" if len(names) > MAX_NAMES else "")
+    return shown + (f", … (+{total - MAX_NAMES})" if total > MAX_NAMES else "")
 
 
 def _columns(dc: Datacenter, host: Host, lang: str) -> list[tuple[list[str], str | None]]:
@@ -111,24 +112,23 @@ def host_stack(out: Lines, host: Host, ctx: ViewContext) -> None:
 
 def selected_section(out: Lines, selected: str, ctx: ViewContext) -> None:
     dc, report, lang = ctx.state, ctx.report, ctx.lang
-    pairs = sorted(isolation_from(dc, selected), key=lambda p: (p.level, p.b))
+    # Grouped by level, the first names of each are all a large lab shows: counted, not paired.
+    groups = isolation_groups(dc, selected, MAX_NAMES + 1)
+    total = sum(n for _, n, _ in groups)
     out.line(t("labp.iso.shares_with", lang, name=selected), "bold")
-    if not pairs:
+    if not total:
         out.line("  " + t("labp.iso.alone", lang))
-    elif len(pairs) <= MAX_LIST:
-        for p in pairs:
+    elif total <= MAX_LIST:
+        for p in sorted(isolation_from(dc, selected), key=lambda p: (p.level, p.b)):
             shared = ", ".join(shared_text(s, lang) for s in p.shared) or t("labp.shared.nothing", lang)
             out.add(f"  {p.b}", "bold").add(f" — {shared}")
             out.line(f" · {level_text(p.level.name, lang)}", "$foreground-muted")
     else:
-        groups: dict = defaultdict(list)
-        for p in pairs:
-            groups[p.level].append(p.b)
-        for level, names in sorted(groups.items()):
-            out.add(f"  {level_text(level.name, lang)}: ", "bold").line(f"{len(names)} ({_names(names)})")
+        for level, n, names in groups:
+            out.add(f"  {level_text(level.name, lang)}: ", "bold").line(f"{n} ({_names(names, n)})")
     out.line(t("labp.iso.faults", lang, name=selected), "bold")
     hits = 0
-    for b in report.blast:
+    for b in report.blast_of(selected):
         if selected in b.down:
             out.add("  ✗ ", "bold $error").add(fault_text(b.fault, lang))
             out.line(" — " + t("labp.iso.stops", lang, n=len(b.down), names=_names(b.down)))
@@ -158,6 +158,8 @@ def render_isolation(ctx: ViewContext) -> Lines:
 
 class IsolationView(LinesView):
     """Layered stack per host and the selected workload's isolation and blast radius."""
+
+    LINEWISE = True
 
     def lines_for(self, context: ViewContext) -> Lines:
         return render_isolation(context)

@@ -8,6 +8,7 @@ the :class:`~textual.content.Content`; the same content's ``.plain`` is the plai
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rich.cells import cell_len
 from textual.content import Content
@@ -167,6 +168,29 @@ class Lines:
 
     def plain(self) -> str:
         return self.content().plain
+
+
+def memo(out: Lines, cache: dict[tuple[object, ...], object] | None, key: tuple[object, ...],
+         owner: object, build: Callable[[Lines], object]) -> None:
+    """Append what ``build`` draws into ``out``, reusing what it drew before for the same
+    ``key`` and the very same ``owner`` (the report part it is drawn from). The pieces are
+    replayed into ``out`` as ``build`` added them, so the text and styles are the same."""
+    if cache is None:
+        build(out)
+        return
+    full = (*key, id(owner))
+    hit = cache.get(full)
+    if not (isinstance(hit, tuple) and hit[0] is owner):
+        piece = Lines()
+        build(piece)
+        hit = cache[full] = (owner, tuple(piece._parts))
+    for part in hit[1]:
+        if isinstance(part, str):
+            out.nl() if part == "\n" else out.add(part)
+        elif isinstance(part, tuple):
+            out.add(*part)
+        else:
+            out._parts.append(part)
 
 
 def qty(resource: str, value: float) -> str:

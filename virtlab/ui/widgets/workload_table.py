@@ -7,16 +7,18 @@ rebuild thousands of rows; adding or removing a workload (a change of row order)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
 from virtlab.core.compute.report import RowStatus, WorkloadReport
 from virtlab.core.report import Report
 from virtlab.core.state import Datacenter
 from virtlab.course.i18n import t
+from virtlab.ui.widgets.keyed_table import KeyedTable
 from virtlab.ui.widgets.labtext import demand_label, ready_mark, status_text
 
 #: Every column the table can show (a row holds a value for each, in this order).
@@ -109,7 +111,7 @@ def container_size(c) -> str:
             f"{_unit_pair(c.mem_request_mib, c.mem_limit_mib, _mi)}")
 
 
-class WorkloadTable(DataTable):
+class WorkloadTable(KeyedTable):
     """Workloads with their size, demand, CPU entitlement / ready and memory / OOM."""
 
     DEFAULT_CSS = """
@@ -124,7 +126,7 @@ class WorkloadTable(DataTable):
         self._rows: dict[str, tuple] = {}
         self._order: list[str] = []
         self._dc: Datacenter | None = None
-        self._cells: dict = {}
+        self._report: Report | None = None
         self._lang = "en"
         self._styles: dict[str, Style] = {}
         self._cols: tuple[str, ...] = ()
@@ -192,16 +194,13 @@ class WorkloadTable(DataTable):
             self._lang = lang
             self._rebuild(report, dc, columns=True)
             return True
-        names = [w.name for w in report.workloads]
-        if names != self._order:
+        same_order = (self._report is not None and report._pos is not None
+                      and report._pos is self._report._pos)  # built from it: the same rows
+        if not same_order and [w.name for w in report.workloads] != self._order:
             self._rebuild(report, dc)
             return True
         resized = False
-        dirty = changed_hosts(self._dc, dc) if self._dc is not None else None
-        self._dc = dc
-        for w in report.workloads:
-            if dirty is not None and w.host not in dirty:
-                continue
+        for w in self._changed_rows(report, dc):
             row = self._row(w, dc)
             old = self._rows[w.name]
             if row != old:
@@ -214,12 +213,26 @@ class WorkloadTable(DataTable):
                 self._rows[w.name] = row
         return resized
 
+    def _changed_rows(self, report: Report, dc: Datacenter) -> Iterable[WorkloadReport]:
+        """The rows that may differ from those shown: those of the hosts whose report part is
+        not the very object shown before (a part is reused only for identical inputs, and a
+        row reads nothing but its host's part and the models in it), else those of the hosts
+        :func:`changed_hosts` names."""
+        old, self._report = self._report, report
+        old_dc, self._dc = self._dc, dc
+        if (old is not None and len(old.parts) == len(report.parts) == len(report.hosts)
+                and not report._lost and not old._lost):
+            return [w for a, b in zip(old.parts, report.parts, strict=True) if a is not b
+                    for w in b.rows.values()]
+        dirty = changed_hosts(old_dc, dc) if old_dc is not None else None
+        return [w for w in report.workloads if dirty is None or w.host in dirty]
+
     # ------------------------------------------------------------------ rows
 
     def _rebuild(self, report: Report, dc: Datacenter, *, columns: bool = False) -> None:
         keep = self.selected()
         where = self.cursor_row
-        self._dc = dc
+        self._dc, self._report = dc, report
         self.clear(columns=columns)
         if columns or not self.columns:
             self._cols = columns_for(dc, faults=self.faults)
@@ -239,30 +252,6 @@ class WorkloadTable(DataTable):
     def add_rows_keyed(self, rows: dict[str, tuple]) -> None:
         for name, row in rows.items():
             self.add_row(*row, key=name)
-
-    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
-                     cursor: bool = False, hover: bool = False):
-        """DataTable re-renders every visible cell after any ``update_cell`` (its caches are
-        keyed by an update counter); this cache is keyed by the cell's value instead, so a key
-        press re-renders only the cells whose text changed. Textual is pinned (8.2.8)."""
-        if row_index < 0 or column_index < 0:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        if row_key is None or column_key is None:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        value = self._data[row_key][column_key]
-        vkey = value if isinstance(value, str) else (
-            (value.plain, str(value.style), tuple(value.spans)) if isinstance(value, Text) else id(value))
-        key = (row_index, column_index, vkey, base_style, width, cursor, hover,
-               self._show_hover_cursor, self._pseudo_class_state)
-        hit = self._cells.get(key)
-        if hit is None:
-            if len(self._cells) > 20_000:
-                self._cells.clear()
-            hit = self._cells[key] = super()._render_cell(row_index, column_index, base_style,
-                                                          width, cursor, hover)
-        return hit
 
     def _style(self, token: str) -> Style:
         """A theme colour (``error``, ``warning`` …) as a Rich style for a table cell."""
