@@ -79,3 +79,27 @@ async def test_a_damaged_work_file_is_kept_aside_too(tmp_path: Path) -> None:
         assert app.sessions[LAB].actions() == []
         assert any("처음부터" in str(n.message) for n in app._notifications)
     assert len(list(path.parent.glob(f"{LAB}.stale-*.json"))) == 1
+
+
+async def test_a_burst_of_changes_saves_the_work_once(tmp_path: Path, monkeypatch) -> None:
+    """A held key changes the lab faster than the screen handles it: the changes pending
+    together are one save (``LabPanel.Changed.can_replace``), and the last state is saved."""
+    from virtlab.core.compute.lifecycle import Write
+    from virtlab.ui.widgets.lab_panel import LabPanel
+
+    app = _app(tmp_path / "data")
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LessonScreen) and isinstance(screen.lab_panel, LabPanel)
+        saves: list[str | None] = []
+        monkeypatch.setattr(app, "save_work", saves.append)
+        panel = screen.lab_panel
+        for _ in range(3):  # three changes in one handler: none handled in between
+            assert panel.apply(Write(name="app-1", gib=1)).ok
+        await pilot.pause()
+        assert saves == [LAB]
+        other = LabPanel.Changed(app.sessions[LAB])
+        assert other.can_replace(LabPanel.Changed(app.sessions[LAB]))
+        assert not other.can_replace(LabPanel.Changed(object()))  # another lab's change

@@ -1,6 +1,6 @@
 """The lab panel's VM-lifecycle and fault keys, as a mixin of :class:`LabPanel`.
 
-``s`` snapshot, ``w`` write 5 GiB (a patch), ``r`` revert to the newest snapshot, ``o``
+``a``/``c`` add a VM or a container, ``s`` snapshot, ``w`` write 5 GiB (a patch), ``r`` revert to the newest snapshot, ``o``
 consolidate, ``b`` back up, ``t`` let simulated time pass; ``f`` offers the faults (and
 repairs) that make sense for the selected workload, ``m`` moves a VM or a container.
 """
@@ -24,6 +24,7 @@ from virtlab.core.compute.models import WorkloadStatus
 from virtlab.core.hypervisors import PROFILES, supports_vms
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
+from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -57,6 +58,24 @@ class _Panel(Protocol):
 class LifecycleActions:
     """Mixed into LabPanel: uses its ``session``, ``lang``, ``app``, ``apply`` and helpers
     (the ``_Panel`` protocol each method's ``self`` is typed with)."""
+
+    def action_add_vm(self: _Panel) -> None:
+        if self._allowed("add_vm"):
+            dc = self.session.state
+            name = self.selected()
+            self.app.push_screen(AddVMDialog(dc, self.lang, dc.host_of(name) if name else None),
+                                 self._apply_result)
+
+    def action_add_container(self: _Panel) -> None:
+        if self._allowed("add_container"):
+            dc, name = self.session.state, self.selected()
+            parent = None
+            if name in dc.compute.vm_index:
+                parent = f"vm:{name}"
+            elif name in dc.compute.container_index:
+                c = dc.compute.container_index[name]
+                parent = f"host:{c.host}" if c.host else f"vm:{c.vm}"
+            self.app.push_screen(AddContainerDialog(dc, self.lang, parent), self._apply_result)
 
     def action_reset(self: _Panel) -> None:
         """Ask before throwing work away (undo can bring it back too)."""

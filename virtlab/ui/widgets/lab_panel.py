@@ -42,7 +42,6 @@ from virtlab.ui.widgets.refused_dialog import RefusedDialog, refusal_line
 from virtlab.ui.widgets.repaint import needs_layout
 from virtlab.ui.widgets.storage_menu import StorageActions
 from virtlab.ui.widgets.topology_view import TRACE_BINDINGS, TraceKeys
-from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 from virtlab.ui.widgets.workload_table import WorkloadTable
 
 
@@ -106,6 +105,10 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ne
         def __init__(self, session: LabSession) -> None:
             super().__init__()
             self.session = session
+
+        def can_replace(self, message: Message) -> bool:
+            """Keys faster than the screen (a held key) save the work once, not per key."""
+            return isinstance(message, LabPanel.Changed) and message.session is self.session
 
     def __init__(self, session: LabSession, lang: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -327,24 +330,6 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ne
     def _apply_result(self, action: Action | None) -> None:
         if action is not None:
             self.apply(action)
-
-    def action_add_vm(self) -> None:
-        if self._allowed("add_vm"):
-            dc = self.session.state
-            name = self.selected()
-            self.app.push_screen(AddVMDialog(dc, self.lang, dc.host_of(name) if name else None),
-                                 self._apply_result)
-
-    def action_add_container(self) -> None:
-        if self._allowed("add_container"):
-            dc, name = self.session.state, self.selected()
-            parent = None
-            if name in dc.compute.vm_index:
-                parent = f"vm:{name}"
-            elif name in dc.compute.container_index:
-                c = dc.compute.container_index[name]
-                parent = f"host:{c.host}" if c.host else f"vm:{c.vm}"
-            self.app.push_screen(AddContainerDialog(dc, self.lang, parent), self._apply_result)
 
     def action_demand(self) -> None:
         name = self._need_selection()
