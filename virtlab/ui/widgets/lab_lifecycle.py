@@ -24,7 +24,6 @@ from virtlab.core.compute.models import WorkloadStatus
 from virtlab.core.hypervisors import PROFILES, supports_vms
 from virtlab.course.i18n import t
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
-from virtlab.ui.widgets.workload_dialogs import AddContainerDialog, AddVMDialog
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -60,6 +59,8 @@ class LifecycleActions:
     (the ``_Panel`` protocol each method's ``self`` is typed with)."""
 
     def action_add_vm(self: _Panel) -> None:
+        from virtlab.ui.widgets.workload_dialogs import AddVMDialog  # read on first use
+
         if self._allowed("add_vm"):
             dc = self.session.state
             name = self.selected()
@@ -67,6 +68,8 @@ class LifecycleActions:
                                  self._apply_result)
 
     def action_add_container(self: _Panel) -> None:
+        from virtlab.ui.widgets.workload_dialogs import AddContainerDialog
+
         if self._allowed("add_container"):
             dc, name = self.session.state, self.selected()
             parent = None

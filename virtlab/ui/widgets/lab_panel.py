@@ -26,7 +26,6 @@ from virtlab.core.compute.actions import Remove, SetDemand
 from virtlab.course.i18n import t
 from virtlab.course.session import LabSession, Outcome
 from virtlab.ui.widgets.choice_dialog import ChoiceDialog
-from virtlab.ui.widgets.edit_dialog import EditDialog
 from virtlab.ui.widgets.lab_keys import LabKeyChecks
 from virtlab.ui.widgets.lab_lifecycle import LifecycleActions
 from virtlab.ui.widgets.lab_resize import ResizeActions
@@ -343,6 +342,8 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ne
             return
         dc = self.session.state
         workload = dc.compute.vm_index.get(name) or dc.compute.container_index[name]
+        from virtlab.ui.widgets.edit_dialog import EditDialog  # read on first use
+
         self.app.push_screen(EditDialog(workload, self.lang), self._apply_result)
 
     def action_remove(self) -> None:
