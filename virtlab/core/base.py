@@ -134,14 +134,15 @@ class ActionBase(BaseModel):
 
 
 def build_models() -> int:
-    """Build the validator of every state model and action not built yet; how many.
+    """Build the validator of every virtlab model not built yet (the engine's, and the
+    course's goal parameters, lab and scenario tables); how many.
 
     The app's warm-up thread calls this after the first frame, so no key waits for a
     model's first use. Safe beside the UI thread: pydantic (≥ 2.14.4) builds a deferred
     model under one lock, whichever thread uses it first.
     """
     seen: set[type[BaseModel]] = set()
-    stack: list[type[BaseModel]] = [Frozen, ActionBase]
+    stack: list[type[BaseModel]] = [BaseModel]
     while stack:
         for sub in stack.pop().__subclasses__():
             if sub not in seen:
@@ -149,7 +150,7 @@ def build_models() -> int:
                 stack.append(sub)
     built = 0
     for cls in sorted(seen, key=lambda c: (c.__module__, c.__qualname__)):
-        if not cls.__pydantic_complete__:
+        if cls.__module__.startswith("virtlab.") and not cls.__pydantic_complete__:
             cls.model_rebuild()
             built += 1
     return built

@@ -40,7 +40,9 @@ class GoalParams(BaseModel):
     """Base of every check's parameters: immutable, and a parameter it does not take is an
     error."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    """Built on first use, as the engine's models are (a lab uses a few of the ~40 checks;
+    :func:`virtlab.core.base.build_models` builds the rest after the first frame)."""
 
 
 class NoParams(GoalParams):

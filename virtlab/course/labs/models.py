@@ -22,7 +22,7 @@ from virtlab.course.goals import CHECKS, GoalParams, NoParams, unknown_check
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # see build_models
 
 
 class Text(_Strict):
@@ -159,7 +159,7 @@ class LabMeta(_Strict):
 class Lab(BaseModel):
     """A loaded lab, its scenario already read into the core's model."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     meta: LabMeta
     path: Path

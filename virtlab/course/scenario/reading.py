@@ -94,7 +94,7 @@ class InputModel(BaseModel):
     table must give is marked :class:`Missing`. The values the core judges pass through as given.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # see build_models
 
     @classmethod
     def keys(cls) -> list[str]:
