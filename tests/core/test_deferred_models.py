@@ -9,27 +9,14 @@ import subprocess
 import sys
 import textwrap
 
-from pydantic import BaseModel
-
-from virtlab.core.base import build_models
-
-
-def _all_models() -> set[type[BaseModel]]:
-    seen: set[type[BaseModel]] = set()
-    stack: list[type[BaseModel]] = [BaseModel]
-    while stack:
-        for sub in stack.pop().__subclasses__():
-            if sub not in seen:
-                seen.add(sub)
-                stack.append(sub)
-    return {m for m in seen if m.__module__.startswith("virtlab.")}
+from virtlab.core.base import build_models, virtlab_models
 
 
 def test_build_models_leaves_none_deferred() -> None:
     import virtlab.course.labs  # noqa: F401  (every domain's models)
 
     build_models()
-    models = _all_models()
+    models = virtlab_models()
     assert len(models) > 140
     assert [m.__qualname__ for m in models if not m.__pydantic_complete__] == []
     assert build_models() == 0

@@ -17,7 +17,7 @@ from virtlab.core.errors import InputError
 if TYPE_CHECKING:
     from virtlab.core.state import Datacenter
 
-__all__ = ["ActionBase", "Frozen", "build_models", "InputError", "Name", "NonNegFloat", "PositiveFloat", "Refused",
+__all__ = ["ActionBase", "Frozen", "build_models", "virtlab_models", "InputError", "Name", "NonNegFloat", "PositiveFloat", "Refused",
            "Scope", "Violation", "refuse", "remove_named", "replace_named"]
 
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
@@ -133,6 +133,18 @@ class ActionBase(BaseModel):
         return ()
 
 
+def virtlab_models() -> set[type[BaseModel]]:
+    """Every pydantic model class virtlab has defined so far (imported modules only)."""
+    seen: set[type[BaseModel]] = set()
+    stack: list[type[BaseModel]] = [BaseModel]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+    return {cls for cls in seen if cls.__module__.startswith("virtlab.")}
+
+
 def build_models() -> int:
     """Build the validator of every virtlab model not built yet (the engine's, and the
     course's goal parameters, lab and scenario tables); how many.
@@ -141,16 +153,9 @@ def build_models() -> int:
     model's first use. Safe beside the UI thread: pydantic (≥ 2.14.4) builds a deferred
     model under one lock, whichever thread uses it first.
     """
-    seen: set[type[BaseModel]] = set()
-    stack: list[type[BaseModel]] = [BaseModel]
-    while stack:
-        for sub in stack.pop().__subclasses__():
-            if sub not in seen:
-                seen.add(sub)
-                stack.append(sub)
     built = 0
-    for cls in sorted(seen, key=lambda c: (c.__module__, c.__qualname__)):
-        if cls.__module__.startswith("virtlab.") and not cls.__pydantic_complete__:
+    for cls in sorted(virtlab_models(), key=lambda c: (c.__module__, c.__qualname__)):
+        if not cls.__pydantic_complete__:
             cls.model_rebuild()
             built += 1
     return built

@@ -14,6 +14,7 @@ the index built from scratch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import compress
 from operator import is_not
 from typing import TYPE_CHECKING, Any
@@ -43,24 +44,37 @@ def _swap(items: list[Any], old: object, new: object) -> list[Any]:
     raise LookupError("not in the index")
 
 
-def _carry_vms(old: ComputePart, new: ComputePart, cached: dict[str, Any], into: dict[str, Any]) -> bool:
-    """Carry the VM indexes; whether every VM kept its name and place."""
-    where = changed_positions(old.vms, new.vms)
+def _pairs(old: tuple[Any, ...], new: tuple[Any, ...]) -> list[tuple[Any, Any]] | None:
+    """The (old, new) items at the positions that changed, or None when an item was added,
+    removed or renamed there (the indexes are then rebuilt)."""
+    where = changed_positions(old, new)
     if where is None:
-        return False
-    pairs: list[tuple[VM, VM]] = [(old.vms[i], new.vms[i]) for i in where]
-    if any(a.name != b.name for a, b in pairs):
-        return False
-    if "vm_index" in cached:
-        index = dict(cached["vm_index"])
+        return None
+    pairs = [(old[i], new[i]) for i in where]
+    return None if any(a.name != b.name for a, b in pairs) else pairs
+
+
+def _carry_named(pairs: list[tuple[Any, Any]], cached: dict[str, Any], into: dict[str, Any],
+                 index_key: str, group_key: str, group_of: Callable[[Any], Any]) -> None:
+    """Patch a by-name index and a by-group index (kept when no item changed its group)."""
+    if index_key in cached:
+        index = dict(cached[index_key])
         for _, b in pairs:
             index[b.name] = b
-        into["vm_index"] = index
-    if "vms_by_host" in cached and all(a.host == b.host for a, b in pairs):
-        by_host = dict(cached["vms_by_host"])
+        into[index_key] = index
+    if group_key in cached and all(group_of(a) == group_of(b) for a, b in pairs):
+        groups = dict(cached[group_key])
         for a, b in pairs:
-            by_host[b.host] = _swap(by_host[b.host], a, b)
-        into["vms_by_host"] = by_host
+            groups[group_of(b)] = _swap(groups[group_of(b)], a, b)
+        into[group_key] = groups
+
+
+def _carry_vms(old: ComputePart, new: ComputePart, cached: dict[str, Any], into: dict[str, Any]) -> bool:
+    """Carry the VM indexes; whether every VM kept its name and place."""
+    pairs: list[tuple[VM, VM]] | None = _pairs(old.vms, new.vms)
+    if pairs is None:
+        return False
+    _carry_named(pairs, cached, into, "vm_index", "vms_by_host", lambda vm: vm.host)
     if "disks_by_datastore" in cached and all(
             [d.datastore for d in a.disks] == [d.datastore for d in b.disks] for a, b in pairs):
         disks = dict(cached["disks_by_datastore"])
@@ -75,22 +89,10 @@ def _carry_vms(old: ComputePart, new: ComputePart, cached: dict[str, Any], into:
 def _carry_containers(old: ComputePart, new: ComputePart, cached: dict[str, Any],
                       into: dict[str, Any]) -> bool:
     """Carry the container indexes; whether every container kept its name and place."""
-    where = changed_positions(old.containers, new.containers)
-    if where is None:
+    pairs: list[tuple[Container, Container]] | None = _pairs(old.containers, new.containers)
+    if pairs is None:
         return False
-    pairs: list[tuple[Container, Container]] = [(old.containers[i], new.containers[i]) for i in where]
-    if any(a.name != b.name for a, b in pairs):
-        return False
-    if "container_index" in cached:
-        index = dict(cached["container_index"])
-        for _, b in pairs:
-            index[b.name] = b
-        into["container_index"] = index
-    if "containers_by_parent" in cached and all(a.parent == b.parent for a, b in pairs):
-        by_parent = dict(cached["containers_by_parent"])
-        for a, b in pairs:
-            by_parent[b.parent] = _swap(by_parent[b.parent], a, b)
-        into["containers_by_parent"] = by_parent
+    _carry_named(pairs, cached, into, "container_index", "containers_by_parent", lambda c: c.parent)
     return True
 
 
