@@ -101,14 +101,19 @@ def _focus(page) -> None:
     page.focus(".xterm-helper-textarea")
 
 
-def _screen_text(page) -> str:
-    return ANSI.sub("", "".join(page.evaluate("() => window.__frames")))
+def _screen_text(page, since: int = 0) -> str:
+    """What the page's terminal received (from frame ``since`` on)."""
+    return ANSI.sub("", "".join(page.evaluate("() => window.__frames")[since:]))
 
 
-def _wait_for(page, words: str, seconds: float = 30) -> None:
+def _frames(page) -> int:
+    return int(page.evaluate("() => window.__frames.length"))
+
+
+def _wait_for(page, words: str, seconds: float = 30, since: int = 0) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        if words in _screen_text(page).replace("\r", "").replace("\n", ""):
+        if words in _screen_text(page, since).replace("\r", "").replace("\n", ""):
             return
         time.sleep(0.3)
     raise AssertionError(f"{words!r} never showed; the page received: {_screen_text(page)[-600:]!r}")
@@ -135,10 +140,14 @@ def test_a_class_opens_the_lab_in_a_real_browser(served: str) -> None:
         _focus(page)
         page.keyboard.press("Enter")  # the first lesson, with its lab beside it
         _wait_for(page, "Carve a host")
+        before = _frames(page)
         page.keyboard.press("a")  # add a VM: the dialog opens over the lab
-        _wait_for(page, "Add a VM")
+        _wait_for(page, "Add a VM", since=before)
+        _wait_for(page, "m1.small", since=before)  # its flavor: the key bar names "Add a VM" too
+        before = _frames(page)
         page.keyboard.press("Escape")
-        page.wait_for_timeout(600)  # the dialog closes before the next key
+        # The dialog closes before the next key: the lesson is drawn again, its key bar too.
+        _wait_for(page, "CPU+", since=before)
         page.keyboard.press("Control+l")  # Korean
         _wait_for(page, "서버 한 대 나누기")
         browser.close()

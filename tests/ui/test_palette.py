@@ -12,6 +12,8 @@ from virtlab.ui.palette import SafeCommandPalette
 from virtlab.ui.screens.sandbox import SandboxScreen
 from virtlab.ui.widgets.workload_dialogs import AddVMDialog
 
+from .waits import closed, searched, until
+
 
 @pytest.mark.parametrize("enters", [1, 2, 4])
 async def test_enters_faster_than_the_palette_closes_run_the_command_once(
@@ -20,14 +22,14 @@ async def test_enters_faster_than_the_palette_closes_run_the_command_once(
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p", *"add a vm")
-        await pilot.pause(0.5)
         palette = app.screen
         assert isinstance(palette, SafeCommandPalette)
+        await until(pilot, lambda: searched(palette), "searched")
         field = palette.query_one(Input)
         await pilot.press("down")
         for _ in range(enters):  # all in one go, before the palette has closed
             palette.post_message(Input.Submitted(field, field.value))
-        await pilot.pause(0.8)
+        await until(pilot, closed(palette), "closed")
         kinds = [type(s) for s in app.screen_stack]
         assert kinds[-2:] == [SandboxScreen, AddVMDialog]
         await pilot.press("escape")
@@ -55,9 +57,9 @@ async def test_a_command_without_a_dialog_runs_once(new_app, enters: int) -> Non
         for level in ("idle", "peak", "normal"):
             assert session.apply(SetDemand(name=vm, level=level)).ok
         await pilot.press("ctrl+p", *"undo")
-        await pilot.pause(0.5)
         palette = app.screen
         assert isinstance(palette, SafeCommandPalette)
+        await until(pilot, lambda: searched(palette), "searched")
         field = palette.query_one(Input)
         await pilot.press("down")
         palette.post_message(Input.Submitted(field, field.value))
@@ -67,7 +69,7 @@ async def test_a_command_without_a_dialog_runs_once(new_app, enters: int) -> Non
             await asyncio.sleep(0)
         for _ in range(enters - 1):
             palette.post_message(Input.Submitted(field, field.value))
-        await pilot.pause(0.8)
+        await until(pilot, closed(palette), "closed")
         assert session.position == 2
 
 
@@ -81,9 +83,9 @@ async def test_the_palette_finds_every_lab_action_by_name(new_app) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p", *"snapshot")
-        await pilot.pause(0.6)
         palette = app.screen
         assert isinstance(palette, SafeCommandPalette)
+        await until(pilot, lambda: searched(palette), "searched")
         from textual.command import CommandList
 
         listing = palette.query_one(CommandList)

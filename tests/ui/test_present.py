@@ -15,6 +15,8 @@ from virtlab.ui.notes import notes_text
 from virtlab.ui.screens.present import PresentScreen
 from virtlab.ui.widgets.goals_panel import GoalsPanel
 
+from .waits import until
+
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 W6 = LESSONS / "walkthroughs" / "w6-patch-night.toml"
 
@@ -43,8 +45,7 @@ async def test_cues_set_the_lab_and_going_back_restores_it(tmp_path: Path) -> No
         assert CueFile.of(tmp_path, "w6-patch-night").read() == 2
         # The notes terminal moves the cue: the projector follows.
         CueFile.of(tmp_path, "w6-patch-night").write(0)
-        await pilot.pause(0.5)
-        assert screen.cue == 0
+        await until(pilot, lambda: screen.cue == 0, "back at cue 1")
         assert app.sessions["l6-patch-night"].actions() == []
         assert not (tmp_path / "work").exists()  # a walkthrough is not saved as lab work
         assert app.progress.lesson("l6-vm-lifecycle").goals_met == []  # nor as progress

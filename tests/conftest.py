@@ -1,0 +1,105 @@
+"""How the whole suite runs (issue #10: under 90 s on a 2-core machine).
+
+- **One worker more than the cores** (``-n auto``). A Pilot test spends about half its time
+  asleep in Textual's idle checks (each ``pause`` or key waits for 20 ms without work), so a
+  worker per core leaves the cores idle that long; the extra worker uses that time.
+  ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still sets the number.
+- **Tests are handed out one at a time** (``--maxschedchunk 1`` in pyproject.toml), so a
+  worker that is still in a long test is not given a queue of others behind it.
+- **Longest tests first.** Each run records how long every test took in pytest's cache
+  (``.pytest_cache``, key ``virtlab/durations``); the next run starts with the longest, so a
+  20 s test does not start last while the other workers have nothing left to do. Tests the
+  cache does not know yet (a fresh checkout) use ``SLOW``, then keep their collected order.
+- **Fewer full garbage collections.** A Textual test allocates millions of short-lived
+  objects; with CPython's default thresholds (700, 10, 10) that triggers a full collection
+  every few hundred milliseconds, each one walking the worker's whole heap (up to 0.6 s),
+  which was a third of the UI tests' CPU. A larger young generation collects the same
+  garbage with far fewer full passes (72 became 5 over the three largest UI test files).
+  Nothing a test checks depends on when the collector runs.
+- **Bytecode is kept.** Where ``PYTHONDONTWRITEBYTECODE`` is set (this machine sets it), every
+  worker used to rewrite every test module's asserts and compile virtlab from source (5 s a
+  worker before its first test), and every ``python -m virtlab`` a test starts compiled
+  virtlab again. The suite writes ``__pycache__`` (which git ignores) as Python does by
+  default; the subprocesses read it.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+
+import pytest
+
+sys.dont_write_bytecode = False
+
+GC_THRESHOLD = (10_000, 10, 10)
+
+#: The longest tests (s, measured on 2 cores) for a run with no recorded durations.
+SLOW = {
+    "tests/ui/test_random_input.py::test_every_screen_and_dialog_opens_and_closes": 24.0,
+    "tests/ui/test_app_flow.py::test_real_lessons_open": 14.0,
+    "tests/ui/test_random_input.py::test_random_input_over_the_real_course": 10.0,
+    "tests/test_browser.py": 6.0,
+    "tests/test_bad_files.py::test_every_core_and_course_module_imports_on_its_own": 9.0,
+    "tests/ui/test_widgets_quiz.py::test_cursor_question_stays_on_screen": 5.0,
+    "tests/ui/test_palette.py": 2.5,
+    "tests/ui/test_lab_table.py::test_narrow_table_says_what_is_to_the_side": 4.0,
+    "tests/ui/": 1.0,
+}
+CACHE_KEY = "virtlab/durations"
+
+
+#: Seconds per test measured in this process (on the controller: from every worker's reports).
+MEASURED: dict[str, float] = {}
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist reads it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) + 1
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    gc.set_threshold(*GC_THRESHOLD)
+
+
+def _known(config: pytest.Config) -> dict[str, float]:
+    cache = getattr(config, "cache", None)
+    recorded = cache.get(CACHE_KEY, {}) if cache is not None else {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+def _guess(nodeid: str) -> float:
+    """The SLOW entry with the longest prefix of ``nodeid`` (0 when none)."""
+    best = ""
+    for prefix in SLOW:
+        if nodeid.startswith(prefix) and len(prefix) > len(best):
+            best = prefix
+    return SLOW.get(best, 0.0)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Longest first; a stable sort, so every worker gets the same order (xdist checks)."""
+    known = _known(config)
+
+    def expected(item: pytest.Item) -> float:
+        value = known.get(item.nodeid)
+        return float(value) if isinstance(value, int | float) else _guess(item.nodeid)
+
+    items.sort(key=lambda item: -expected(item))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up setup, call and teardown per test."""
+    MEASURED[report.nodeid] = MEASURED.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if hasattr(config, "workerinput") or getattr(config, "cache", None) is None:
+        return  # an xdist worker: the controller has its reports and writes the cache
+    if MEASURED:
+        measured = {nodeid: round(seconds, 3) for nodeid, seconds in MEASURED.items()}
+        config.cache.set(CACHE_KEY, {**_known(config), **measured})
