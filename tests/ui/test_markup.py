@@ -13,6 +13,8 @@ from virtlab.ui.screens.catalog import CatalogScreen
 from virtlab.ui.screens.glossary import GlossaryScreen
 from virtlab.ui.screens.lesson import LessonScreen
 
+from .waits import until
+
 SIZE = (120, 36)
 
 
@@ -70,13 +72,35 @@ async def test_a_lesson_link_runs_only_an_allowed_lab_action(new_app, href: str)
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LessonScreen)
+        await until(pilot, lambda: screen.lab_panel is not None, "the lab open")
         markdown = screen.query_one("#lesson-body", LessonText)
         markdown.post_message(LessonText.LinkClicked(markdown, href))
         await pilot.pause()
         assert app.is_running and app.screen is screen
         vms = len(screen.query_one("LabPanel").session.state.compute.vms)
         markdown.post_message(LessonText.LinkClicked(markdown, "lab:add_vm"))
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is not screen, "the add-VM dialog open")
         await pilot.click("#form-ok")
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is screen, "back on the lesson")
         assert len(screen.query_one("LabPanel").session.state.compute.vms) == vms + 1
+
+
+async def test_a_workload_name_in_the_lab_table_is_plain_text(new_app) -> None:
+    """A name may hold ``:`` (``db:smile:``), and DataTable reads a ``str`` cell as markup
+    with emoji codes: it showed as "db😄", one cell wider than the name."""
+    from virtlab.core.compute.models import VM
+    from virtlab.core.hosts import Host
+    from virtlab.core.state import Datacenter
+
+    state = Datacenter.of(hosts=[Host(name="h:ok:", cores_per_socket=8, memory_mib=32768)],
+                          vms=[VM(name="db:smile:", host="h:ok:", vcpus=2, memory_mib=2048)])
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_sandbox(None, state)
+        for _ in range(4):
+            await pilot.pause()
+        table = app.screen.lab_panel.table
+        assert table.cell("db:smile:", "name") == "db:smile:"
+        shown = "\n".join(line.text for line in table.render_lines(table.region.reset_offset))
+        assert "db:smile:" in shown and "😄" not in shown

@@ -240,7 +240,7 @@ class WorkloadTable(KeyedTable):
             boxed = bool(dc.compute.containers)
             for n, key in enumerate(self._cols):
                 label = t(f"labp.col.{'size_req_lim' if key == 'size' and boxed else key}", self._lang)
-                self.add_column(_pad(label) if n else label, key=key)
+                self.add_column(_plain(_pad(label) if n else label), key=key)
         self._rows = {w.name: self._row(w, dc) for w in report.workloads}
         self._order = list(self._rows)
         self.add_rows_keyed(self._rows)
@@ -311,7 +311,13 @@ class WorkloadTable(KeyedTable):
                 memory = mib(w.container.usage_mib)
         full = (w.name, status, size, cpu, memory, t(f"labp.kind.{w.kind}", lang), w.parent,
                 demand_label(dc, w.name, lang), qos)
-        return tuple(_pad(full[i]) if n else full[i] for n, i in enumerate(self._pick))
+        return tuple(_plain(_pad(full[i]) if n else full[i]) for n, i in enumerate(self._pick))
+
+
+def _plain(value: Text | str) -> Text:
+    """A cell or label as Text: ``DataTable`` parses a ``str`` as markup (with emoji codes),
+    so a VM named ``db:smile:`` showed as "db😄", and parsing every cell cost time."""
+    return value if isinstance(value, Text) else Text(value, no_wrap=True, end="")
 
 
 def _pad(value: Text | str) -> Text | str:
