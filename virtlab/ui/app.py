@@ -43,6 +43,12 @@ __all__ = ["MIN_HEIGHT", "MIN_WIDTH", "Sandbox", "VirtlabApp", "make_app"]
 Sandbox = tuple[Path | None, "Datacenter | None"]
 """What ``make_app(sandbox=...)`` opens: (the scenario file or None, its state or None)."""
 
+#: When the warm-up thread starts after start-up (s): soon after the catalog's first frame,
+#: or at the latest for a lesson opened from the command line (which starts it itself once
+#: its lab is on the screen).
+WARM_UP_AFTER_S = 0.5
+WARM_UP_FALLBACK_S = 3.0
+
 
 class VirtlabApp(LabData, App[None]):
     """The learning lab: catalog → lesson (Markdown + lab + goals), sandbox, glossary, help."""
@@ -90,6 +96,7 @@ class VirtlabApp(LabData, App[None]):
         self.progress = Progress()
         self.startup_notice: str | None = None
         self.first_frame_shown = False
+        self._warm_up_started = False
         """False until start-up is over (Textual shows no frame before it)."""
         self.save_error: str | None = None
 
@@ -173,8 +180,17 @@ class VirtlabApp(LabData, App[None]):
         elif self.sandbox_request is not None:
             self.open_sandbox(*self.sandbox_request)
         self._check_size()
-        self.set_timer(0.5, lambda: self.run_worker(self.warm_up, thread=True,
-                                                    exit_on_error=False))
+        # The catalog is whole with its first frame; a lesson opened from the command line
+        # only once its lab is (it calls warm_up_soon): the warm-up thread would share the
+        # interpreter with that lab's imports and mount. The later timer is the fallback.
+        self.set_timer(WARM_UP_AFTER_S if self.open_lesson is None else WARM_UP_FALLBACK_S,
+                       self.warm_up_soon)
+
+    def warm_up_soon(self) -> None:
+        """Start the warm-up thread (once): after the first screen is whole on the terminal."""
+        if not self._warm_up_started:
+            self._warm_up_started = True
+            self.run_worker(self.warm_up, thread=True, exit_on_error=False)
 
     def on_ready(self) -> None:
         """Start-up is over and frames reach the terminal: a screen opened during it may
