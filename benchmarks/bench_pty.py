@@ -94,17 +94,29 @@ class Terminal:
         self.start = time.perf_counter()
         self.proc = PtyProcess.spawn(argv, env=full, cwd=str(cwd), dimensions=(ROWS, COLS))
 
-    def read(self, timeout: float) -> float | None:
-        """Feed what arrives within ``timeout`` s to the screen; the time it arrived."""
+    def read(self, timeout: float, rest: float = 0.002) -> float | None:
+        """Feed what arrives within ``timeout`` s to the screen; the time its last byte came.
+
+        A frame larger than the pseudo-terminal's buffer (4 KiB) comes in several reads, the
+        app blocked in its write until each is read; so everything that follows within
+        ``rest`` s is read first and fed to the emulator after. Feeding between the reads
+        would count the emulator's time (pyte: several ms for a frame) as the app's, and
+        more for a screen with more colours than the bare app's."""
         ready, _, _ = select.select([self.proc.fd], [], [], timeout)
         if not ready:
             return None
-        try:
-            data = os.read(self.proc.fd, 1 << 16)
-        except OSError:
-            raise RuntimeError("the process ended") from None
-        stamp = time.perf_counter()
-        self.stream.feed(data)
+        data: list[bytes] = []
+        while ready:
+            try:
+                data.append(os.read(self.proc.fd, 1 << 16))
+            except OSError:
+                if not data:
+                    raise RuntimeError("the process ended") from None
+                break
+            stamp = time.perf_counter()
+            ready, _, _ = select.select([self.proc.fd], [], [], rest)
+        for chunk in data:
+            self.stream.feed(chunk)
         return stamp
 
     def text(self) -> str:

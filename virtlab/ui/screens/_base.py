@@ -46,6 +46,16 @@ class VirtlabScreen(Screen[ResultT]):
     def set_lang(self, lang: str) -> None:
         """Relabel everything in ``lang`` (called when the app's language changes)."""
 
+    def _compositor_refresh(self) -> None:
+        """Render the screen, except while the app holds its frames back (``batch_update``,
+        as during start-up): Textual renders the frame then and drops it unseen (the catalog
+        ~10 ms, a lesson more). It is kept for the first frame after the batch instead.
+        Textual is pinned (8.2.8); the first-frame test reads what reaches a real terminal."""
+        if self.app._batch_count and self is self.app.screen and not self.app.is_inline:
+            self._repaint_required = True  # painted whole once the batch is over
+            return
+        super()._compositor_refresh()
+
 
 class VirtlabModalScreen(VirtlabScreen[ResultT], ModalScreen[ResultT]):
     """A modal screen of the virtlab app (same typed app access and language watch)."""
