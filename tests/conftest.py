@@ -103,3 +103,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if MEASURED:
         measured = {nodeid: round(seconds, 3) for nodeid, seconds in MEASURED.items()}
         config.cache.set(CACHE_KEY, {**_known(config), **measured})
+
+
+# The string tables virtlab keeps between runs (``virtlab.course.parse_cache``) go to a folder
+# of this run's own, not the user's cache; the app processes tests start inherit it.
+if not os.environ.get("VIRTLAB_CACHE_DIR"):
+    import tempfile
+
+    os.environ["VIRTLAB_CACHE_DIR"] = tempfile.mkdtemp(prefix="virtlab-test-cache-")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from virtlab.course.josa import Word
+from virtlab.course.parse_cache import cached_table
 
 LANGS: tuple[str, ...] = ("en", "ko")
 DEFAULT_LANG = "en"
@@ -40,12 +41,17 @@ def catalog(lang: str) -> dict[str, str]:
     """The flat key → template mapping for ``lang`` (empty for an unknown language).
 
     ``strings/{lang}.toml`` plus any ``strings/{lang}-PART.toml`` (one per UI area, so that
-    areas can grow their strings independently); a key defined twice is an error.
+    areas can grow their strings independently); a key defined twice is an error. What
+    they gave is kept between runs (:mod:`virtlab.course.parse_cache`).
     """
     if lang not in LANGS:
         return {}
-    merged: dict[str, str] = {}
     files = [STRINGS_DIR / f"{lang}.toml", *sorted(STRINGS_DIR.glob(f"{lang}-*.toml"))]
+    return cached_table(f"strings-{lang}", files, lambda: _read_strings(files))
+
+
+def _read_strings(files: list[Path]) -> dict[str, str]:
+    merged: dict[str, str] = {}
     for path in files:
         with path.open("rb") as handle:
             flat = _flatten(tomllib.load(handle))
