@@ -1,9 +1,9 @@
 """``virtlab open``: the lesson's text reaches the terminal before the lab is built.
 
 The lab's first import (the engine's models) takes longer than the text; Textual holds every
-frame back while an app starts and drops the one drawn then, so the lesson screen draws
-again once start-up is over and only then opens its lab. Read from a real pseudo-terminal:
-the frame with the text and the lab's "opening" placeholder is written before the lab.
+frame back while an app starts, so the lesson screen is painted once start-up is over and
+only then opens its lab. Read from a real pseudo-terminal: the frame with the text and the
+lab's "opening" placeholder is written before the lab, and written once.
 """
 
 from __future__ import annotations
@@ -48,3 +48,6 @@ def test_open_writes_the_text_before_the_lab(tmp_path: Path) -> None:
     assert placeholder in out, "no frame was written before the lab opened"
     assert out.index(text) < out.index(lab)
     assert out.index(placeholder) < out.index(lab)
+    # one frame holds the text before the lab: Textual no longer renders the screen during
+    # start-up to drop it, nor does the lesson paint itself a second time to make up for it
+    assert out[:out.index(lab)].count(text) == 1

@@ -138,11 +138,11 @@ class LessonScreen(VirtlabScreen[None]):
             self._lab_ready()
 
     def after_first_frame(self) -> None:
-        """The app's start-up is over (``virtlab open``): paint the lesson, then open the lab.
+        """The app's start-up is over (``virtlab open``): open the lab after the next frame.
 
-        Textual holds every frame back while the app mounts, and the frame this screen drew
-        then is dropped, so it is drawn again here before the lab's first import blocks."""
-        self.refresh(layout=True)
+        Textual holds every frame back while the app mounts; this screen is painted once
+        that is over (see ``VirtlabScreen._compositor_refresh``), and its lab only after, so
+        the lab's first import does not hold the text back."""
         self.call_after_refresh(self._open_lab)
 
     async def _open_lab(self) -> None:
