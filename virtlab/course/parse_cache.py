@@ -58,18 +58,15 @@ def cached_table(name: str, sources: Sequence[Path],
             kept = json.loads(path.read_bytes())
         except (OSError, ValueError):
             kept = None
-        if (isinstance(kept, dict) and kept.get("format") == FORMAT
-                and kept.get("sources") == stamp and _is_table(kept.get("table"))):
-            return kept["table"]
+        if isinstance(kept, dict) and kept.get("format") == FORMAT and kept.get("sources") == stamp:
+            table = kept.get("table")
+            if isinstance(table, dict) and all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in table.items()):
+                return table
     table = build()
     if stamp is not None:
         _keep(path, {"format": FORMAT, "sources": stamp, "table": table})
     return table
-
-
-def _is_table(value: object) -> bool:
-    return isinstance(value, dict) and all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items())
 
 
 def _keep(path: Path, data: dict[str, object]) -> None:
