@@ -103,3 +103,28 @@ async def test_a_burst_of_changes_saves_the_work_once(tmp_path: Path, monkeypatc
         other = LabPanel.Changed(app.sessions[LAB])
         assert other.can_replace(LabPanel.Changed(app.sessions[LAB]))
         assert not other.can_replace(LabPanel.Changed(object()))  # another lab's change
+
+
+async def test_work_that_cannot_be_saved_is_said_once_and_the_lab_goes_on(tmp_path: Path) -> None:
+    """The work is written off the UI thread; a write that fails still reaches the student
+    (once), and the keys after it still work."""
+    from .waits import until
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "work").write_text("a file where the work folder goes", encoding="utf-8")
+    app = _app(data)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "lab-table",
+                    "the lab's table focused")
+        await pilot.press("s")  # snapshot app-1
+        await until(pilot, lambda: app.save_error is not None, "the failed save said")
+        said = app.save_error
+        assert str(data / "work") in said
+        shown = [n for n in app._notifications if n.message == said]
+        assert len(shown) == 1
+        await pilot.press("w")
+        assert app.flush_work()
+        await pilot.pause()
+        assert len(app.sessions[LAB].actions()) >= 2
+        assert [n for n in app._notifications if n.message == said] == shown  # not again

@@ -32,7 +32,7 @@ from virtlab.course.labs import Lab
 from virtlab.course.progress import now_iso
 from virtlab.course.session import LabSession
 
-__all__ = ["WORK_VERSION", "restore_work", "save_work", "work_path", "work_to_data"]
+__all__ = ["WORK_VERSION", "restore_work", "save_work", "work_path", "work_text", "work_to_data"]
 
 WORK_VERSION = 1
 
@@ -89,13 +89,20 @@ def replay_tries(session: LabSession, tries: object, answers: object, wrong: obj
                                  f"{field}.{qid}")
 
 
+def work_text(session: LabSession) -> str | None:
+    """The session's work file as text, or None when there is nothing to keep."""
+    if not session.history() and not session.answers and not session.wrong and not session.tries:
+        return None
+    return json.dumps(work_to_data(session), ensure_ascii=False, indent=1) + "\n"
+
+
 def save_work(path: Path, session: LabSession) -> None:
     """Write the session's work atomically (nothing to keep: the file is removed)."""
-    if not session.history() and not session.answers and not session.wrong and not session.tries:
+    text = work_text(session)
+    if text is None:
         path.unlink(missing_ok=True)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, json.dumps(work_to_data(session), ensure_ascii=False, indent=1) + "\n")
+    write_text_atomic(path, text)
 
 
 def _replay(lab: Lab, data: object) -> LabSession:

@@ -192,6 +192,10 @@ class VirtlabApp(LabData, App[None]):
             self._warm_up_started = True
             self.run_worker(self.warm_up, thread=True, exit_on_error=False)
 
+    def on_unmount(self) -> None:
+        """The app closes: the lab work still being written reaches the disk first."""
+        self.flush_work()
+
     def on_ready(self) -> None:
         """Start-up is over and frames reach the terminal: a screen opened during it may
         now paint (and then do what it kept for after its first frame)."""

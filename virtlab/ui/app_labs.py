@@ -12,13 +12,24 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual.message import Message
+
 from virtlab.course.i18n import t
 
 if TYPE_CHECKING:
     from virtlab.course.labs import Lab
     from virtlab.course.session import LabSession
+    from virtlab.course.writer import Writer
 
-__all__ = ["LabData"]
+__all__ = ["LabData", "WorkNotSaved"]
+
+
+class WorkNotSaved(Message):
+    """The writer could not save a lab's work (posted from its thread)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class LabData:
@@ -42,12 +53,16 @@ class LabData:
         """Labs whose saved work could not be used nor moved aside: not overwritten."""
         self.sessions: dict[str, LabSession] = {}
         """Lab id → LabSession, kept while the app runs so a reopened lab keeps its state."""
+        self._writer: Writer | None = None
+        """Writes the lab work off the UI thread (made on first save)."""
+        self._work_errors: set[str] = set()
         self.collect_after_warm_up = False
         """Whether ``warm_up`` turns the garbage collector on (the command line starts the
         app with it off: its full passes over the start-up's objects cost ~50 ms each)."""
 
     if TYPE_CHECKING:  # provided by App and VirtlabApp (a stub here would shadow them)
         def notify(self, message: str, **kwargs: Any) -> None: ...
+        def post_message(self, message: Message) -> bool: ...
         def _save_failed(self, message: str) -> None: ...
 
     @property
@@ -131,10 +146,26 @@ class LabData:
         session = self.sessions.get(lab_id or "")
         if session is None or lab_id in self._work_blocked:
             return
-        from virtlab.course.work import save_work, work_path
+        from virtlab.course.work import work_path, work_text
 
         path = work_path(self.data_dir, session.lab.id if session.lab else str(lab_id))
-        try:
-            save_work(path, session)
-        except OSError as exc:
-            self._save_failed(t("progress.save_failed", self.lang, path=path, error=exc))
+        if self._writer is None:
+            from virtlab.course.writer import Writer
+
+            self._writer = Writer(self._work_not_saved)
+        self._writer.submit(path, work_text(session))  # the state as it is now
+
+    def _work_not_saved(self, path: Path, error: OSError) -> None:
+        """On the writer's thread: say so on the UI thread (a message is safe to post)."""
+        self.post_message(WorkNotSaved(t("progress.save_failed", self.lang, path=path, error=error)))
+
+    def on_work_not_saved(self, message: WorkNotSaved) -> None:
+        """Show a failed save of the work once: not again per key, even after the progress
+        (another file) was saved in between."""
+        if message.text not in self._work_errors:
+            self._work_errors.add(message.text)
+            self._save_failed(message.text)
+
+    def flush_work(self, timeout: float = 10.0) -> bool:
+        """Wait until the lab work handed to the writer is on the disk (when the app closes)."""
+        return self._writer is None or self._writer.flush(timeout)
