@@ -27,6 +27,7 @@ def test_readme_says_the_minimum_size() -> None:
 def test_readme_names_the_true_keys() -> None:
     assert _keys(CatalogScreen)["export"] == "e" and "**`e` exports your progress**" in README
     assert _keys(LessonScreen)["next_lesson"] == "N" and "`N` the next" in README
+    assert _keys(LessonScreen)["zoom_lab"] == "z" and "`z` zooms the lab" in README
     assert _keys(LabPanel)["scroll_view(1)"] == "shift+down" and "`shift+↑`/`shift+↓`" in README
     assert _keys(GoalsPanel)["toggle_hints"] == "enter" and "`Enter` folds" in README
     assert "`←`/`→` scroll it sideways" in README

@@ -57,11 +57,13 @@ class LessonScreen(VirtlabScreen[None]):
 
     CSS_PATH = "lesson.tcss"
     AUTO_FOCUS = None
+    ALLOW_IN_MAXIMIZED_VIEW = "TitleBar, KeyBar"  # the zoomed lab keeps its title and keys
     BINDINGS = [
         Binding("n", "next_step", "next_step", id="next-step"),
         Binding("p", "previous_step", "previous_step", id="previous-step"),
         Binding("h", "hint", "hint", id="hint"),
         Binding("N", "next_lesson", "next_lesson", id="next-lesson"),
+        Binding("z", "zoom_lab", "zoom_lab", id="zoom-lab"),
         Binding("escape", "back", "back", id="back"),
     ]
 
@@ -357,7 +359,20 @@ class LessonScreen(VirtlabScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_lesson":
             return self.next_lesson() is not None
+        if action == "zoom_lab":
+            return self.lab_panel is not None and self.lab_panel.is_attached
         return super().check_action(action, parameters)
+
+    def action_zoom_lab(self) -> None:
+        """The lab alone on the screen (its drawings get the room a small terminal lacks), or
+        back beside the lesson: ``z`` again, or ``esc``."""
+        panel = self.lab_panel
+        if self.maximized is not None:
+            self.minimize()
+        elif panel is not None and self.maximize(panel, container=False):
+            if self.focused is None or panel not in self.focused.ancestors_with_self:
+                panel.focus()  # the keys go to the lab, not to the hidden lesson
+        self.refresh_bindings()
 
     def action_next_lesson(self) -> None:
         """Open the next lesson (offered once this one is finished)."""

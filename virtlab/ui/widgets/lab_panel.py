@@ -47,6 +47,7 @@ from virtlab.ui.widgets.workload_table import WorkloadTable
 class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, NetworkActions, TraceKeys, Vertical):
     """Workload table plus host bars / isolation / contention; handles the lab keys."""
 
+    ALLOW_MAXIMIZE = True  # the lesson's z zooms the lab
     DEFAULT_CSS = """
     LabPanel { height: 1fr; }
     LabPanel #lab-status { height: auto; padding: 0 1; background: $panel; }

@@ -40,6 +40,7 @@ DIGITS = "123456789"
 class QuizPanel(VerticalScroll, can_focus=True):
     """All questions of a quiz lab with a keyboard cursor; scrolls to keep the cursor in view."""
 
+    ALLOW_MAXIMIZE = True  # the lesson's z zooms the lab
     DEFAULT_CSS = """
     QuizPanel { height: 1fr; padding: 0 1; scrollbar-gutter: stable; }
     QuizPanel > #quiz-body { height: auto; width: 1fr; }
