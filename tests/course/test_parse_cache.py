@@ -26,6 +26,24 @@ def _source(tmp_path: Path, text: str = 'a = "1"\n') -> Path:
     return path
 
 
+def _kept(cache: Path, name: str) -> Path:
+    """The one cache file kept under ``name`` (its name ends with the folder's hash)."""
+    found = list(cache.glob(f"{name}-*.json"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_two_folders_keep_two_caches(cache: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one, two = _source(tmp_path / "a"), _source(tmp_path / "b", 'a = "2"\n')
+    cached_table("t", [one], Builds({"a": "1"}))
+    cached_table("t", [two], Builds({"a": "2"}))
+    again = Builds({})
+    assert cached_table("t", [one], again) == {"a": "1"} and again.calls == 0
+    assert len(list(cache.glob("t-*.json"))) == 2
+
+
 class Builds:
     def __init__(self, table: dict[str, str]) -> None:
         self.table, self.calls = table, 0
@@ -40,7 +58,7 @@ def test_a_second_read_comes_from_the_cache(cache: Path, tmp_path: Path) -> None
     assert cached_table("t", [src], build) == {"a": "1", "b": "가나"}
     assert cached_table("t", [src], build) == {"a": "1", "b": "가나"}
     assert build.calls == 1
-    assert json.loads((cache / "t.json").read_text(encoding="utf-8"))["table"]["b"] == "가나"
+    assert json.loads(_kept(cache, "t").read_text(encoding="utf-8"))["table"]["b"] == "가나"
 
 
 def test_a_changed_file_is_read_again(cache: Path, tmp_path: Path) -> None:
@@ -59,13 +77,13 @@ def test_a_changed_file_is_read_again(cache: Path, tmp_path: Path) -> None:
 def test_a_broken_cache_is_rebuilt(cache: Path, tmp_path: Path, kept: bytes) -> None:
     src, build = _source(tmp_path), Builds({"a": "1"})
     cached_table("t", [src], build)
-    data = json.loads((cache / "t.json").read_bytes())
+    data = json.loads(_kept(cache, "t").read_bytes())
     if kept.startswith(b'{"format": 1, "sources": []'):  # the right sources, a wrong table
         kept = json.dumps({**data, "table": {"a": 1}}).encode()
-    (cache / "t.json").write_bytes(kept)
+    _kept(cache, "t").write_bytes(kept)
     assert cached_table("t", [src], build) == {"a": "1"}
     assert build.calls == 2
-    assert json.loads((cache / "t.json").read_bytes()) == data  # and written again
+    assert json.loads(_kept(cache, "t").read_bytes()) == data  # and written again
 
 
 def test_a_cache_that_cannot_be_written_costs_only_time(tmp_path: Path,
@@ -87,7 +105,7 @@ def test_a_broken_strings_file_still_says_so(cache: Path, tmp_path: Path) -> Non
 
     with pytest.raises(ValueError, match="defined in another"):
         cached_table("t", [src], broken)
-    assert not (cache / "t.json").exists()
+    assert not cache.exists() or not list(cache.iterdir())
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -97,7 +115,7 @@ def test_the_cached_strings_are_the_files_strings(cache: Path, lang: str) -> Non
     i18n.catalog.cache_clear()
     try:
         assert i18n.catalog(lang) == parsed  # parsed, and kept
-        assert (cache / f"strings-{lang}.json").exists()
+        assert _kept(cache, f"strings-{lang}").exists()
         i18n.catalog.cache_clear()
         assert i18n.catalog(lang) == parsed  # read back
     finally:

@@ -14,6 +14,7 @@ what virtlab's own files say: it is read as data (JSON), never run.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -52,7 +53,9 @@ def cached_table(name: str, sources: Sequence[Path],
         stamp: list[list[object]] | None = _stamp(sources)
     except OSError:
         stamp = None  # a source vanished: let build() say so
-    path = cache_dir() / f"{name}.json"
+    # One file per folder read from: two checkouts of virtlab do not take turns rewriting it.
+    where = hashlib.sha256("\0".join(sorted({str(p.parent) for p in sources})).encode()).hexdigest()
+    path = cache_dir() / f"{name}-{where[:12]}.json"
     if stamp is not None:
         try:
             kept = json.loads(path.read_bytes())
