@@ -96,8 +96,8 @@ class VirtlabApp(LabData, App[None]):
         self.progress = Progress()
         self.startup_notice: str | None = None
         self.first_frame_shown = False
-        self._warm_up_started = False
         """False until start-up is over (Textual shows no frame before it)."""
+        self._warm_up_started = False
         self.save_error: str | None = None
 
     # ------------------------------------------------------------------ data
