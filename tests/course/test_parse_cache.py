@@ -120,3 +120,13 @@ def test_the_cached_strings_are_the_files_strings(cache: Path, lang: str) -> Non
         assert i18n.catalog(lang) == parsed  # read back
     finally:
         i18n.catalog.cache_clear()
+
+
+def test_a_fifo_where_the_cache_goes_does_not_hang_the_start(cache: Path, tmp_path: Path) -> None:
+    src, build = _source(tmp_path), Builds({"a": "1"})
+    cached_table("t", [src], build)
+    kept = _kept(cache, "t")
+    kept.unlink()
+    os.mkfifo(kept)  # nothing ever writes to it: reading it would block for ever
+    assert cached_table("t", [src], build) == {"a": "1"}
+    assert build.calls == 2

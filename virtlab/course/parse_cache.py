@@ -20,6 +20,9 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from virtlab.core.errors import InputError
+from virtlab.course.files import read_bytes
+
 CACHE_DIR_ENV = "VIRTLAB_CACHE_DIR"
 #: Bumped whenever what a cached table means changes (how it is built from the files).
 FORMAT = 1
@@ -57,9 +60,9 @@ def cached_table(name: str, sources: Sequence[Path],
     where = hashlib.sha256("\0".join(sorted({str(p.parent) for p in sources})).encode()).hexdigest()
     path = cache_dir() / f"{name}-{where[:12]}.json"
     if stamp is not None:
-        try:
-            kept = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+        try:  # bounded, and never a FIFO or a device put where the cache goes
+            kept = json.loads(read_bytes(path))
+        except (InputError, ValueError, RecursionError):
             kept = None
         if isinstance(kept, dict) and kept.get("format") == FORMAT and kept.get("sources") == stamp:
             table = kept.get("table")
