@@ -66,3 +66,13 @@ async def test_no_zoom_without_a_lab(tmp_path: Path) -> None:
         assert screen.check_action("zoom_lab", ()) is False
         await until(pilot, lambda: _lab_open(app), "the lab open")
         assert screen.check_action("zoom_lab", ()) is True
+
+
+async def test_a_zoomed_lab_still_says_the_terminal_is_too_small(tmp_path: Path) -> None:
+    app = make_app(lang="en", data_dir=tmp_path, open_lesson="l10-vlans")
+    async with app.run_test(size=(70, 20)) as pilot:
+        await until(pilot, lambda: _lab_open(app), "the lab open")
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.maximized is app.screen.lab_panel
+        assert app.screen.query_one("TooSmall").region  # "make the terminal bigger" stays

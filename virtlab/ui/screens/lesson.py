@@ -57,7 +57,7 @@ class LessonScreen(VirtlabScreen[None]):
 
     CSS_PATH = "lesson.tcss"
     AUTO_FOCUS = None
-    ALLOW_IN_MAXIMIZED_VIEW = "TitleBar, KeyBar"  # the zoomed lab keeps its title and keys
+    ALLOW_IN_MAXIMIZED_VIEW = "TitleBar, TooSmall, KeyBar"  # kept beside a zoomed lab
     BINDINGS = [
         Binding("n", "next_step", "next_step", id="next-step"),
         Binding("p", "previous_step", "previous_step", id="previous-step"),
