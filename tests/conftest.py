@@ -16,6 +16,14 @@
   which was a third of the UI tests' CPU. A larger young generation collects the same
   garbage with far fewer full passes (72 became 5 over the three largest UI test files).
   Nothing a test checks depends on when the collector runs.
+- **A smaller heap for the collector to walk.** What is alive once the tests are collected
+  (the modules, their classes and functions, 80 000 objects) is moved out of the collector's
+  way (``gc.freeze``): it lives to the end anyway. And Textual keeps up to 1024 widgets'
+  render caches alive in one memo (``StylesCache.get_inner_outer`` is an ``lru_cache`` on a
+  method, so each entry holds its widget's cache and every line it drew): 300 000 objects
+  per worker by the end of the run, walked by every full collection and by the five that
+  pytest runs at the end of a session. It is emptied after each test; a memo, so what the
+  next test draws is the same.
 - **Bytecode is kept.** Where ``PYTHONDONTWRITEBYTECODE`` is set (this machine sets it), every
   worker used to rewrite every test module's asserts and compile virtlab from source (5 s a
   worker before its first test), and every ``python -m virtlab`` a test starts compiled
@@ -63,6 +71,17 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     gc.set_threshold(*GC_THRESHOLD)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    gc.collect()
+    gc.freeze()
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    styles_cache = sys.modules.get("textual._styles_cache")
+    if styles_cache is not None:
+        styles_cache.StylesCache.get_inner_outer.cache_clear()
 
 
 def _known(config: pytest.Config) -> dict[str, float]:
