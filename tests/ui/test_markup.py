@@ -13,6 +13,8 @@ from virtlab.ui.screens.catalog import CatalogScreen
 from virtlab.ui.screens.glossary import GlossaryScreen
 from virtlab.ui.screens.lesson import LessonScreen
 
+from .waits import until
+
 SIZE = (120, 36)
 
 
@@ -76,7 +78,7 @@ async def test_a_lesson_link_runs_only_an_allowed_lab_action(new_app, href: str)
         assert app.is_running and app.screen is screen
         vms = len(screen.query_one("LabPanel").session.state.compute.vms)
         markdown.post_message(LessonText.LinkClicked(markdown, "lab:add_vm"))
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is not screen, "the add-VM dialog open")
         await pilot.click("#form-ok")
         await pilot.pause()
         assert len(screen.query_one("LabPanel").session.state.compute.vms) == vms + 1
