@@ -273,7 +273,6 @@ async def test_cursor_question_stays_on_screen(tmp_path: Path, size: tuple[int, 
 
         for _ in range(7 * 4 - 1):
             await pilot.press("down")
-            await pilot.pause()
             assert on_screen(), (panel.q, panel.row, panel.cursor_line(), panel.scroll_y)
         assert panel.q == 6
         svg = app.export_screenshot().replace("&#160;", " ")
@@ -283,7 +282,6 @@ async def test_cursor_question_stays_on_screen(tmp_path: Path, size: tuple[int, 
         assert "q7" in panel.session.answers
         for _ in range(7 * 4 - 1):
             await pilot.press("up")
-            await pilot.pause()
             assert on_screen()
         assert panel.scroll_y == 0
 
