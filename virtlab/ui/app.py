@@ -43,9 +43,9 @@ __all__ = ["MIN_HEIGHT", "MIN_WIDTH", "Sandbox", "VirtlabApp", "make_app"]
 Sandbox = tuple[Path | None, "Datacenter | None"]
 """What ``make_app(sandbox=...)`` opens: (the scenario file or None, its state or None)."""
 
-#: When the warm-up thread starts after start-up (s): soon after the catalog's first frame,
-#: or at the latest for a lesson opened from the command line (which starts it itself once
-#: its lab is on the screen).
+#: When the warm-up thread starts (s): this long after the catalog's first frame, or after a
+#: lesson's lab is on the screen (the warm-up would share the interpreter with that lab's
+#: imports and mount); a lesson opened from the command line falls back on the later one.
 WARM_UP_AFTER_S = 0.5
 WARM_UP_FALLBACK_S = 3.0
 
@@ -181,13 +181,16 @@ class VirtlabApp(LabData, App[None]):
             self.open_sandbox(*self.sandbox_request)
         self._check_size()
         # The catalog is whole with its first frame; a lesson opened from the command line
-        # only once its lab is (it calls warm_up_soon): the warm-up thread would share the
-        # interpreter with that lab's imports and mount. The later timer is the fallback.
+        # only once its lab is (it calls warm_up_later). The later timer is the fallback.
         self.set_timer(WARM_UP_AFTER_S if self.open_lesson is None else WARM_UP_FALLBACK_S,
                        self.warm_up_soon)
 
+    def warm_up_later(self) -> None:
+        """The first screen is whole on the terminal: warm up while the student reads it."""
+        self.set_timer(WARM_UP_AFTER_S, self.warm_up_soon)
+
     def warm_up_soon(self) -> None:
-        """Start the warm-up thread (once): after the first screen is whole on the terminal."""
+        """Start the warm-up thread (once)."""
         if not self._warm_up_started:
             self._warm_up_started = True
             self.run_worker(self.warm_up, thread=True, exit_on_error=False)

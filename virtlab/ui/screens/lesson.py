@@ -164,7 +164,7 @@ class LessonScreen(VirtlabScreen[None]):
     def _lab_ready(self) -> None:
         self._lab_loaded = True
         mark_settled(self)
-        self.call_after_refresh(self.virtlab_app.warm_up_soon)  # the screen is whole now
+        self.call_after_refresh(self.virtlab_app.warm_up_later)  # the screen is whole now
         self.call_after_refresh(self._initial_focus)
         self.set_lang(self.lang, rerender=False)
         self._record_step()
