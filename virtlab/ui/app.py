@@ -18,6 +18,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from virtlab.course.i18n import LANGS, detect_lang, t
 from virtlab.course.lessons import Catalog, CourseFileError, load_catalog
@@ -194,6 +195,13 @@ class VirtlabApp(LabData, App[None]):
         if not self._warm_up_started:
             self._warm_up_started = True
             self.run_worker(self.warm_up, thread=True, exit_on_error=False)
+
+    def get_default_screen(self) -> Screen[None]:
+        """Textual's blank first screen, as a virtlab screen: hidden under an opaque screen,
+        it no longer has that screen repainted whole (``VirtlabScreen._compositor_refresh``)."""
+        from virtlab.ui.screens._base import VirtlabScreen
+
+        return VirtlabScreen(id="_default")
 
     def on_unmount(self) -> None:
         """The app closes: the lab work still being written reaches the disk first."""

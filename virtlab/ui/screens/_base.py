@@ -48,14 +48,34 @@ class VirtlabScreen(Screen[ResultT]):
 
     _frame_held = False
 
+    def _on_timer_update(self) -> None:
+        """A frame that needs both a new layout and a whole repaint (a focus change repaints
+        the whole screen) is rendered once, whole, by the layout; Textual rendered the
+        layout's frame and then the whole screen again."""
+        if (self._layout_required and self._repaint_required and self.is_current
+                and not self.app._batch_count):
+            self._repaint_required = False
+            self._dirty_widgets.add(self)  # _refresh_layout marks the whole screen dirty
+        super()._on_timer_update()
+
     def _compositor_refresh(self) -> None:
         """Render the screen, except while the app holds its frames back (``batch_update``,
         as during start-up): Textual renders the frame then and drops it unseen (the catalog
         ~10 ms, a lesson more). The first render after the batch paints the whole screen
         instead, once: whichever comes first, the terminal's resize or the repaint asked for
-        here. Textual is pinned (8.2.8); ``tests/test_first_frame.py`` reads what reaches a
-        real terminal."""
+        here. A screen under an opaque one is not rendered at all: Textual counts the screen
+        right under the top one as visible and repainted the whole top screen for any change
+        in it (the catalog under a lesson, the default screen under ``virtlab open``'s).
+        Textual is pinned (8.2.8); ``tests/test_first_frame.py`` reads what reaches a real
+        terminal."""
         app = self.app
+        if self is not app.screen and not app.is_inline and app.screen.styles.background.a == 1:
+            # Hidden behind an opaque screen (a catalog or the default screen under a lesson):
+            # Textual would repaint the whole top screen for any change here, unseen.
+            self._compositor._dirty_regions.clear()
+            self._dirty_widgets.clear()
+            self._repaint_required = True  # painted whole when it is on top again
+            return
         if self is app.screen and not app.is_inline:
             if app._batch_count:
                 self._frame_held = True

@@ -159,13 +159,18 @@ class LessonScreen(VirtlabScreen[None]):
             return
         await self.query_one("#lab-pane").mount_all(list(self._compose_lab()), before=loading)
         await loading.remove()
-        self._lab_ready()
+        self._lab_ready(focus_now=True)
 
-    def _lab_ready(self) -> None:
+    def _lab_ready(self, focus_now: bool = False) -> None:
+        """The lab is mounted (``focus_now``: with its children, so the focus moves before
+        the lab's first frame: a focus change repaints the whole screen once more)."""
         self._lab_loaded = True
         mark_settled(self)
         self.call_after_refresh(self.virtlab_app.warm_up_later)  # the screen is whole now
-        self.call_after_refresh(self._initial_focus)
+        if focus_now:
+            self._initial_focus()
+        else:
+            self.call_after_refresh(self._initial_focus)
         self.set_lang(self.lang, rerender=False)
         self._record_step()
         # A lesson opened with all goals already met (a kept session) is done.
