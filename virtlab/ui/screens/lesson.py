@@ -162,8 +162,8 @@ class LessonScreen(VirtlabScreen[None]):
         self._lab_ready(focus_now=True)
 
     def _lab_ready(self, focus_now: bool = False) -> None:
-        """The lab is mounted (``focus_now``: with its children, so the focus moves before
-        the lab's first frame: a focus change repaints the whole screen once more)."""
+        """The lab is mounted (``focus_now``: so is its table; a focus change repaints the
+        whole screen, so it moves before the lab's first frame)."""
         self._lab_loaded = True
         mark_settled(self)
         self.call_after_refresh(self.virtlab_app.warm_up_later)  # the screen is whole now
@@ -369,8 +369,7 @@ class LessonScreen(VirtlabScreen[None]):
         return super().check_action(action, parameters)
 
     def action_zoom_lab(self) -> None:
-        """The lab alone on the screen (its drawings get the room a small terminal lacks), or
-        back beside the lesson: ``z`` again, or ``esc``."""
+        """The lab alone on the screen (room for its drawings), or back: ``z``, ``esc``."""
         panel = self.lab_panel
         if self.maximized is not None:
             self.minimize()
