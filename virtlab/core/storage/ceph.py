@@ -231,6 +231,11 @@ class ClusterReport:
 def pg_state(cluster: CephCluster, pool: Pool, acting: Sequence[str],
              up: frozenset[str] | None = None) -> PgState:
     up = up if up is not None else frozenset(o.name for o in cluster.osds if o.up)
+    return pg_state_of(pool, acting, up)
+
+
+def pg_state_of(pool: Pool, acting: Sequence[str], up: frozenset[str]) -> PgState:
+    """The state of a PG mapped to ``acting`` while the OSDs ``up`` are up."""
     alive = sum(1 for o in acting if o in up)
     floor = max(pool.min_active, pool.k if pool.kind == "erasure" else 1)
     if alive < floor:
@@ -238,6 +243,42 @@ def pg_state(cluster: CephCluster, pool: Pool, acting: Sequence[str],
     if len(acting) < pool.width:
         return PgState.UNDERSIZED
     return PgState.CLEAN if alive == pool.width else PgState.DEGRADED
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What a pool's placement gives before any OSD is down (see :func:`_layout`)."""
+
+    placement: tuple[tuple[str, ...], ...]
+    shards: dict[str, int]
+    """Shards per OSD, in the order the PGs first name them."""
+    pgs_of: dict[str, tuple[int, ...]]
+    """Each OSD's PGs."""
+    states: tuple[PgState, ...]
+    """Every PG's state while all its OSDs are up."""
+    counts: dict[str, int]
+    """PGs per state while all are up, in the order of each state's first PG."""
+    inactive: tuple[int, ...]
+    """The PGs inactive while all are up (mapped to too few OSDs)."""
+
+
+@lru_cache(maxsize=32)
+def _layout(pool: Pool, members: tuple[tuple[str, str], ...]) -> _Layout:
+    """:func:`_placement` read once per set of OSDs in, so a report walks only the PGs of the
+    OSDs that are down (a PG with every OSD up is in its all-up state)."""
+    placement = _placement(pool, members)
+    shards: Counter[str] = Counter()
+    pgs_of: dict[str, list[int]] = {}
+    for pg, acting in enumerate(placement):
+        shards.update(acting)
+        for osd in acting:
+            pgs_of.setdefault(osd, []).append(pg)
+    everyone = frozenset(shards)
+    states = tuple(pg_state_of(pool, acting, everyone) for acting in placement)
+    counts = dict(Counter(state.value for state in states))
+    inactive = tuple(pg for pg, state in enumerate(states) if state is PgState.INACTIVE)
+    return _Layout(placement, dict(shards), {o: tuple(p) for o, p in pgs_of.items()}, states,
+                   counts, inactive)
 
 
 def cluster_report(cluster: CephCluster) -> ClusterReport:
@@ -254,14 +295,20 @@ def cluster_report(cluster: CephCluster) -> ClusterReport:
     for pool in cluster.pools:
         states: Counter[str] = Counter()
         inactive: list[int] = []
-        blocked = False
-        for pg, acting in enumerate(_placement(pool, _members(cluster, pool))):
-            per_osd.update(acting)
-            state = pg_state(cluster, pool, acting, up)
-            states[state.value] += 1
-            if state is PgState.INACTIVE:
-                inactive.append(pg)
-            blocked = blocked or any(o in full for o in acting)
+        layout = _layout(pool, _members(cluster, pool))
+        per_osd.update(layout.shards)
+        hit = {pg for osd, pgs in layout.pgs_of.items() if osd not in up for pg in pgs}
+        if hit:
+            for pg, state in enumerate(layout.states):
+                if pg in hit:
+                    state = pg_state_of(pool, layout.placement[pg], up)
+                states[state.value] += 1
+                if state is PgState.INACTIVE:
+                    inactive.append(pg)
+        else:  # every OSD the pool maps to is up: the states it has then
+            states.update(layout.counts)
+            inactive.extend(layout.inactive)
+        blocked = any(osd in full for osd in layout.pgs_of)
         pools[pool.name] = PoolReport(pool.name, raw * pool.efficiency, dict(states),
                                       tuple(inactive), blocked)
         if inactive:
