@@ -133,6 +133,12 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    # The last tests' garbage is collected once (an object that raises as it is freed is
+    # still reported), then what is left is frozen: pytest collects five more times as it
+    # closes and Python once more on the way out, each walking every object alive (1-2 s a
+    # worker at the end of the run, while nothing else is left to do).
+    gc.collect()
+    gc.freeze()
     config = session.config
     if hasattr(config, "workerinput") or getattr(config, "cache", None) is None:
         return  # an xdist worker: the controller has its reports and writes the cache
