@@ -72,3 +72,22 @@ def test_a_report_that_fails_does_not_stop_the_writer(tmp_path: Path) -> None:
     w.submit(tmp_path / "ok.json", "kept")
     assert w.flush()
     assert (tmp_path / "ok.json").exists()
+
+
+def test_a_path_saved_again_after_a_failure_is_reported_once(tmp_path: Path) -> None:
+    failed: list[Path] = []
+    recovered: list[Path] = []
+    w = Writer(lambda path, exc: failed.append(path), recovered.append)
+    folder = tmp_path / "work"
+    folder.write_text("a file where the folder goes", encoding="utf-8")
+    work, other = folder / "lab.json", tmp_path / "other.json"
+    w.submit(work, "lost")
+    w.submit(other, "kept")  # never failed: nothing to report when it is written
+    assert w.flush()
+    folder.unlink()  # the disk is back
+    w.submit(work, "kept")
+    assert w.flush()
+    w.submit(work, "again")  # a second success after the recovery says nothing more
+    assert w.flush()
+    assert failed == [work] and recovered == [work]
+    assert work.read_text(encoding="utf-8") == "again"

@@ -128,3 +128,31 @@ async def test_work_that_cannot_be_saved_is_said_once_and_the_lab_goes_on(tmp_pa
         await pilot.pause()
         assert len(app.sessions[LAB].actions()) >= 2
         assert [n for n in app._notifications if n.message == said] == shown  # not again
+
+
+async def test_work_that_fails_again_after_it_was_saved_is_said_again(tmp_path: Path) -> None:
+    """Once the work is saved again (the disk is back), a later failure is news: said again."""
+    import shutil
+
+    from .waits import until
+
+    data = tmp_path / "data"
+    data.mkdir()
+    blocker = data / "work"
+    blocker.write_text("a file where the work folder goes", encoding="utf-8")
+    app = _app(data)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "lab-table",
+                    "the lab's table focused")
+        await pilot.press("s")
+        await until(pilot, lambda: app.save_error is not None, "the failed save said")
+        said = app.save_error
+        blocker.unlink()  # the disk is back: the next key saves
+        await pilot.press("w")
+        assert app.flush_work()
+        assert work_path(data, LAB).exists()
+        shutil.rmtree(blocker)
+        blocker.write_text("broken again", encoding="utf-8")
+        await pilot.press("s")
+        await until(pilot, lambda: len([n for n in app._notifications if n.message == said]) == 2,
+                    "the new failure said")

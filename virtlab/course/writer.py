@@ -6,7 +6,9 @@ home folder, which a key would wait for before its frame. The writer takes the t
 on the caller's thread, from the state as it is then), and one thread writes it. A path
 whose text is replaced before the thread reaches it is written once, with the newest text;
 ``None`` removes the file. Writes to one path keep their order. :meth:`Writer.flush` waits
-until everything handed over is on the disk (the app calls it when it closes).
+until everything handed over is on the disk (the app calls it when it closes). A write that
+fails is reported; so is the next one to the same path that succeeds (the disk is back), so
+the caller can say the next failure again.
 """
 
 from __future__ import annotations
@@ -24,9 +26,13 @@ __all__ = ["Writer"]
 class Writer:
     """One background thread writing the newest text handed over for each path."""
 
-    def __init__(self, on_error: Callable[[Path, OSError], None]) -> None:
+    def __init__(self, on_error: Callable[[Path, OSError], None],
+                 on_recovered: Callable[[Path], None] | None = None) -> None:
         self._on_error = on_error
         """Called on the writer's thread with a write that failed."""
+        self._on_recovered = on_recovered
+        """Called on the writer's thread when a path whose last write failed is written."""
+        self._failed: set[Path] = set()
         self._pending: dict[Path, str | None] = {}
         self._lock = threading.Condition()
         self._busy = False
@@ -63,8 +69,15 @@ class Writer:
                 else:
                     write_text_atomic(path, text)
             except OSError as exc:
+                self._failed.add(path)
                 with contextlib.suppress(Exception):
                     self._on_error(path, exc)
+            else:
+                if path in self._failed:
+                    self._failed.discard(path)
+                    if self._on_recovered is not None:
+                        with contextlib.suppress(Exception):
+                            self._on_recovered(path)
             finally:
                 with self._lock:
                     self._busy = False

@@ -25,10 +25,12 @@ __all__ = ["LabData", "WorkNotSaved"]
 
 
 class WorkNotSaved(Message):
-    """The writer could not save a lab's work (posted from its thread)."""
+    """The writer could not save a lab's work (posted from its thread); ``text`` is None when
+    the work at ``path`` was saved again after that."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, path: Path, text: str | None) -> None:
         super().__init__()
+        self.path = path
         self.text = text
 
 
@@ -55,7 +57,8 @@ class LabData:
         """Lab id → LabSession, kept while the app runs so a reopened lab keeps its state."""
         self._writer: Writer | None = None
         """Writes the lab work off the UI thread (made on first save)."""
-        self._work_errors: set[str] = set()
+        self._work_errors: dict[Path, set[str]] = {}
+        """Each work file's failed saves said so far (forgotten once it is saved again)."""
         self.collect_after_warm_up = False
         """Whether ``warm_up`` turns the garbage collector on (the command line starts the
         app with it off: its full passes over the start-up's objects cost ~50 ms each)."""
@@ -64,6 +67,7 @@ class LabData:
         def notify(self, message: str, **kwargs: Any) -> None: ...
         def post_message(self, message: Message) -> bool: ...
         def _save_failed(self, message: str) -> None: ...
+        save_error: str | None
 
     @property
     def labs(self) -> dict[str, Lab]:
@@ -152,18 +156,27 @@ class LabData:
         if self._writer is None:
             from virtlab.course.writer import Writer
 
-            self._writer = Writer(self._work_not_saved)
+            self._writer = Writer(self._work_not_saved, self._work_saved_again)
         self._writer.submit(path, work_text(session))  # the state as it is now
 
     def _work_not_saved(self, path: Path, error: OSError) -> None:
         """On the writer's thread: say so on the UI thread (a message is safe to post)."""
-        self.post_message(WorkNotSaved(t("progress.save_failed", self.lang, path=path, error=error)))
+        self.post_message(WorkNotSaved(path, t("progress.save_failed", self.lang, path=path,
+                                                error=error)))
+
+    def _work_saved_again(self, path: Path) -> None:
+        self.post_message(WorkNotSaved(path, None))
 
     def on_work_not_saved(self, message: WorkNotSaved) -> None:
         """Show a failed save of the work once: not again per key, even after the progress
-        (another file) was saved in between."""
-        if message.text not in self._work_errors:
-            self._work_errors.add(message.text)
+        (another file) was saved in between; but again if it fails after a save that worked."""
+        said = self._work_errors.setdefault(message.path, set())
+        if message.text is None:
+            if self.save_error in said:
+                self.save_error = None  # the app's own once-only rule
+            said.clear()
+        elif message.text not in said:
+            said.add(message.text)
             self._save_failed(message.text)
 
     def flush_work(self, timeout: float = 10.0) -> bool:
