@@ -21,17 +21,24 @@ if TYPE_CHECKING:
     from virtlab.course.session import LabSession
     from virtlab.course.writer import Writer
 
-__all__ = ["LabData", "WorkNotSaved"]
+__all__ = ["LabData", "WorkNotSaved", "WorkSavedAgain"]
 
 
 class WorkNotSaved(Message):
-    """The writer could not save a lab's work (posted from its thread); ``text`` is None when
-    the work at ``path`` was saved again after that."""
+    """The writer could not save a lab's work (posted from its thread)."""
 
-    def __init__(self, path: Path, text: str | None) -> None:
+    def __init__(self, path: Path, text: str) -> None:
         super().__init__()
         self.path = path
         self.text = text
+
+
+class WorkSavedAgain(Message):
+    """The writer saved a lab's work whose last save had failed (posted from its thread)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
 
 
 class LabData:
@@ -165,19 +172,20 @@ class LabData:
                                                 error=error)))
 
     def _work_saved_again(self, path: Path) -> None:
-        self.post_message(WorkNotSaved(path, None))
+        self.post_message(WorkSavedAgain(path))
 
     def on_work_not_saved(self, message: WorkNotSaved) -> None:
         """Show a failed save of the work once: not again per key, even after the progress
         (another file) was saved in between; but again if it fails after a save that worked."""
         said = self._work_errors.setdefault(message.path, set())
-        if message.text is None:
-            if self.save_error in said:
-                self.save_error = None  # the app's own once-only rule
-            said.clear()
-        elif message.text not in said:
+        if message.text not in said:
             said.add(message.text)
             self._save_failed(message.text)
+
+    def on_work_saved_again(self, message: WorkSavedAgain) -> None:
+        said = self._work_errors.pop(message.path, set())
+        if self.save_error in said:
+            self.save_error = None  # the app's own once-only rule would keep the next quiet
 
     def flush_work(self, timeout: float = 10.0) -> bool:
         """Wait until the lab work handed to the writer is on the disk (when the app closes)."""
