@@ -13,7 +13,7 @@ import json
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from tests.core.corekit import FAST
+from tests.core.corekit import FAST, maybe, pick
 from virtlab.core.actions import apply
 from virtlab.core.base import Refused
 from virtlab.core.compute.actions import (
@@ -37,6 +37,7 @@ from virtlab.core.state import Datacenter
 from virtlab.core.storage.models import Datastore, VirtualDisk
 
 KINDS = [k.value for k in HypervisorKind]
+
 EPS = 1e-6
 
 
@@ -44,71 +45,77 @@ def _near(x: float) -> float:
     return EPS * max(1.0, abs(x))
 
 
+POLICIES = st.sampled_from([
+    Policy(), Policy(cpu_allocation_ratio=1.0), Policy(ram_allocation_ratio=1.5),
+    Policy(cpu_allocation_ratio=16.0, ram_allocation_ratio=1.5, reserved_host_memory_mib=0),
+])
+
+
 @st.composite
 def hosts(draw, i: int) -> Host:
     return Host(
         name=f"h{i}",
-        hypervisor=draw(st.sampled_from(KINDS)),
+        hypervisor=draw(pick(*KINDS)),
         sockets=draw(st.integers(1, 2)),
         cores_per_socket=draw(st.integers(1, 12)),
         threads_per_core=draw(st.integers(1, 2)),
-        mhz=draw(st.sampled_from([1000.0, 2000.0, 2600.0])),
-        memory_mib=draw(st.sampled_from([2048.0, 8192.0, 32768.0, 131072.0])),
-        status=draw(st.sampled_from(["up", "up", "up", "up", "down", "panicked"])),
-        reserved_cpus=draw(st.one_of(st.none(), st.sampled_from([0.0, 1.0, 2.5]))),
+        mhz=draw(pick(1000.0, 2000.0, 2600.0)),
+        memory_mib=draw(pick(2048.0, 8192.0, 32768.0, 131072.0)),
+        status=draw(pick("up", "up", "up", "up", "down", "panicked")),
+        reserved_cpus=draw(maybe(0.0, 1.0, 2.5)),
     )
 
 
 @st.composite
 def vms(draw, i: int, host: Host, stores: list[Datastore]) -> VM:
     vcpus = draw(st.integers(1, 16))
-    memory = draw(st.sampled_from([256.0, 1024.0, 4096.0, 16384.0, 65536.0]))
-    cpu_res = draw(st.sampled_from([0.0, 0.0, 500.0, 2000.0, 8000.0]))
-    cpu_limit = draw(st.one_of(st.none(), st.sampled_from([500.0, 2000.0, 10000.0])))
+    memory = draw(pick(256.0, 1024.0, 4096.0, 16384.0, 65536.0))
+    cpu_res = draw(pick(0.0, 0.0, 500.0, 2000.0, 8000.0))
+    cpu_limit = draw(maybe(500.0, 2000.0, 10000.0))
     if cpu_limit is not None and cpu_limit < cpu_res:
         cpu_limit = cpu_res or None
-    mem_res = draw(st.sampled_from([0.0, 0.25, 0.5, 1.0])) * memory
-    mem_limit = draw(st.one_of(st.none(), st.sampled_from([0.5, 1.0])))
+    mem_res = draw(pick(0.0, 0.25, 0.5, 1.0)) * memory
+    mem_limit = draw(maybe(0.5, 1.0))
     mem_limit = None if mem_limit is None else max(mem_limit * memory, mem_res) or None
     visible = [d for d in stores if d.visible_from(host.name)]
     disks = []
     for _ in range(draw(st.integers(0, 2)) if visible else 0):
-        size = draw(st.sampled_from([10.0, 100.0, 500.0]))
+        size = draw(pick(10.0, 100.0, 500.0))
         disks.append(VirtualDisk(
             size_gib=size,
-            provisioning=draw(st.sampled_from(["thin", "thin", "thick-lazy", "thick-eager"])),
+            provisioning=draw(pick("thin", "thin", "thick-lazy", "thick-eager")),
             datastore=draw(st.sampled_from(visible)).name,
-            written_gib=draw(st.sampled_from([0.0, 0.5, 1.0])) * size,
+            written_gib=draw(pick(0.0, 0.5, 1.0)) * size,
         ))
     return VM(
         name=f"v{i}", host=host.name, vcpus=vcpus, memory_mib=memory, disks=tuple(disks),
-        cpu_shares=draw(st.one_of(st.sampled_from(["low", "normal", "high"]), st.integers(1, 50_000))),
-        mem_shares=draw(st.sampled_from(["low", "normal", "high", 5000])),
+        cpu_shares=draw(st.one_of(pick("low", "normal", "high"), st.integers(1, 50_000))),
+        mem_shares=draw(pick("low", "normal", "high", 5000)),
         cpu_reservation_mhz=cpu_res, cpu_limit_mhz=cpu_limit,
         mem_reservation_mib=mem_res, mem_limit_mib=mem_limit,
-        cpu_demand=draw(st.sampled_from([0.0, 0.05, 0.5, 0.9, 1.0])) * vcpus,
-        mem_active_mib=draw(st.sampled_from([0.0, 0.1, 0.5, 1.0])) * memory,
-        status=draw(st.sampled_from(["running", "running", "running", "off", "crashed"])),
+        cpu_demand=draw(pick(0.0, 0.05, 0.5, 0.9, 1.0)) * vcpus,
+        mem_active_mib=draw(pick(0.0, 0.1, 0.5, 1.0)) * memory,
+        status=draw(pick("running", "running", "running", "off", "crashed")),
     )
 
 
 @st.composite
 def containers(draw, i: int, parents: list[tuple[str, str]]) -> Container:
     kind, parent = draw(st.sampled_from(parents))
-    cpu_req = draw(st.one_of(st.none(), st.sampled_from([100.0, 500.0, 2000.0])))
-    cpu_lim = draw(st.one_of(st.none(), st.sampled_from([500.0, 2000.0, 4000.0])))
+    cpu_req = draw(maybe(100.0, 500.0, 2000.0))
+    cpu_lim = draw(maybe(500.0, 2000.0, 4000.0))
     if cpu_req is not None and cpu_lim is not None and cpu_req > cpu_lim:
         cpu_req = cpu_lim
-    mem_req = draw(st.one_of(st.none(), st.sampled_from([128.0, 1024.0, 4096.0])))
-    mem_lim = draw(st.one_of(st.none(), st.sampled_from([256.0, 1024.0, 8192.0])))
+    mem_req = draw(maybe(128.0, 1024.0, 4096.0))
+    mem_lim = draw(maybe(256.0, 1024.0, 8192.0))
     if mem_req is not None and mem_lim is not None and mem_req > mem_lim:
         mem_req = mem_lim
     return Container(
         name=f"c{i}", **{kind: parent},
         cpu_request_m=cpu_req, cpu_limit_m=cpu_lim, mem_request_mib=mem_req, mem_limit_mib=mem_lim,
-        cpu_demand_m=draw(st.sampled_from([0.0, 100.0, 1000.0, 5000.0])),
-        mem_demand_mib=draw(st.sampled_from([0.0, 100.0, 1000.0, 10_000.0])),
-        status=draw(st.sampled_from(["running", "running", "running", "crashed"])),
+        cpu_demand_m=draw(pick(0.0, 100.0, 1000.0, 5000.0)),
+        mem_demand_mib=draw(pick(0.0, 100.0, 1000.0, 10_000.0)),
+        status=draw(pick("running", "running", "running", "crashed")),
     )
 
 
@@ -116,22 +123,19 @@ def containers(draw, i: int, parents: list[tuple[str, str]]) -> Container:
 def datacenters(draw) -> Datacenter:
     hs = [draw(hosts(i)) for i in range(draw(st.integers(1, 3)))]
     stores = [
-        Datastore(name=f"{h.name}-local", capacity_gib=draw(st.sampled_from([50.0, 500.0, 5000.0])),
+        Datastore(name=f"{h.name}-local", capacity_gib=draw(pick(50.0, 500.0, 5000.0)),
                   hosts=(h.name,))
         for h in hs if draw(st.booleans())
     ]
     if draw(st.booleans()):
-        stores.append(Datastore(name="san", capacity_gib=draw(st.sampled_from([100.0, 10_000.0]))))
+        stores.append(Datastore(name="san", capacity_gib=draw(pick(100.0, 10_000.0))))
     vm_hosts = [h for h in hs if supports_vms(h.hypervisor)]
     vs = [draw(vms(i, draw(st.sampled_from(vm_hosts)), stores))
           for i in range(draw(st.integers(0, 8)) if vm_hosts else 0)]
     parents = [("host", h.name) for h in hs if PROFILES[h.hypervisor].runs_host_containers]
     parents += [("vm", v.name) for v in vs]
     cs = [draw(containers(i, parents)) for i in range(draw(st.integers(0, 6)) if parents else 0)]
-    policy = draw(st.sampled_from([
-        Policy(), Policy(cpu_allocation_ratio=1.0), Policy(ram_allocation_ratio=1.5),
-        Policy(cpu_allocation_ratio=16.0, ram_allocation_ratio=1.5, reserved_host_memory_mib=0),
-    ]))
+    policy = draw(POLICIES)
     return Datacenter.of(name="random", policy=policy, hosts=tuple(hs), datastores=tuple(stores),
                       vms=tuple(vs), containers=tuple(cs))
 
@@ -261,26 +265,26 @@ def actions(draw, dc: Datacenter):
     kind = draw(st.sampled_from(choices))
     if kind == "add_vm":
         stores = [d.name for d in dc.storage.datastores] + ["nowhere"]
-        disks = [VirtualDisk(size_gib=draw(st.sampled_from([10.0, 1000.0, 100_000.0])),
-                             provisioning=draw(st.sampled_from(["thin", "thick-eager"])),
+        disks = [VirtualDisk(size_gib=draw(pick(10.0, 1000.0, 100_000.0)),
+                             provisioning=draw(pick("thin", "thick-eager")),
                              datastore=draw(st.sampled_from(stores)))
                  for _ in range(draw(st.integers(0, 1)))]
         return AddVM(vm=VM(
             name=draw(st.sampled_from(["new", *vms_[:1]])),
             host=draw(st.sampled_from([*hosts_, "ghost"])),
             vcpus=draw(st.integers(1, 64)),
-            memory_mib=draw(st.sampled_from([512.0, 16384.0, 262144.0])),
+            memory_mib=draw(pick(512.0, 16384.0, 262144.0)),
             disks=tuple(disks),
-            cpu_reservation_mhz=draw(st.sampled_from([0.0, 50_000.0])),
-            mem_reservation_mib=draw(st.sampled_from([0.0, 512.0])),
+            cpu_reservation_mhz=draw(pick(0.0, 50_000.0)),
+            mem_reservation_mib=draw(pick(0.0, 512.0)),
         ))
     if kind == "add_container":
         where = draw(st.sampled_from([("host", n) for n in [*hosts_, "ghost"]]
                                      + [("vm", n) for n in [*vms_, "ghost"]]))
         return AddContainer(container=Container(
             name="newc", **{where[0]: where[1]},
-            cpu_request_m=draw(st.one_of(st.none(), st.sampled_from([100.0, 64_000.0]))),
-            mem_request_mib=draw(st.one_of(st.none(), st.sampled_from([128.0, 500_000.0]))),
+            cpu_request_m=draw(maybe(100.0, 64_000.0)),
+            mem_request_mib=draw(maybe(128.0, 500_000.0)),
         ))
     if kind == "set_policy":
         return SetPolicy(changes=draw(st.sampled_from([
@@ -290,14 +294,14 @@ def actions(draw, dc: Datacenter):
         ])))
     if kind == "fail":
         return Fail(name=draw(st.sampled_from(everything)),
-                    fault=draw(st.sampled_from([None, "host-panic", "power-off"])))
+                    fault=draw(pick(None, "host-panic", "power-off")))
     if kind == "repair":
         return Repair(name=draw(st.sampled_from(everything)))
     if kind == "remove":
         return Remove(name=draw(st.sampled_from(everything)))
     if kind == "set_demand":
         return SetDemand(name=draw(st.sampled_from(vms_ + ctrs_)),
-                         level=draw(st.sampled_from(["idle", "normal", "peak", "leak"])))
+                         level=draw(pick("idle", "normal", "peak", "leak")))
     if kind == "move":
         return Move(name=draw(st.sampled_from(vms_ + ctrs_ + ["ghost"])),
                     host=draw(st.sampled_from(hosts_ + vms_ + ["ghost"])))

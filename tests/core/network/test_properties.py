@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.core.corekit import FAST
+from tests.core.corekit import FAST, pick
 from tests.core.network.netkit import lan
 from virtlab.core.actions import apply
 from virtlab.core.base import Refused
@@ -20,8 +20,8 @@ from virtlab.core.network.topology import PortMode, SwitchPort
 from virtlab.core.network.trace import Trace, trace, where_of
 from virtlab.core.state import Datacenter
 
-VLANS = st.sampled_from([10, 20, 30])
-PROTOS = st.sampled_from(["tcp", "udp", "icmp"])
+VLANS = pick(10, 20, 30)
+PROTOS = pick("tcp", "udp", "icmp")
 
 
 @st.composite
@@ -29,7 +29,7 @@ def ports(draw: st.DrawFn, n: int) -> dict[int, SwitchPort]:
     out = {}
     for i in range(1, n + 1):
         if draw(st.integers(0, 3)):
-            out[i] = SwitchPort(number=i, mode=PortMode.TRUNK, native=draw(st.sampled_from([1, 10])),
+            out[i] = SwitchPort(number=i, mode=PortMode.TRUNK, native=draw(pick(1, 10)),
                                 allowed=draw(st.sampled_from([None, None, None, (10, 20, 30), (10,), (20, 30), ()])))
         else:
             out[i] = SwitchPort(number=i, mode=PortMode.ACCESS, vlan=draw(VLANS))
@@ -39,17 +39,17 @@ def ports(draw: st.DrawFn, n: int) -> dict[int, SwitchPort]:
 @st.composite
 def matches(draw: st.DrawFn) -> Match:
     proto = draw(st.none() | PROTOS)
-    port = draw(st.none() | st.sampled_from([22, 23, 80, 32768])) if proto in ("tcp", "udp") else None
+    port = draw(st.none() | pick(22, 23, 80, 32768)) if proto in ("tcp", "udp") else None
     return Match(proto=proto, tp_dst=port if draw(st.booleans()) else None,
                  tp_src=port if port is not None and draw(st.booleans()) else None,
-                 vlan=draw(st.none() | VLANS), ip_dst=draw(st.none() | st.sampled_from(["10.10.0.0/16", "10.20.0.1/32"])))
+                 vlan=draw(st.none() | VLANS), ip_dst=draw(st.none() | pick("10.10.0.0/16", "10.20.0.1/32")))
 
 
 @st.composite
 def flow_tables(draw: st.DrawFn) -> list[Flow]:
     out = []
     for i in range(draw(st.integers(0, 8))):
-        out.append(Flow(name=f"f{i}", switch=draw(st.sampled_from(["dvs", "leaf-1"])),
+        out.append(Flow(name=f"f{i}", switch=draw(pick("dvs", "leaf-1")),
                         priority=draw(st.integers(0, 400)), match=draw(matches()),
                         action=draw(st.sampled_from([FlowAction.DROP, FlowAction.NORMAL, FlowAction.NORMAL]))))
     if draw(st.integers(0, 3)):  # mostly with a table-miss entry on each switch, as controllers install
@@ -81,7 +81,7 @@ def _walked(t: Trace) -> list[Trace]:
 
 
 @FAST
-@given(networks(), PROTOS, st.sampled_from([22, 23, 80]), st.data())
+@given(networks(), PROTOS, pick(22, 23, 80), st.data())
 def test_a_trace_never_passes_a_rule_that_drops_it(dc: Datacenter, proto: str, port: int, data: st.DataObject) -> None:
     net = dc.network
     names = [v.workload for v in net.vnics]
@@ -120,7 +120,7 @@ def test_removing_a_drop_rule_never_makes_a_reachable_pair_unreachable(dc: Datac
         return
     gone = data.draw(st.sampled_from(drops))
     proto = data.draw(PROTOS)
-    port = data.draw(st.sampled_from([22, 23, 80])) if proto != "icmp" else None
+    port = data.draw(pick(22, 23, 80)) if proto != "icmp" else None
     names = [v.workload for v in net.vnics]
     before = matrix(net, where_of(dc), names, proto, port, 100)
     after = matrix(net.evolve(flows=tuple(f for f in net.flows if f is not gone)), where_of(dc), names, proto, port, 100)
@@ -133,16 +133,16 @@ def test_removing_a_drop_rule_never_makes_a_reachable_pair_unreachable(dc: Datac
 @given(networks(), st.data())
 def test_a_refused_action_leaves_the_state_unchanged(dc: Datacenter, data: st.DataObject) -> None:
     action = data.draw(st.one_of(
-        st.builds(SetPortGroupVlan, name=st.sampled_from(["pg-10", "pg-20", "pg-x"]), vlan=st.integers(-2, 4100)),
+        st.builds(SetPortGroupVlan, name=pick("pg-10", "pg-20", "pg-x"), vlan=st.integers(-2, 4100)),
         st.builds(SetMtu, mtu=st.integers(0, 12_000)),
-        st.builds(AddFlow, name=st.sampled_from(["f0", "new"]), switch=st.sampled_from(["dvs", "leaf-1", "x"]),
+        st.builds(AddFlow, name=pick("f0", "new"), switch=pick("dvs", "leaf-1", "x"),
                   priority=st.integers(-5, 70_000)),
         st.builds(SetSwitchPort, switch=st.just("leaf-1"), port=st.integers(1, 4), mode=st.sampled_from(list(PortMode)),
                   vlan=st.integers(0, 4095), native=st.integers(0, 4095)),
-        st.builds(AddPortGroup, name=st.sampled_from(["pg-10", "pg-new"]), vswitch=st.sampled_from(["dvs", "x"]),
+        st.builds(AddPortGroup, name=pick("pg-10", "pg-new"), vswitch=pick("dvs", "x"),
                   vlan=st.none() | st.integers(-1, 4096)),
         st.builds(AddSegment, name=st.just("s"), vni=st.integers(-1, 2**24 + 1)),
-        st.builds(MoveVnic, name=st.sampled_from(["w0.eth0", "nope"]), port_group=st.sampled_from(["pg-10", "pg-x"])),
+        st.builds(MoveVnic, name=pick("w0.eth0", "nope"), port_group=pick("pg-10", "pg-x")),
     ))
     before = dc.model_dump()
     net = dc.network
@@ -157,7 +157,7 @@ def test_a_refused_action_leaves_the_state_unchanged(dc: Datacenter, data: st.Da
 
 @FAST
 @given(st.lists(matches(), max_size=12), st.lists(st.integers(0, 3), min_size=12, max_size=12), matches(),
-       st.sampled_from(["10.10.0.2", "10.20.0.1", "10.30.1.9"]))
+       pick("10.10.0.2", "10.20.0.1", "10.30.1.9"))
 def test_the_compiled_flow_table_answers_as_the_linear_scan(ms: list[Match], prios: list[int], probe: Match,
                                                             ip: str) -> None:
     flows = [Flow(name=f"f{i}", switch="s", priority=prios[i] * 100, match=m) for i, m in enumerate(ms)]
