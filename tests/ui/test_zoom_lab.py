@@ -57,7 +57,8 @@ async def test_zoom_works_from_the_lesson_text_and_on_a_quiz(tmp_path: Path) -> 
         assert screen.lab_panel in app.focused.ancestors_with_self  # not the hidden text
 
 
-async def test_no_zoom_without_a_lab(tmp_path: Path) -> None:
+async def test_no_zoom_without_a_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(LessonScreen, "lab_shown_before", False)  # its lab opens after the text
     app = make_app(lang="en", data_dir=tmp_path, open_lesson="l10-vlans")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen

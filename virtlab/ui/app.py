@@ -252,7 +252,9 @@ class VirtlabApp(LabData, App[None]):
                         markup=False)
             return False
         self._pop_to_catalog()
-        self.push_screen(LessonScreen(lesson_id, step=step, lab_later=True))
+        # The text first and the lab a frame later only while a lab's first import is ahead.
+        lab_later = not (self.warmed.is_set() or LessonScreen.lab_shown_before)
+        self.push_screen(LessonScreen(lesson_id, step=step, lab_later=lab_later))
         return True
 
     def open_presenter(self, path: Path) -> bool:

@@ -9,7 +9,7 @@ hints, lesson state) goes to the app, which saves it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,7 +23,6 @@ from textual.widgets.option_list import Option
 from virtlab.course.i18n import t
 from virtlab.course.links import lab_link_action
 from virtlab.course.progress import mark_goal, set_section, set_state, use_hint
-from virtlab.ui.screens._base import VirtlabScreen
 from virtlab.ui.screens._chrome import (
     KeyBar,
     SafeOptionList,
@@ -33,6 +32,7 @@ from virtlab.ui.screens._chrome import (
     mark_settled,
     refresh_chrome,
 )
+from virtlab.ui.screens.lesson_next import NextLessonOffer
 from virtlab.ui.widgets.action_button import ActionButton
 from virtlab.ui.widgets.goals_panel import GoalsPanel
 from virtlab.ui.widgets.lesson_text import LessonText
@@ -52,12 +52,16 @@ def lab_widget_classes() -> tuple[type[LabPanel], type[QuizPanel]]:
     return LabPanel, QuizPanel
 
 
-class LessonScreen(VirtlabScreen[None]):
+class LessonScreen(NextLessonOffer):
     """A lesson beside its lab; n / p move between steps, h reveals a hint."""
 
     CSS_PATH = "lesson.tcss"
     AUTO_FOCUS = None
     ALLOW_IN_MAXIMIZED_VIEW = "TitleBar, TooSmall, KeyBar"  # kept beside a zoomed lab
+    lab_shown_before: ClassVar[bool] = False
+    """Whether a lab was shown in this process (the engine and the lab's widgets are
+    imported): the next lesson composes its lab with its text, in one frame, instead of
+    painting the text first (``lab_later``)."""
     BINDINGS = [
         Binding("n", "next_step", "next_step", id="next-step"),
         Binding("p", "previous_step", "previous_step", id="previous-step"),
@@ -80,7 +84,6 @@ class LessonScreen(VirtlabScreen[None]):
         self.lesson: Lesson
         self.session: LabSession | None = None
         self.lab_panel: LabPanel | QuizPanel | None = None
-        self._offered: tuple[str, str] | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -94,6 +97,9 @@ class LessonScreen(VirtlabScreen[None]):
         self.step = max(0, min(wanted, len(self.lesson.sections) - 1))
         if not self._lab_later:
             self.session = app.session_for(self.lesson.lab)
+            # Focused as the screen mounts (Textual reads AUTO_FOCUS per screen), before its
+            # first frame: a focus change after it repaints the whole screen again.
+            self.AUTO_FOCUS = self._lab_focus_selector()  # type: ignore[misc, assignment]
         yield TitleBar()
         yield TooSmall(self.lang)
         with Horizontal(id="lesson-main"):
@@ -125,6 +131,13 @@ class LessonScreen(VirtlabScreen[None]):
         yield self.lab_panel
         yield GoalsPanel(session, self.lang, hints, id="goals")
 
+    def _lab_focus_selector(self) -> str:
+        """Where the keys go first: the lab's table, its quiz, or (no lab) the lesson text."""
+        session = self.session
+        if session is None:
+            return "#lesson-scroll"
+        return "QuizPanel" if session.lab is not None and session.lab.meta.kind == "quiz" else "#lab-table"
+
     def saved_hints(self) -> dict[str, int]:
         """The hints the student has revealed in this lesson (goal id → count), shown again."""
         return dict(self.virtlab_app.progress.lesson(self.lesson_id).hints_used)
@@ -137,7 +150,7 @@ class LessonScreen(VirtlabScreen[None]):
                 self.call_after_refresh(self._open_lab)
             # else the app calls after_first_frame once its start-up is over
         else:
-            self._lab_ready()
+            self._lab_ready(focus_now=True)
 
     def after_first_frame(self) -> None:
         """The app's start-up is over (``virtlab open``): open the lab after the next frame.
@@ -165,6 +178,7 @@ class LessonScreen(VirtlabScreen[None]):
         """The lab is mounted (``focus_now``: so is its table; a focus change repaints the
         whole screen, so it moves before the lab's first frame)."""
         self._lab_loaded = True
+        LessonScreen.lab_shown_before = True
         mark_settled(self)
         self.call_after_refresh(self.virtlab_app.warm_up_later)  # the screen is whole now
         if focus_now:
@@ -327,40 +341,6 @@ class LessonScreen(VirtlabScreen[None]):
                 text += "\n" + t("lesson.next_lesson", self.lang, title=following.title) + " → N"
             self.notify(text, title=self.lesson.title, timeout=6, markup=False)
 
-    # ------------------------------------------------------------------ the next lesson
-
-    def next_lesson(self) -> Lesson | None:
-        """The lesson after this one in course order, once this one is finished (its goals
-        all met; a lesson without a lab: its last step reached), else None."""
-        if not self._finished():
-            return None
-        ordered = self.virtlab_app.catalog.ordered(self.lang)
-        ids = [lesson.id for lesson in ordered]
-        at = ids.index(self.lesson_id) if self.lesson_id in ids else len(ids)
-        return ordered[at + 1] if at + 1 < len(ordered) else None
-
-    def _finished(self) -> bool:
-        if not self._lab_loaded:
-            return False
-        if self.session is None:
-            return self.step == len(self.lesson.sections) - 1
-        goals = self.query(GoalsPanel)
-        return bool(goals) and goals.first().all_met
-
-    def _offer_next(self) -> None:
-        """Show (or hide) the "next lesson" button and key, whose label names the lesson."""
-        following = self.next_lesson()
-        offer = (following.id, self.lang) if following is not None else None
-        if offer == self._offered:
-            return
-        self._offered = offer
-        button = self.query_one("#next-lesson", ActionButton)
-        button.display = following is not None
-        if following is not None:
-            button.label = Content.assemble(t("lesson.next_lesson", self.lang, title=following.title),
-                                            " →  ", ("N", "bold"))
-        self.refresh_bindings()  # the key bar shows N only while it is offered
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_lesson":
             return self.next_lesson() is not None
@@ -377,12 +357,6 @@ class LessonScreen(VirtlabScreen[None]):
             if self.focused is None or panel not in self.focused.ancestors_with_self:
                 panel.focus()  # the keys go to the lab, not to the hidden lesson
         self.refresh_bindings()
-
-    def action_next_lesson(self) -> None:
-        """Open the next lesson (offered once this one is finished)."""
-        following = self.next_lesson()
-        if following is not None:
-            self.virtlab_app.open_lesson_screen(following.id)
 
     # ------------------------------------------------------------------ lesson links
 

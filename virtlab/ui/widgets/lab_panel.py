@@ -144,6 +144,7 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ne
         self.watch(self.table, "scroll_x", self._render_note, init=False)
 
     def on_resize(self) -> None:
+        self._render_note()  # in the same frame as the resize, when the table knows its size
         self.call_after_refresh(self._render_note)
 
     # ------------------------------------------------------------------ public API

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from textual.content import Content
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import _RenderCache
@@ -80,6 +80,8 @@ class LinesView(Static):
         self._view_context: ViewContext | None = None
         self._lines = Lines()
         self._width = 0
+        self._draw_at_layout = False
+        """Whether the layout draws the context (shown before the view had a width)."""
         self._plain: str | None = None
         self._rows: list[Content] = []
         self._content = Content()
@@ -87,18 +89,34 @@ class LinesView(Static):
         self._strips: dict[tuple[object, ...], list[Strip]] = {}
 
     def show(self, context: ViewContext) -> None:
-        """Draw ``context`` at the view's width (and again whenever the width changes)."""
+        """Draw ``context`` at the view's width (and again whenever the width changes).
+
+        A view not laid out yet (just mounted, or shown again) is drawn by the layout, at the
+        width it gets (:meth:`get_content_height`): drawn now, at a guessed width, it would be
+        drawn again and repainted once it learns its width, a frame later."""
         self._view_context = context
+        if not self.size.width:
+            self._draw_at_layout = True
+            self.refresh(layout=True)
+            return
         self._draw()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if self._view_context is not None and width and (self._draw_at_layout or width != self._width):
+            self._draw(width)
+        return super().get_content_height(container, viewport, width)
 
     def lines_for(self, context: ViewContext) -> Lines:
         """The view's lines for ``context`` (``context.width`` is the view's width)."""
         raise NotImplementedError
 
-    def _draw(self) -> None:
+    def _draw(self, layout_width: int = 0) -> None:
+        """Draw the context at the view's width; ``layout_width``: at the width the layout is
+        giving the view, which renders it next (nothing to refresh)."""
         if self._view_context is None:
             return
-        width = self._width = self.size.width or 60
+        self._draw_at_layout = False
+        width = self._width = layout_width or self.size.width or 60
         if len(self._memo) > 4096:
             self._memo.clear()
         self._lines = self.lines_for(replace(self._view_context, width=width, memo=self._memo))
@@ -106,7 +124,10 @@ class LinesView(Static):
         plain = content.plain
         old_rows, self._rows = self._rows, content.split(allow_blank=True)
         self._content = content
-        if not (self.LINEWISE and self._repaint_changed(old_rows, width)):
+        if layout_width:
+            self._layout_cache.clear()  # render() answers the new content
+            self._content_height_cache = (None, 0)
+        elif not (self.LINEWISE and self._repaint_changed(old_rows, width)):
             self.update(content, layout=needs_layout(self._plain, plain, width))
         self._plain = plain
 
