@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from virtlab.core.actions import apply
-from virtlab.core.compute.actions import Update
+from virtlab.core.compute.actions import SetDemand
 from virtlab.core.compute.models import VM, Container
 from virtlab.core.hosts import Host
 from virtlab.core.report import PartCache, build_report
@@ -173,7 +173,7 @@ def time_after_change(dc: Datacenter, repeat: int = 5) -> float:
     name = dc.compute.vms[len(dc.compute.vms) // 2].name
     times = []
     for i in range(repeat):
-        dc = apply(dc, Update(name=name, changes={"cpu_demand": 0.5 + 0.1 * i}))
+        dc = apply(dc, SetDemand(name=name, cpu=0.5 + 0.1 * i))
         t0 = time.perf_counter()
         build_report(dc, cache=cache)
         times.append(time.perf_counter() - t0)

@@ -19,7 +19,7 @@ from enum import Enum
 from itertools import chain
 from typing import Any
 
-from virtlab.core.base import Violation
+from virtlab.core.base import Violation, construct
 from virtlab.core.compute.isolation import Blast, Pair, blast_of, blast_radius, isolation_matrix
 from virtlab.core.compute.models import ComputePart
 from virtlab.core.compute.report import (
@@ -158,11 +158,9 @@ def _slice_state(dc: Datacenter, h: Host) -> Datacenter:
     own = {v.name for v in compute.vms_by_host.get(h.name, [])}
     ctrs = [*compute.containers_by_parent.get(("host", h.name), []),
             *(c for v in vms if v.name in own for c in compute.containers_by_parent.get(("vm", v.name), []))]
-    return Datacenter.model_construct(
-        name=dc.name, clock_h=dc.clock_h, policy=dc.policy, hosts=(h,),
-        compute=ComputePart.model_construct(vms=tuple(vms), containers=tuple(ctrs)),
-        storage=StoragePart.model_construct(datastores=local),
-    )
+    return construct(Datacenter, name=dc.name, clock_h=dc.clock_h, policy=dc.policy, hosts=(h,),
+                     compute=construct(ComputePart, vms=tuple(vms), containers=tuple(ctrs)),
+                     storage=construct(StoragePart, datastores=local))
 
 
 class PartCache:
@@ -302,7 +300,7 @@ def _from_base(dc: Datacenter, base: Report, change: Delta, cache: PartCache, wa
     stores = [(i, d) for i, d in enumerate(dc.storage.datastores) if d.name in change.datastores]
     if stores:
         disks = dc.compute.disks_by_datastore
-        fresh = datastore_usage(StoragePart.model_construct(datastores=tuple(d for _, d in stores)),
+        fresh = datastore_usage(construct(StoragePart, datastores=tuple(d for _, d in stores)),
                                 {d.name: [(vm.name, disk) for vm, disk in disks.get(d.name, [])]
                                  for _, d in stores})
         for i, d in stores:
