@@ -18,7 +18,8 @@ Cases: ``bare``; ``catalog`` (start → the catalog painted); ``l2`` (``virtlab 
 longest lesson, L2, until its first step's text shows; ``l2-all`` until its quiz shows too);
 ``long`` (a 300-line lesson with tables beside a compute lab, text / whole screen);
 ``markdown-viewer`` (Textual's MarkdownViewer alone on the 300-line lesson: the reference);
-then ``key``: a key in the lesson-size lab → the last byte that key made the app write (and
+then ``catalog -> Enter``: from the catalog, after the warm-up, Enter on the long lesson →
+its text and its whole screen with the lab (ms); then ``key``: a key in the lesson-size lab → the last byte that key made the app write (and
 the first), read from the pseudo-terminal until it is quiet. One frame of the lesson screen
 is about 9 KB, more than the pseudo-terminal passes in one read, so "first" and "last" are
 the start and the end of the same frame when a key draws one frame.
@@ -239,6 +240,31 @@ def bench_keys(case: Case, data: Path, presses: int = 20) -> dict[str, list[floa
     return {"first": first, "last": last}
 
 
+def bench_pick(case: Case, data: Path, runs: int) -> dict[str, list[float]]:
+    """From the catalog, once the warm-up is over, Enter on the lesson → its text, and its
+    whole screen with the lab, in ms (a student's usual way in: after the first lab of the
+    process the lab comes with the text)."""
+    marks = {label: texts for label, texts in case.marks.items() if label in ("text", "all")}
+    out: dict[str, list[float]] = {"text": [], "all": []}
+    argv = [a for a in case.argv if a not in ("open", "bench-long")]
+    for n in range(runs):
+        env = {**case.env, "VIRTLAB_DATA_DIR": str(data / f"pick-{case.name}-{n}")}
+        term = Terminal(argv, env, case.tree or ROOT)
+        try:
+            term.wait_for({"catalog": ("Long lesson (en)",)})
+            time.sleep(2.0)  # past the warm-up thread (it starts 0.5 s after the first frame)
+            term.quiet()
+            sent = time.perf_counter()
+            term.proc.write(b"\r")
+            term.start = sent
+            for label, seconds in term.wait_for(marks).items():
+                if label in out:
+                    out[label].append(seconds * 1000)
+        finally:
+            term.close()
+    return out
+
+
 def extract(ref: str, into: Path) -> Path:
     """The tree of git revision ``ref``, as files under ``into``."""
     archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True)
@@ -284,6 +310,12 @@ def main() -> None:
             cpu = [f"{label} {statistics.median(v) / bare['text-cpu']:4.2f}x"
                    for label, v in case.times.items() if label.endswith("-cpu") and "text-cpu" in bare]
             print(f"  {case.name:<24} " + " | ".join(cells) + ("   CPU: " + " | ".join(cpu) if cpu else ""))
+        for case in all_cases:
+            if case.name.split("@")[0] == "long":
+                picked = bench_pick(case, root, max(3, args.runs // 2))
+                print(f"  catalog -> Enter {case.name:<12} text median {statistics.median(picked['text']):.0f} ms; "
+                      f"whole screen median {statistics.median(picked['all']):.0f} ms "
+                      f"({len(picked['all'])} runs)")
         for case in all_cases:
             if case.name.split("@")[0] == "long":
                 keys = bench_keys(case, root)
