@@ -84,7 +84,7 @@ class LabSession:
         self.lab = lab
         self.sandbox = sandbox or lab is None
         self.start: Datacenter = state if state is not None else (
-            lab.state if lab is not None and lab.state is not None else Datacenter())
+            lab.state if lab is not None and lab.state is not None else Datacenter.of())
         self.log: list[Step] = []
         #: How many steps of the log are in effect (the rest can be redone).
         self.position = 0

@@ -148,7 +148,7 @@ class Flow(Frozen):
     name: Name
     switch: Name
     priority: int = DEFAULT_PRIORITY
-    match: Match = Match()
+    match: Match = Match.model_construct()  # built on first use, as every model
     action: FlowAction = FlowAction.NORMAL
     port: str | None = None  # for output
 

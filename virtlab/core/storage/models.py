@@ -89,7 +89,7 @@ class StoragePart(Frozen):
     below them (disks, RAID, LVM, a Ceph cluster: :mod:`virtlab.core.storage.stack`)."""
 
     datastores: tuple[Datastore, ...] = ()
-    stack: StorageStack = StorageStack()
+    stack: StorageStack = StorageStack.model_construct()  # see Datacenter's parts
 
     @cached_property
     def datastore_index(self) -> dict[str, Datastore]:

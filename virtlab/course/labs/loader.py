@@ -251,8 +251,10 @@ def lab_from_dict(data: dict[str, Any], path: Path, *, plays: bool = True) -> tu
         problems += [f"{src}: {kind}: {x}" for x in _action_problems(acts, state)]
     if problems:
         return None, problems
-    return Lab(meta=meta, path=path, state=state, goals=goals, questions=questions,
-               misconceptions=miscs, solution=solution, near_misses=near), []
+    # Every part is validated above: put together as it is (validating a Lab would build the
+    # whole state's validators, every domain's, before a lab's first frame).
+    return Lab.model_construct(meta=meta, path=path, state=state, goals=goals, questions=questions,
+                               misconceptions=miscs, solution=solution, near_misses=near), []
 
 
 def _ids(data: dict[str, Any], key: str) -> list[str]:

@@ -125,11 +125,11 @@ def _refs(p: Problems, where: str, names: object, known: set[str] | dict[str, An
 
 def read_network(raw: object, p: Problems, hosts: set[str], workloads: set[str]) -> NetworkPart:
     """The ``[network]`` table as a :class:`NetworkPart`; its problems go to ``p``."""
-    if raw is None:
-        return NetworkPart()
+    if raw is None:  # no network: the empty part, without building the network's validators
+        return NetworkPart.model_construct()
     if not isinstance(raw, dict):
         p.add("network", "must be a table ([network] with [[network.switch]] …)")
-        return NetworkPart()
+        return NetworkPart.model_construct()
     for k in sorted(set(raw) - NETWORK_KEYS):
         p.add(f"network.{k}", f"unknown key (allowed: {', '.join(sorted(NETWORK_KEYS))})")
     uplinks = [u for u, _, at in _read(raw, "uplink", Uplink, p)]

@@ -142,11 +142,11 @@ def _ceph(raw: object, p: Problems) -> ceph.CephCluster | None:
 
 def read_storage(raw: object, p: Problems) -> StorageStack:
     """The ``[storage]`` table as a :class:`StorageStack`; its problems go to ``p``."""
-    if raw is None:
-        return StorageStack()
+    if raw is None:  # no stack: the empty one, without building the stack's validators
+        return StorageStack.model_construct()
     if not isinstance(raw, dict):
         p.add("storage", "must be a table ([storage] with [[storage.disk]] …)")
-        return StorageStack()
+        return StorageStack.model_construct()
     for k in sorted(set(raw) - STORAGE_KEYS):
         p.add(f"storage.{k}", f"unknown table (allowed: {', '.join(sorted(STORAGE_KEYS))})")
     mib = ("size_mib", parse_cgroup_mib)

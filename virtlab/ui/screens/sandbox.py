@@ -33,7 +33,7 @@ def default_state() -> Datacenter:
 
     host = Host.model_validate({"name": "host-1", "sockets": 2, "cores_per_socket": 8,
                                 "threads_per_core": 2, "memory_mib": 128 * 1024})
-    return Datacenter(name="sandbox", hosts=(host,))
+    return Datacenter.of(name="sandbox", hosts=(host,))
 
 
 class SandboxScreen(VirtlabScreen[None]):
