@@ -43,18 +43,17 @@ class Datacenter(Frozen):
         their own; each item was validated when it was made): validating them would build
         every domain's validator, the storage stack's and the network's too for a lab that
         has neither (~40 ms before a lab's first frame)."""
-        items = {"hosts": (tuple(hosts), Host), "datastores": (tuple(datastores), Datastore),
-                 "vms": (tuple(vms), VM), "containers": (tuple(containers), Container)}
-        for field, (values, model) in items.items():
+        hosts, datastores, vms, containers = tuple(hosts), tuple(datastores), tuple(vms), tuple(containers)
+        for field, values, model in (("hosts", hosts, Host), ("datastores", datastores, Datastore),
+                                     ("vms", vms, VM), ("containers", containers, Container)):
             for value in values:
                 if not isinstance(value, model):
                     raise TypeError(f"{field}: {type(value).__name__} is not a {model.__name__}")
-        return construct(
-            cls, name=name, clock_h=clock_h, policy=policy or Policy(), hosts=items["hosts"][0],
-            compute=construct(ComputePart, vms=items["vms"][0], containers=items["containers"][0]),
-            storage=construct(StoragePart, datastores=items["datastores"][0],
-                              **({"stack": stack} if stack is not None else {})),
-            **({"network": network} if network is not None else {}))
+        storage = {"datastores": datastores} if stack is None else {"datastores": datastores, "stack": stack}
+        parts = {} if network is None else {"network": network}  # else the empty ones, shared
+        return construct(cls, name=name, clock_h=clock_h, policy=policy or Policy(), hosts=hosts,
+                         compute=construct(ComputePart, vms=vms, containers=containers),
+                         storage=construct(StoragePart, **storage), **parts)
 
     def evolve(self, **changes: object) -> Datacenter:
         """A new state with ``changes`` (no re-validation; actions check their own rules).
