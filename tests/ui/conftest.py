@@ -1,5 +1,6 @@
 """Fixtures for the app tests: a small lessons folder (two lessons, a compute lab, a quiz
-lab, a lesson whose lab file is missing) written into tmp_path, and an app factory."""
+lab, a lesson whose lab file is missing) written into tmp_path, an app factory, and every
+test starting as the first of its process (no lab shown before)."""
 
 from __future__ import annotations
 
@@ -84,6 +85,16 @@ TITLES = {
     "t2-layers": ("Layers quiz", "계층 퀴즈"),
     "t3-nolab": ("A lesson whose lab is missing", "실습이 없는 강의"),
 }
+
+
+@pytest.fixture(autouse=True)
+def first_lab_of_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every app test opens its lessons as a fresh ``virtlab`` process does (no lab shown yet:
+    the text first, its lab a frame later), whatever the tests before it in the same worker
+    opened; a test of the other way sets ``LessonScreen.lab_shown_before`` itself."""
+    from virtlab.ui.screens.lesson import LessonScreen
+
+    monkeypatch.setattr(LessonScreen, "lab_shown_before", False)
 
 
 @pytest.fixture
