@@ -12,7 +12,9 @@ the CPU time the process had used by then (which a busy machine does not inflate
 
 ``--compare REF`` runs the virtlab cases a second time on the tree of git revision ``REF``
 (extracted with ``git archive`` into a temporary folder and put first on ``PYTHONPATH``), in
-the same rounds: old and new side by side on the same machine at the same moment.
+the same rounds: old and new side by side on the same machine at the same moment, and the
+median of their differences round by round (this machine's speed drifts by tens of percent
+within minutes; a pair of runs a second apart drifts far less than two medians).
 
 Cases: ``bare``; ``catalog`` (start → the catalog painted); ``l2`` (``virtlab open`` the
 longest lesson, L2, until its first step's text shows; ``l2-all`` until its quiz shows too);
@@ -310,6 +312,18 @@ def main() -> None:
             cpu = [f"{label} {statistics.median(v) / bare['text-cpu']:4.2f}x"
                    for label, v in case.times.items() if label.endswith("-cpu") and "text-cpu" in bare]
             print(f"  {case.name:<24} " + " | ".join(cells) + ("   CPU: " + " | ".join(cpu) if cpu else ""))
+        if args.compare:  # the same round's runs of old and new, paired: steadier than medians
+            by_name = {c.name: c for c in all_cases}
+            for case in all_cases:
+                ref = by_name.get(f"{case.name}@{args.compare}")
+                if ref is None:
+                    continue
+                diffs = []
+                for label, v in case.times.items():
+                    pairs = [a - b for a, b in zip(v, ref.times.get(label, []), strict=False)]
+                    if pairs:
+                        diffs.append(f"{label} {statistics.median(pairs) * 1000:+.0f} ms")
+                print(f"  {case.name:<24} minus @{args.compare}, paired by round (median): " + " | ".join(diffs))
         for case in all_cases:
             if case.name.split("@")[0] == "long":
                 picked = bench_pick(case, root, max(3, args.runs // 2))
