@@ -145,7 +145,7 @@ class LabPanel(LabKeyChecks, ResizeActions, LifecycleActions, StorageActions, Ne
 
     def on_resize(self) -> None:
         self._render_note()  # in the same frame as the resize, when the table knows its size
-        self.call_after_refresh(self._render_note)
+        self.call_after_refresh(self._render_note)  # and once its scrollbar may have taken a cell
 
     # ------------------------------------------------------------------ public API
 
