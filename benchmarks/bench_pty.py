@@ -1,6 +1,6 @@
 """What the student sees, timed: start-up and lesson open in a real pseudo-terminal.
 
-    .venv/bin/python benchmarks/bench_pty.py [--runs 7] [--compare REF] [--only NAME,...]
+    .venv/bin/python benchmarks/bench_pty.py [--runs 7] [--compare REF] [--only NAME,...] [--floor]
 
 Each case starts a fresh process in a pseudo-terminal (``ptyprocess``) of 120×36, feeds what
 it writes into a terminal emulator (``pyte``) and stops the clock when the case's text is on
@@ -25,6 +25,10 @@ its text and its whole screen with the lab (ms); then ``key``: a key in the less
 the first), read from the pseudo-terminal until it is quiet. One frame of the lesson screen
 is about 9 KB, more than the pseudo-terminal passes in one read, so "first" and "last" are
 the start and the end of the same frame when a key draws one frame.
+
+``--floor`` adds the bare app started after the imports of a lesson's text, after those and
+its lab's, and after only as many plain pydantic models and dataclasses as the lab's modules
+define (``engine_floor.py``): what a lab costs before any of it is drawn.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_app import long_lesson, write_lessons  # noqa: E402
+from engine_floor import floor_programs  # noqa: E402
 
 COLS, ROWS = 120, 36
 
@@ -279,6 +284,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--compare", metavar="REF", help="also run the virtlab cases on REF's tree")
     parser.add_argument("--only", help="comma-separated case names (bare is always run)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also the bare app after the lab's imports and after as many plain "
+                             "classes (engine_floor.py)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -292,6 +300,13 @@ def main() -> None:
             old.mkdir()
             trees[args.compare] = extract(args.compare, old)
         all_cases = cases(lessons, long_file, trees)
+        if args.floor:
+            programs, counts = floor_programs(root, ROOT)
+            print(f"the lab's imports after its text: {counts['models']} pydantic models, "
+                  f"{counts['dataclasses']} dataclasses, {counts['modules']} modules of virtlab")
+            all_cases += [Case(name, [sys.executable, "-c", source],
+                               {"text": ("hello from a bare app",)})
+                          for name, source in programs.items()]
         if args.only:
             wanted = {"bare", *args.only.split(",")}
             all_cases = [c for c in all_cases if c.name.split("@")[0] in wanted]
