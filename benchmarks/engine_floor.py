@@ -10,9 +10,9 @@ other cases, each importing something first and then showing the same label:
   engine, the course's lab loading and goals, the lab widgets); the difference is the lab's;
 - ``bare+same-classes``: nothing of virtlab, only as many pydantic models and frozen
   dataclasses as those modules define, in as many modules, each with four to six plain
-  fields (``int``, ``str``, a tuple…). The real models have richer fields (constraints,
-  unions, nested models), so this is a floor: what any engine of that many classes would
-  cost, whatever its code.
+  fields (``int``, ``str``, a tuple…), the dataclasses three to five. The real models have
+  richer fields (constraints, unions, nested models), so this is a floor: what any engine of
+  that many classes would cost, whatever its code.
 
 Each ratio minus one is what that import adds, in bare apps. A lesson whose text shows at T×
 the bare app cannot show its lab before T + (same-classes − 1)×: the lab's classes have to be
