@@ -74,3 +74,42 @@ def test_ui_modules_form_no_import_cycle() -> None:
 
     for name in sorted(graph):
         walk(name)
+
+
+QUIZ_FIRST = """
+import asyncio, sys, tempfile
+from pathlib import Path
+from virtlab.ui.app import make_app
+
+async def main():
+    app = make_app(lang="en", data_dir=Path(tempfile.mkdtemp()))
+    app.warm_up_soon = lambda: None  # it imports both, on its own thread, once the lab shows
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.open_lesson_screen(sys.argv[1])
+        for _ in range(200):
+            await pilot.pause()
+            if app.screen.query("#lab-panel"):
+                break
+        print(type(app.screen.query_one("#lab-panel")).__name__,
+              sorted(m for m in ("virtlab.ui.widgets.lab_panel", "virtlab.ui.widgets.quiz_panel")
+                     if m in sys.modules))
+
+asyncio.run(main())
+"""
+
+
+def test_a_quiz_opens_without_the_lab_panel() -> None:
+    """A quiz lesson's lab is its quiz: the lab panel's views and dialogs are not imported
+    on its way to the screen (20-30 ms), nor the quiz for a lab that is none (a fresh
+    interpreter, the warm-up thread off)."""
+    import subprocess
+    import sys
+
+    for lesson, shown in [("l2-hypervisor-types", "QuizPanel quiz_panel"),
+                          ("l5-overcommit", "LabPanel lab_panel")]:
+        done = subprocess.run([sys.executable, "-c", QUIZ_FIRST, lesson], capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        panel, module = shown.split()
+        assert done.stdout.strip().split(maxsplit=1) == [panel, f"['virtlab.ui.widgets.{module}']"], \
+            done.stdout + done.stderr

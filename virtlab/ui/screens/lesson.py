@@ -44,14 +44,6 @@ if TYPE_CHECKING:
     from virtlab.ui.widgets.quiz_panel import QuizPanel
 
 
-def lab_widget_classes() -> tuple[type[LabPanel], type[QuizPanel]]:
-    """(LabPanel, QuizPanel), imported on first use so the catalog starts without them."""
-    from virtlab.ui.widgets.lab_panel import LabPanel
-    from virtlab.ui.widgets.quiz_panel import QuizPanel
-
-    return LabPanel, QuizPanel
-
-
 class LessonScreen(NextLessonOffer):
     """A lesson beside its lab; n / p move between steps, h reveals a hint."""
 
@@ -123,11 +115,17 @@ class LessonScreen(NextLessonOffer):
         if session is None:
             yield Static(self._lab_note(self.lang), id="lab-note", markup=False)
             return
-        lab_panel, quiz_panel = lab_widget_classes()
-        quiz = session.lab is not None and session.lab.meta.kind == "quiz"
-        self.lab_panel = (quiz_panel if quiz else lab_panel)(session, self.lang, id="lab-panel")
-        if isinstance(self.lab_panel, lab_panel):
-            self.lab_panel.on_change = self._goals_changed
+        # Each panel is imported on first use: the catalog starts without either, and a quiz
+        # without the lab panel's views and dialogs.
+        if session.lab is not None and session.lab.meta.kind == "quiz":
+            from virtlab.ui.widgets.quiz_panel import QuizPanel
+
+            self.lab_panel = QuizPanel(session, self.lang, id="lab-panel")
+        else:
+            from virtlab.ui.widgets.lab_panel import LabPanel
+
+            self.lab_panel = panel = LabPanel(session, self.lang, id="lab-panel")
+            panel.on_change = self._goals_changed
         yield self.lab_panel
         yield GoalsPanel(session, self.lang, hints, id="goals")
 
