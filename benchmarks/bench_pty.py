@@ -51,18 +51,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_app import long_lesson, write_lessons  # noqa: E402
-from engine_floor import floor_programs  # noqa: E402
+from engine_floor import BARE, floor_programs  # noqa: E402
 
 COLS, ROWS = 120, 36
 
-BARE = """
-from textual.app import App
-from textual.widgets import Static
-class Bare(App):
-    def compose(self):
-        yield Static("hello from a bare app")
-Bare().run()
-"""
 
 VIEWER = """
 import sys

@@ -48,12 +48,7 @@ model_count = sum(1 for c in virtlab_models() if c.__module__ in {{m.__name__ fo
 print(json.dumps({{"models": model_count, "dataclasses": dataclass_count, "modules": len(mine)}}))
 """
 
-BARE_AFTER = """
-import gc, os, sys
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-gc.disable()
-sys.path.insert(0, {path!r})
-{imports}
+BARE = """
 from textual.app import App
 from textual.widgets import Static
 class Bare(App):
@@ -61,6 +56,16 @@ class Bare(App):
         yield Static("hello from a bare app")
 Bare().run()
 """
+"""The reference: a bare Textual app showing one label."""
+
+BEFORE_BARE = """
+import gc, os, sys
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+gc.disable()
+sys.path.insert(0, {path!r})
+{imports}
+"""
+"""What the floor cases run before the same bare app."""
 
 _FIELDS = [("int", "0"), ("float", "0.0"), ("str", "''"), ("bool", "False"),
            ("tuple[str, ...]", "()"), ("float | None", "None")]
@@ -108,7 +113,9 @@ def floor_programs(root: Path, cwd: Path) -> tuple[dict[str, str], dict[str, int
                               counts["modules"])
     text = "\n".join(f"import {m}" for m in TEXT_MODULES)
     lab = "\n".join(f"import {m}" for m in (*TEXT_MODULES, *LAB_MODULES))
-    return ({"bare+text-imports": BARE_AFTER.format(path=str(cwd), imports=text),
-             "bare+lab-imports": BARE_AFTER.format(path=str(cwd), imports=lab),
-             "bare+same-classes": BARE_AFTER.format(path=str(root / "floor"), imports=same)},
+    def after(path: Path, imports: str) -> str:
+        return BEFORE_BARE.format(path=str(path), imports=imports) + BARE
+
+    return ({"bare+text-imports": after(cwd, text), "bare+lab-imports": after(cwd, lab),
+             "bare+same-classes": after(root / "floor", same)},
             counts)
